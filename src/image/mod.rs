@@ -1,0 +1,1 @@
+//! Image references: parse once, keep the written form, derive the canonical name.

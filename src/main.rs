@@ -1,0 +1,2 @@
+//! tagpilot binary
+fn main() {}

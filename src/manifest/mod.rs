@@ -1,0 +1,1 @@
+//! Manifests: discover files, locate workloads and their image sites as byte spans, edit them.

@@ -1,0 +1,1 @@
+//! Async registry client: auth, pagination, media types, platforms, cache, limits.

@@ -1,0 +1,1 @@
+//! Test harness: temporary repositories, the CLI runner, a real registry.
