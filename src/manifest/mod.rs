@@ -1,1 +1,256 @@
 //! Manifests: discover files, locate workloads and their image sites as byte spans, edit them.
+//!
+//! [`discover`] lists the manifest files below the scanned paths (SPEC §2), [`scan`] reads
+//! them into [`Workload`]s, and [`edit`] changes values by their exact byte spans. Nothing
+//! here knows about registries or git.
+
+pub mod edit;
+pub mod scalar;
+pub mod scan;
+pub mod yaml;
+
+use std::collections::HashSet;
+use std::fs;
+use std::io::Write as _;
+use std::path::{Component, Path, PathBuf};
+
+use anyhow::{Context as _, Result, bail};
+
+pub use scan::{Annotation, Container, ImageSite, Policies, Site, Workload, WorkloadId};
+
+/// Everything a scan of a repository found.
+#[derive(Debug, Default)]
+pub struct Scan {
+    /// Workloads in file order, files in sorted order.
+    pub workloads: Vec<Workload>,
+    /// Warnings, each naming its file.
+    pub warnings: Vec<String>,
+    /// How many files were read.
+    pub files: usize,
+    /// How many bytes were read.
+    pub bytes: u64,
+}
+
+/// Scan the manifest files below `paths` (relative to `root`; empty = the whole root).
+pub fn scan(root: &Path, paths: &[PathBuf], default_namespace: &str) -> Result<Scan> {
+    let (files, mut warnings) = discover(root, paths)?;
+    let mut out = Scan {
+        files: files.len(),
+        ..Scan::default()
+    };
+    out.warnings.append(&mut warnings);
+    for rel in files {
+        let path = root.join(&rel);
+        let bytes = fs::read(&path).with_context(|| format!("reading {rel}"))?;
+        out.bytes += bytes.len() as u64;
+        let Ok(text) = std::str::from_utf8(&bytes) else {
+            out.warnings.push(format!("{rel}: not UTF-8 text, skipped"));
+            continue;
+        };
+        let mut found = scan::scan_file(&rel, text, default_namespace);
+        out.workloads.append(&mut found.workloads);
+        out.warnings.append(&mut found.warnings);
+    }
+    Ok(out)
+}
+
+/// List the `*.yaml`/`*.yml` files below `paths`, relative to `root`, `/`-separated and
+/// sorted. Skips `.git`, hidden directories and Helm charts (directories holding a
+/// `Chart.yaml`), with a warning for each chart; follows no link out of `root`.
+pub fn discover(root: &Path, paths: &[PathBuf]) -> Result<(Vec<String>, Vec<String>)> {
+    let root = root
+        .canonicalize()
+        .with_context(|| format!("opening {}", root.display()))?;
+    let starts: Vec<PathBuf> = if paths.is_empty() {
+        vec![PathBuf::new()]
+    } else {
+        paths.to_vec()
+    };
+    let mut walk = Walk {
+        root: &root,
+        files: Vec::new(),
+        warnings: Vec::new(),
+        seen_dirs: HashSet::new(),
+        seen_files: HashSet::new(),
+    };
+    for start in &starts {
+        if start.is_absolute() || start.components().any(|c| c == Component::ParentDir) {
+            bail!(
+                "--path {}: must be a path inside the repository, relative to its root",
+                start.display()
+            );
+        }
+        let full = root.join(start);
+        let meta = fs::metadata(&full).with_context(|| {
+            format!(
+                "--path {}: no such file or directory in the repository",
+                start.display()
+            )
+        })?;
+        if meta.is_dir() {
+            walk.dir(&full)?;
+        } else {
+            walk.file(&full)?;
+        }
+    }
+    let Walk {
+        mut files,
+        warnings,
+        ..
+    } = walk;
+    files.sort();
+    files.dedup();
+    Ok((files, warnings))
+}
+
+/// State of one directory walk.
+struct Walk<'a> {
+    root: &'a Path,
+    files: Vec<String>,
+    warnings: Vec<String>,
+    seen_dirs: HashSet<PathBuf>,
+    seen_files: HashSet<PathBuf>,
+}
+
+impl Walk<'_> {
+    /// The repository-relative form of a path inside the root.
+    fn relative(&self, path: &Path) -> String {
+        let rel = path.strip_prefix(self.root).unwrap_or(path);
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// The canonical target of `path` if it stays inside the root.
+    fn inside(&self, path: &Path) -> Option<PathBuf> {
+        let real = path.canonicalize().ok()?;
+        real.starts_with(self.root).then_some(real)
+    }
+
+    fn dir(&mut self, dir: &Path) -> Result<()> {
+        let Some(real) = self.inside(dir) else {
+            return Ok(());
+        };
+        if !self.seen_dirs.insert(real.clone()) {
+            return Ok(());
+        }
+        if dir != self.root && real.join("Chart.yaml").is_file() {
+            self.warnings.push(format!(
+                "{}: a Helm chart (it holds Chart.yaml), its templates are not scanned",
+                self.relative(dir)
+            ));
+            return Ok(());
+        }
+        let mut entries: Vec<_> = fs::read_dir(dir)
+            .with_context(|| format!("reading directory {}", self.relative(dir)))?
+            .collect::<Result<_, _>>()
+            .with_context(|| format!("reading directory {}", self.relative(dir)))?;
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries {
+            let path = entry.path();
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let meta = match fs::metadata(&path) {
+                Ok(meta) => meta,
+                Err(_) => continue, // a dangling link
+            };
+            if meta.is_dir() {
+                if !name.starts_with('.') {
+                    self.dir(&path)?;
+                }
+            } else if meta.is_file() && (name.ends_with(".yaml") || name.ends_with(".yml")) {
+                self.file(&path)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn file(&mut self, path: &Path) -> Result<()> {
+        let Some(real) = self.inside(path) else {
+            return Ok(());
+        };
+        if self.seen_files.insert(real) {
+            let rel = self.relative(path);
+            self.files.push(rel);
+        }
+        Ok(())
+    }
+}
+
+/// Replace a file's contents atomically: write a temporary file beside it, keep the
+/// original's permissions, then rename it over the original.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".tagpilot-")
+        .tempfile_in(dir)
+        .with_context(|| format!("creating a temporary file beside {}", path.display()))?;
+    tmp.write_all(contents)
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("writing a temporary file beside {}", path.display()))?;
+    if let Ok(meta) = fs::metadata(path) {
+        fs::set_permissions(tmp.path(), meta.permissions())
+            .with_context(|| format!("copying the permissions of {}", path.display()))?;
+    }
+    tmp.persist(path)
+        .with_context(|| format!("replacing {}", path.display()))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn discovers_sorted_skipping_hidden_charts_and_outside_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("repo");
+        let outside = dir.path().join("outside");
+        for d in ["a/b", ".hidden", "chart/templates", "z"] {
+            fs::create_dir_all(root.join(d)).unwrap();
+        }
+        fs::create_dir_all(&outside).unwrap();
+        for f in [
+            "a/b/x.yml",
+            "a/y.yaml",
+            ".hidden/h.yaml",
+            "chart/Chart.yaml",
+            "chart/templates/t.yaml",
+            "z/readme.md",
+            ".top.yaml",
+        ] {
+            fs::write(root.join(f), "kind: x\n").unwrap();
+        }
+        fs::write(outside.join("o.yaml"), "kind: x\n").unwrap();
+        std::os::unix::fs::symlink(&outside, root.join("link-out")).unwrap();
+        std::os::unix::fs::symlink(root.join("a"), root.join("z/link-in")).unwrap();
+        let (files, warnings) = discover(&root, &[]).unwrap();
+        assert_eq!(files, [".top.yaml", "a/b/x.yml", "a/y.yaml"]);
+        assert_eq!(
+            warnings,
+            ["chart: a Helm chart (it holds Chart.yaml), its templates are not scanned"]
+        );
+        let (files, _) = discover(&root, &[PathBuf::from("a/b")]).unwrap();
+        assert_eq!(files, ["a/b/x.yml"]);
+        assert!(discover(&root, &[PathBuf::from("../outside")]).is_err());
+        let err = discover(&root, &[PathBuf::from("nope")]).unwrap_err();
+        assert!(format!("{err:#}").contains("--path nope"), "{err:#}");
+    }
+
+    #[test]
+    fn atomic_write_keeps_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.yaml");
+        fs::write(&path, "old").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&path, b"new").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "new");
+        assert_eq!(
+            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

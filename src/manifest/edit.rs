@@ -1,0 +1,701 @@
+//! The byte-exact editor (SPEC §11): change image values and annotations by replacing
+//! exact byte spans, then re-read the result and refuse it unless it says exactly what
+//! was intended.
+
+use std::ops::Range;
+
+use anyhow::{Context as _, Result, anyhow, bail, ensure};
+
+use super::scalar::{render, single_quoted};
+use super::scan::{Annotation, ImageSite, Site, Workload, flux_key, scan_file};
+use super::yaml::{Document, Node, Style, parse_stream};
+
+/// Replace `span` of the source with `text`; an empty span inserts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    /// The bytes to replace.
+    pub span: Range<usize>,
+    /// What to put there.
+    pub text: String,
+}
+
+/// Apply edits to `src`. Identical edits count once (two aliases of one anchor); edits
+/// that overlap otherwise are refused.
+pub fn apply(src: &str, edits: &[Edit]) -> Result<String> {
+    let mut edits = edits.to_vec();
+    edits.sort_by_key(|e| (e.span.start, e.span.end));
+    edits.dedup();
+    let mut out = String::with_capacity(src.len() + 64);
+    let mut at = 0;
+    for edit in &edits {
+        ensure!(
+            edit.span.start >= at,
+            "two changes overlap at byte {}: the same value is shared by several images (a YAML anchor?)",
+            edit.span.start
+        );
+        out.push_str(&src[at..edit.span.start]);
+        out.push_str(&edit.text);
+        at = edit.span.end;
+    }
+    out.push_str(&src[at..]);
+    Ok(out)
+}
+
+/// The edit that makes a scalar site hold `value`, written in the site's own style.
+pub fn scalar_edit(src: &str, site: &Site, value: &str) -> Result<Edit> {
+    let token = &src[site.span.clone()];
+    let text = match site.style {
+        Style::Plain => {
+            ensure!(token == site.text, "unexpected plain scalar {token:?}");
+            render(value, Style::Plain, site.in_flow)
+        }
+        Style::SingleQuoted | Style::DoubleQuoted => {
+            let quote = if site.style == Style::SingleQuoted {
+                '\''
+            } else {
+                '"'
+            };
+            ensure!(
+                token.len() >= 2 && token.starts_with(quote) && token.ends_with(quote),
+                "unexpected quoted scalar {token:?}"
+            );
+            render(value, site.style, site.in_flow)
+        }
+        Style::Literal | Style::Folded => {
+            // The span covers the content lines only; replace the one content line.
+            let old = site.text.trim_end_matches('\n');
+            ensure!(
+                !old.contains('\n') && !value.contains('\n'),
+                "a block scalar of several lines cannot be rewritten"
+            );
+            let start = site.span.start + token.find(old).context("block scalar content")?;
+            return Ok(Edit {
+                span: start..start + old.len(),
+                text: value.to_owned(),
+            });
+        }
+    };
+    Ok(Edit {
+        span: site.span.clone(),
+        text,
+    })
+}
+
+/// The edits that make an image site spell `tag` (and `digest`, for a reference that
+/// has one written) instead of its current tag. `reference` is the full new reference,
+/// used where the site holds the whole reference.
+pub fn image_edits(src: &str, site: &ImageSite, reference: &str, tag: &str) -> Result<Vec<Edit>> {
+    match site {
+        ImageSite::Whole(site) => Ok(vec![scalar_edit(src, site, reference)?]),
+        ImageSite::Split {
+            repository,
+            tag: Some(tag_site),
+            ..
+        } => {
+            ensure!(
+                !has_tag(&repository.text),
+                "{:?} has a tag and a separate tag value",
+                repository.text
+            );
+            Ok(vec![scalar_edit(src, tag_site, tag)?])
+        }
+        ImageSite::Split { repository, .. } => {
+            let name = strip_tag(&repository.text);
+            Ok(vec![scalar_edit(
+                src,
+                repository,
+                &format!("{name}:{tag}"),
+            )?])
+        }
+    }
+}
+
+/// Whether the last path component of a name carries a `:tag`.
+fn has_tag(name: &str) -> bool {
+    name.rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains(':'))
+}
+
+/// A name without its `:tag` (and `@digest`).
+fn strip_tag(name: &str) -> &str {
+    let name = name.split('@').next().unwrap_or(name);
+    match name.rfind(':') {
+        Some(i) if !name[i..].contains('/') => &name[..i],
+        _ => name,
+    }
+}
+
+/// One change to a workload's Flux annotations, by the key without its prefix
+/// (`automated`, `tag.app`, `locked_user`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AnnotationChange {
+    /// Set the key to the value: every existing spelling keeps its prefix; a missing key is
+    /// added as `fluxcd.io/<key>`.
+    Set(String, String),
+    /// Remove every spelling of the key.
+    Remove(String),
+}
+
+/// What one annotation change did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AnnotationUpdate {
+    /// The full key.
+    pub key: String,
+    /// The value before, if the key was there.
+    pub from: Option<String>,
+    /// The value after, if the key is still there.
+    pub to: Option<String>,
+}
+
+/// The annotations a workload should have after `changes`, and what changed.
+pub fn planned_annotations(
+    current: &[Annotation],
+    changes: &[AnnotationChange],
+) -> (Vec<Annotation>, Vec<AnnotationUpdate>) {
+    let mut annotations = current.to_vec();
+    let mut updates = Vec::new();
+    for change in changes {
+        match change {
+            AnnotationChange::Set(key, value) => {
+                let mut found = false;
+                for a in annotations.iter_mut() {
+                    if flux_key(&a.key).as_deref() == Some(key.as_str()) {
+                        found = true;
+                        if a.value != *value {
+                            updates.push(AnnotationUpdate {
+                                key: a.key.clone(),
+                                from: Some(a.value.clone()),
+                                to: Some(value.clone()),
+                            });
+                            a.value.clone_from(value);
+                        }
+                    }
+                }
+                if !found {
+                    let full = format!("fluxcd.io/{key}");
+                    updates.push(AnnotationUpdate {
+                        key: full.clone(),
+                        from: None,
+                        to: Some(value.clone()),
+                    });
+                    annotations.push(Annotation {
+                        key: full,
+                        value: value.clone(),
+                    });
+                }
+            }
+            AnnotationChange::Remove(key) => annotations.retain(|a| {
+                let hit = flux_key(&a.key).as_deref() == Some(key.as_str());
+                if hit {
+                    updates.push(AnnotationUpdate {
+                        key: a.key.clone(),
+                        from: Some(a.value.clone()),
+                        to: None,
+                    });
+                }
+                !hit
+            }),
+        }
+    }
+    (annotations, updates)
+}
+
+/// Rewrite `src` so that `workload` carries `annotations` (as planned by
+/// [`planned_annotations`]); every other byte stays. The result is verified.
+pub fn set_annotations(
+    src: &str,
+    workload: &Workload,
+    annotations: &[Annotation],
+) -> Result<String> {
+    let mut text = src.to_owned();
+    // Remove keys that go, then change and add, one edit at a time on a fresh parse, so
+    // every edit sees the layout the previous one left.
+    let current = workload.annotations.clone();
+    for old in &current {
+        if !annotations.iter().any(|a| a.key == old.key) {
+            text = edit_annotation(&text, workload, &old.key, None)?;
+        }
+    }
+    for new in annotations {
+        let old = current.iter().find(|a| a.key == new.key);
+        if old.is_none_or(|old| old.value != new.value) {
+            text = edit_annotation(&text, workload, &new.key, Some(&new.value))?;
+        }
+    }
+    verify(src, &text, &workload.file, |w| {
+        if same_place(w, workload) {
+            let mut expected = w.clone();
+            expected.annotations = annotations.to_vec();
+            expected.policies = super::scan::policies(annotations);
+            expected
+        } else {
+            w.clone()
+        }
+    })?;
+    Ok(text)
+}
+
+/// Whether two scans of one file name the same workload document.
+fn same_place(a: &Workload, b: &Workload) -> bool {
+    a.doc == b.doc && a.item == b.item
+}
+
+/// Re-scan `new` and check that each workload equals what `expect` says it should be, given
+/// its scan in `old`. Spans and lines are not compared; everything read from them is.
+pub fn verify(
+    old: &str,
+    new: &str,
+    file: &str,
+    expect: impl Fn(&Workload) -> Workload,
+) -> Result<()> {
+    let before = scan_file(file, old, "default");
+    let after = scan_file(file, new, "default");
+    ensure!(
+        after.warnings.len() <= before.warnings.len(),
+        "{file}: the edited text no longer reads as it should: {}",
+        after.warnings.join("; ")
+    );
+    ensure!(
+        before.workloads.len() == after.workloads.len(),
+        "{file}: the edited text reads as {} workloads instead of {}",
+        after.workloads.len(),
+        before.workloads.len()
+    );
+    for (old, new) in before.workloads.iter().zip(&after.workloads) {
+        let want = expect(old);
+        ensure!(
+            summary(&want) == summary(new),
+            "{file}: after editing, {} reads as {:?} instead of {:?}; nothing was written",
+            old.id,
+            summary(new),
+            summary(&want)
+        );
+    }
+    Ok(())
+}
+
+/// What a workload says, without where it says it.
+fn summary(
+    w: &Workload,
+) -> (
+    String,
+    Vec<(String, String)>,
+    Vec<(String, Option<String>, bool)>,
+) {
+    (
+        w.id.to_string(),
+        w.annotations
+            .iter()
+            .map(|a| (a.key.clone(), a.value.clone()))
+            .collect(),
+        w.containers
+            .iter()
+            .map(|c| {
+                (
+                    c.name.clone(),
+                    c.image.as_ref().map(ImageSite::reference),
+                    c.init,
+                )
+            })
+            .collect(),
+    )
+}
+
+/// Find the workload's object node in a fresh parse.
+fn locate<'a>(docs: &'a [Document], workload: &Workload) -> Result<(&'a Document, &'a Node)> {
+    let doc = docs
+        .get(workload.doc)
+        .with_context(|| format!("{}: document {} is gone", workload.file, workload.doc))?;
+    let root = doc.root.as_ref().context("empty document")?;
+    let node = match workload.item {
+        None => root,
+        Some(i) => doc
+            .get(root, "items")
+            .and_then(Node::as_seq)
+            .and_then(|items| items.get(i))
+            .map(|n| doc.resolve(n))
+            .context("List item is gone")?,
+    };
+    Ok((doc, node))
+}
+
+/// Set (`Some`) or remove (`None`) one annotation, by its full key.
+fn edit_annotation(
+    src: &str,
+    workload: &Workload,
+    key: &str,
+    value: Option<&str>,
+) -> Result<String> {
+    let docs = parse_stream(src).map_err(|e| anyhow!("{}:{e}", workload.file))?;
+    let (doc, object) = locate(&docs, workload)?;
+    let what = || format!("{} in {}", workload.id, workload.file);
+    let (_, metadata) = doc
+        .get_entry(object, "metadata")
+        .with_context(|| format!("{} has no metadata", what()))?;
+    ensure!(
+        metadata.as_map().is_some(),
+        "metadata of {} is not a mapping",
+        what()
+    );
+    let annotations = doc.get_entry(metadata, "annotations");
+    let edit = match (annotations, value) {
+        (None, None) => return Ok(src.to_owned()),
+        (None, Some(value)) => insert_entry(src, metadata, "annotations", &Nested(key, value))?,
+        (Some((_, map)), _) if map.as_map().is_none() => {
+            bail!("metadata.annotations of {} is not a mapping", what())
+        }
+        (Some((_, map)), value) => {
+            let entries = map.as_map().unwrap_or_default();
+            let index = entries
+                .iter()
+                .position(|(k, _)| doc.resolve(k).as_str() == Some(key));
+            match (index, value) {
+                (Some(i), Some(value)) => {
+                    let node = &entries[i].1;
+                    ensure!(
+                        matches!(
+                            node.style(),
+                            Some(Style::Plain | Style::SingleQuoted | Style::DoubleQuoted)
+                        ),
+                        "annotation {key} of {} is not a one-line value; change it by hand",
+                        what()
+                    );
+                    Edit {
+                        span: node.span.clone(),
+                        text: single_quoted(value),
+                    }
+                }
+                (Some(_), None) if entries.len() == 1 => {
+                    let index = metadata_index(doc, metadata, "annotations")?;
+                    remove_entry(src, metadata, index)?
+                }
+                (Some(i), None) => remove_entry(src, map, i)?,
+                (None, Some(value)) => insert_entry(src, map, key, &Flat(value))?,
+                (None, None) => return Ok(src.to_owned()),
+            }
+        }
+    };
+    apply(src, &[edit])
+}
+
+fn metadata_index(doc: &Document, metadata: &Node, key: &str) -> Result<usize> {
+    metadata
+        .as_map()
+        .unwrap_or_default()
+        .iter()
+        .position(|(k, _)| doc.resolve(k).as_str() == Some(key))
+        .context("annotations key")
+}
+
+/// A value to write for a new mapping entry.
+trait EntryValue {
+    /// In block style, after `key:`; `indent` is the entry's own indentation, `step` one level.
+    fn block(&self, indent: usize, step: usize, newline: &str) -> String;
+    /// In flow style, after `key: `.
+    fn flow(&self) -> String;
+}
+
+/// A one-line value, written single-quoted.
+struct Flat<'a>(&'a str);
+
+impl EntryValue for Flat<'_> {
+    fn block(&self, _: usize, _: usize, _: &str) -> String {
+        format!(" {}", single_quoted(self.0))
+    }
+    fn flow(&self) -> String {
+        single_quoted(self.0)
+    }
+}
+
+/// A mapping of one entry (`annotations:` with its first key).
+struct Nested<'a>(&'a str, &'a str);
+
+impl EntryValue for Nested<'_> {
+    fn block(&self, indent: usize, step: usize, newline: &str) -> String {
+        format!(
+            "{newline}{}{}: {}",
+            " ".repeat(indent + step),
+            self.0,
+            single_quoted(self.1)
+        )
+    }
+    fn flow(&self) -> String {
+        format!("{{{}: {}}}", self.0, single_quoted(self.1))
+    }
+}
+
+/// The line break the file uses.
+fn newline_of(src: &str) -> &'static str {
+    if src.contains("\r\n") { "\r\n" } else { "\n" }
+}
+
+/// Byte offset of the start of the line holding `at`.
+fn line_start(src: &str, at: usize) -> usize {
+    src[..at].rfind('\n').map_or(0, |i| i + 1)
+}
+
+/// Byte offset just past the line break ending the line that holds `at` (or the end).
+fn line_end(src: &str, at: usize) -> usize {
+    src[at..].find('\n').map_or(src.len(), |i| at + i + 1)
+}
+
+/// The column (in characters) where `at` stands.
+fn column(src: &str, at: usize) -> usize {
+    src[line_start(src, at)..at].chars().count()
+}
+
+/// Where a node's last content ends, not counting the trailing line breaks and indentation
+/// that a block scalar's span takes in.
+fn content_end(src: &str, node: &Node) -> usize {
+    let end = node.content_end();
+    let start = node.span.start.min(end);
+    start + src[start..end].trim_end().len()
+}
+
+/// The edit that adds `key: value` as the last entry of a mapping.
+fn insert_entry(src: &str, map: &Node, key: &str, value: &dyn EntryValue) -> Result<Edit> {
+    let entries = map.as_map().context("not a mapping")?;
+    if map.flow {
+        let close = map.span.end.saturating_sub(1);
+        ensure!(
+            src[close..].starts_with('}'),
+            "unexpected flow mapping layout"
+        );
+        let (at, text) = match entries.last() {
+            None => (close, format!("{key}: {}", value.flow())),
+            Some((_, last)) => (
+                content_end(src, last).max(last.span.end),
+                format!(", {key}: {}", value.flow()),
+            ),
+        };
+        return Ok(Edit { span: at..at, text });
+    }
+    let (first_key, _) = entries.first().context("empty block mapping")?;
+    let indent = column(src, first_key.span.start);
+    let step = indent_step(src, map);
+    let newline = newline_of(src);
+    let (last_key, last_value) = entries.last().context("empty block mapping")?;
+    let end = content_end(src, last_value).max(last_key.span.end);
+    let at = line_end(src, end);
+    let entry = format!(
+        "{}{key}:{}",
+        " ".repeat(indent),
+        value.block(indent, step, newline)
+    );
+    let text = if src[..at].ends_with('\n') {
+        format!("{entry}{newline}")
+    } else {
+        format!("{newline}{entry}")
+    };
+    Ok(Edit { span: at..at, text })
+}
+
+/// One level of indentation as this file writes it: the first nested block mapping's
+/// indentation beyond its parent key, else 2.
+fn indent_step(src: &str, map: &Node) -> usize {
+    let entries = map.as_map().unwrap_or_default();
+    for (key, value) in entries {
+        if let Some((child, _)) = value
+            .as_map()
+            .filter(|_| !value.flow)
+            .and_then(<[_]>::first)
+        {
+            let (outer, inner) = (column(src, key.span.start), column(src, child.span.start));
+            if inner > outer {
+                return inner - outer;
+            }
+        }
+    }
+    2
+}
+
+/// The edit that removes entry `index` of a mapping.
+fn remove_entry(src: &str, map: &Node, index: usize) -> Result<Edit> {
+    let entries = map.as_map().context("not a mapping")?;
+    let (key, value) = &entries[index];
+    if map.flow {
+        let span = if index > 0 {
+            let (_, prev) = &entries[index - 1];
+            prev.span.end..value.span.end.max(key.span.end)
+        } else if let Some((next, _)) = entries.get(1) {
+            key.span.start..next.span.start
+        } else {
+            key.span.start..value.span.end.max(key.span.end)
+        };
+        return Ok(Edit {
+            span,
+            text: String::new(),
+        });
+    }
+    let start = line_start(src, key.span.start);
+    ensure!(
+        src[start..key.span.start]
+            .chars()
+            .all(|c| c == ' ' || c == '\t'),
+        "the key does not start its line; change it by hand"
+    );
+    let end = line_end(src, content_end(src, value).max(key.span.end));
+    let span = if src[..end].ends_with('\n') || start == 0 {
+        start..end
+    } else {
+        // The last line of a file without a final line break: take the break before it.
+        let before = src[..start]
+            .strip_suffix('\n')
+            .map_or(start, |s| s.strip_suffix('\r').unwrap_or(s).len());
+        before..end
+    };
+    Ok(Edit {
+        span,
+        text: String::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn workload(src: &str) -> Workload {
+        scan_file("f.yaml", src, "default").workloads.remove(0)
+    }
+
+    fn change(src: &str, changes: &[AnnotationChange]) -> String {
+        let w = workload(src);
+        let (planned, _) = planned_annotations(&w.annotations, changes);
+        set_annotations(src, &w, &planned).unwrap()
+    }
+
+    fn set(k: &str, v: &str) -> AnnotationChange {
+        AnnotationChange::Set(k.into(), v.into())
+    }
+
+    fn remove(k: &str) -> AnnotationChange {
+        AnnotationChange::Remove(k.into())
+    }
+
+    const DEPLOY: &str = "kind: Deployment\nmetadata:\n  name: app\n  labels:\n    a: b\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: nginx:1.0 # pinned\n";
+
+    #[test]
+    fn adds_annotations_block_and_removes_it_again() {
+        let added = change(DEPLOY, &[set("automated", "true")]);
+        assert_eq!(
+            added,
+            DEPLOY.replace(
+                "    a: b\n",
+                "    a: b\n  annotations:\n    fluxcd.io/automated: 'true'\n"
+            )
+        );
+        let removed = change(&added, &[remove("automated")]);
+        assert_eq!(removed, DEPLOY);
+    }
+
+    #[test]
+    fn changes_keep_prefix_and_siblings_indentation() {
+        let src = "kind: Deployment\nmetadata:\n    name: app\n    annotations:\n        flux.weave.works/automated: \"false\" # why\n        other: x\nspec: {template: {spec: {containers: [{name: a, image: 'a:1'}]}}}\n";
+        let out = change(src, &[set("automated", "true"), set("tag.a", "glob:x-*")]);
+        assert_eq!(
+            out,
+            "kind: Deployment\nmetadata:\n    name: app\n    annotations:\n        flux.weave.works/automated: 'true' # why\n        other: x\n        fluxcd.io/tag.a: 'glob:x-*'\nspec: {template: {spec: {containers: [{name: a, image: 'a:1'}]}}}\n"
+        );
+    }
+
+    #[test]
+    fn crlf_bom_and_no_final_newline() {
+        let src = "\u{feff}kind: Pod\r\nmetadata:\r\n  name: p\r\n  annotations:\r\n    x: y";
+        let out = change(src, &[set("locked", "true")]);
+        assert_eq!(out, format!("{src}\r\n    fluxcd.io/locked: 'true'"));
+        assert_eq!(change(&out, &[remove("locked")]), src);
+        let gone = change(src, &[]);
+        assert_eq!(gone, src);
+    }
+
+    #[test]
+    fn flow_metadata_and_annotations() {
+        let src = "kind: Pod\nmetadata: {name: p, annotations: {x: y}}\nspec: {containers: []}\n";
+        let out = change(src, &[set("automated", "true")]);
+        assert_eq!(
+            out,
+            "kind: Pod\nmetadata: {name: p, annotations: {x: y, fluxcd.io/automated: 'true'}}\nspec: {containers: []}\n"
+        );
+        let out = change(&out, &[remove("automated")]);
+        assert_eq!(out, src);
+        let bare = "kind: Pod\nmetadata: {name: p}\n";
+        let out = change(bare, &[set("automated", "true")]);
+        assert_eq!(
+            out,
+            "kind: Pod\nmetadata: {name: p, annotations: {fluxcd.io/automated: 'true'}}\n"
+        );
+        assert_eq!(change(&out, &[remove("automated")]), bare);
+    }
+
+    #[test]
+    fn removes_several_keys_and_the_empty_map() {
+        let src = "kind: Pod\nmetadata:\n  name: p\n  annotations:\n    fluxcd.io/locked: 'true'\n    fluxcd.io/locked_user: a <b@c>\n    fluxcd.io/locked_msg: |-\n      why\n  labels: {}\n";
+        let out = change(
+            src,
+            &[
+                remove("locked"),
+                remove("locked_user"),
+                remove("locked_msg"),
+            ],
+        );
+        assert_eq!(out, "kind: Pod\nmetadata:\n  name: p\n  labels: {}\n");
+    }
+
+    #[test]
+    fn image_edits_keep_style() {
+        let src = "kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: \"nginx:1.0\"   # c\n  - {name: b, image: 'b:1'}\n  - name: c\n    image: |-\n      c:1\n";
+        let w = workload(src);
+        let mut edits = Vec::new();
+        for (c, new, tag) in [(0, "nginx:1.1", "1.1"), (1, "b:2", "2"), (2, "c:3", "3")] {
+            let site = w.containers[c].image.as_ref().unwrap();
+            edits.extend(image_edits(src, site, new, tag).unwrap());
+        }
+        let out = apply(src, &edits).unwrap();
+        assert_eq!(
+            out,
+            src.replace("nginx:1.0", "nginx:1.1")
+                .replace("'b:1'", "'b:2'")
+                .replace("c:1", "c:3")
+        );
+    }
+
+    #[test]
+    fn split_helm_values_keep_the_split() {
+        let src = "apiVersion: helm.fluxcd.io/v1\nkind: HelmRelease\nmetadata: {name: r}\nspec:\n  values:\n    image:\n      repository: bitnami/redis\n      tag: 5.0.7\n    side:\n      image: nginx:1.0\n";
+        let w = workload(src);
+        let a = image_edits(
+            src,
+            w.containers[0].image.as_ref().unwrap(),
+            "bitnami/redis:5.1",
+            "5.1",
+        )
+        .unwrap();
+        let b = image_edits(
+            src,
+            w.containers[1].image.as_ref().unwrap(),
+            "nginx:1.2",
+            "1.2",
+        )
+        .unwrap();
+        let out = apply(src, &[a, b].concat()).unwrap();
+        assert_eq!(
+            out,
+            src.replace("tag: 5.0.7", "tag: \"5.1\"")
+                .replace("nginx:1.0", "nginx:1.2")
+        );
+    }
+
+    #[test]
+    fn overlapping_edits_are_refused() {
+        let e = |s: usize, e: usize, t: &str| Edit {
+            span: s..e,
+            text: t.into(),
+        };
+        assert!(apply("abcdef", &[e(0, 3, "x"), e(2, 4, "y")]).is_err());
+        assert_eq!(
+            apply("abcdef", &[e(0, 3, "x"), e(0, 3, "x")]).unwrap(),
+            "xdef"
+        );
+    }
+}
