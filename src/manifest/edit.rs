@@ -275,14 +275,15 @@ pub fn verify(
     Ok(())
 }
 
-/// What a workload says, without where it says it.
-fn summary(
-    w: &Workload,
-) -> (
+/// What a workload says, without where it says it: its ID, annotations and containers.
+type Summary = (
     String,
     Vec<(String, String)>,
     Vec<(String, Option<String>, bool)>,
-) {
+);
+
+/// The [`Summary`] of a workload.
+fn summary(w: &Workload) -> Summary {
     (
         w.id.to_string(),
         w.annotations
