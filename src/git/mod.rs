@@ -1,1 +1,415 @@
-//! Our wrapper around git2: open a work tree, check for local changes, commit only given paths, push.
+//! Our wrapper around git2: open a work tree, check for local changes, commit only given
+//! paths, push, fetch and reset, clone or update a cached clone.
+//!
+//! [`Repo`] says in its method docs what it does in the odd cases (detached HEAD, unborn
+//! branch, nothing to commit, a rejected push, local changes in the way). It never reads
+//! the environment and never asks git config for a signature: identities and
+//! credentials come from the caller, so it behaves the same on a machine with no git
+//! user configured.
+
+mod auth;
+mod error;
+mod identity;
+mod remote;
+#[cfg(test)]
+mod tests;
+
+use std::ffi::OsStr;
+use std::fmt;
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+
+pub use auth::{Auth, Secret, redact_url};
+pub use error::GitError;
+pub use identity::Identity;
+
+/// A git work tree, opened once; all paths it takes are relative to its root.
+pub struct Repo {
+    repo: git2::Repository,
+    workdir: PathBuf,
+}
+
+impl fmt::Debug for Repo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Repo")
+            .field("workdir", &self.workdir)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The branch HEAD points at.
+struct HeadBranch {
+    /// `refs/heads/<name>`.
+    refname: String,
+    /// `<name>`.
+    name: String,
+}
+
+impl Repo {
+    /// Open the work tree containing `path`, searching upwards for `.git` like git does
+    /// (`GIT_DIR` and the other environment variables are not consulted).
+    ///
+    /// Errors: [`GitError::NotARepository`] when no repository is found,
+    /// [`GitError::BareRepository`] for a bare repository; both name `path`.
+    pub fn discover(path: &Path) -> Result<Repo, GitError> {
+        let repo = git2::Repository::open_ext(
+            path,
+            git2::RepositoryOpenFlags::empty(),
+            std::iter::empty::<&OsStr>(),
+        )
+        .map_err(|e| open_error(path, e))?;
+        Repo::from_git2(repo, path)
+    }
+
+    /// Open exactly the work tree at `dir`, without searching the directories above.
+    ///
+    /// Errors as [`Repo::discover`].
+    pub fn open(dir: &Path) -> Result<Repo, GitError> {
+        let repo = git2::Repository::open_ext(
+            dir,
+            git2::RepositoryOpenFlags::NO_SEARCH,
+            std::iter::empty::<&OsStr>(),
+        )
+        .map_err(|e| open_error(dir, e))?;
+        Repo::from_git2(repo, dir)
+    }
+
+    fn from_git2(repo: git2::Repository, path: &Path) -> Result<Repo, GitError> {
+        let bare = || GitError::BareRepository {
+            path: path.to_path_buf(),
+        };
+        if repo.is_bare() {
+            return Err(bare());
+        }
+        // libgit2 gives the work tree with a trailing slash; rebuild it without one.
+        let workdir = repo.workdir().ok_or_else(bare)?.components().collect();
+        Ok(Repo { repo, workdir })
+    }
+
+    /// The root of the work tree (as libgit2 resolved it, symbolic links followed).
+    pub fn workdir(&self) -> &Path {
+        &self.workdir
+    }
+
+    /// The checked-out branch's short name (`main`, `release/1.x`).
+    ///
+    /// Errors: [`GitError::DetachedHead`] when HEAD is a commit rather than a branch;
+    /// [`GitError::UnbornBranch`] when the branch has no commit yet.
+    pub fn current_branch(&self) -> Result<String, GitError> {
+        let head = self.head_branch()?;
+        self.branch_tip(&head)?;
+        Ok(head.name)
+    }
+
+    /// The commit HEAD points at; a detached HEAD is fine here.
+    ///
+    /// Errors: [`GitError::UnbornBranch`] when there is no commit yet.
+    pub fn head_id(&self) -> Result<git2::Oid, GitError> {
+        match self.repo.head() {
+            Ok(head) => head
+                .peel_to_commit()
+                .map(|c| c.id())
+                .map_err(|e| GitError::git("resolving HEAD", &self.workdir, e)),
+            Err(e) if e.code() == git2::ErrorCode::UnbornBranch => {
+                let head = self.head_branch()?;
+                Err(GitError::UnbornBranch {
+                    repo: self.workdir.clone(),
+                    branch: head.name,
+                })
+            }
+            Err(e) => Err(GitError::git("resolving HEAD", &self.workdir, e)),
+        }
+    }
+
+    /// Does this file (relative to the work tree root, or absolute inside it) differ from
+    /// HEAD, in the index or in the work tree?
+    ///
+    /// A file that is not in HEAD but exists (untracked, ignored, or staged as new)
+    /// counts as changed: committing it would add it. A file that is neither in HEAD
+    /// nor on disk has no changes. A file in HEAD but deleted counts as changed.
+    /// Differences in stat data alone (a `touch`) are not changes.
+    pub fn has_local_changes(&self, rel_path: &Path) -> Result<bool, GitError> {
+        let rel = self.relative(rel_path)?;
+        match self.repo.status_file(&rel) {
+            Ok(status) => Ok(!status.is_empty()),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(false),
+            Err(e) => Err(GitError::git(
+                format!("checking the status of {}", rel.display()),
+                &self.workdir,
+                e,
+            )),
+        }
+    }
+
+    /// `user.name` and `user.email` from git config (repository, then global and
+    /// system), if both are set and usable; `None` otherwise.
+    pub fn configured_identity(&self) -> Option<Identity> {
+        let mut config = self.repo.config().ok()?;
+        let snapshot = config.snapshot().ok()?;
+        Identity::from_config(&snapshot)
+    }
+
+    /// Commit exactly these files' current work-tree contents on top of HEAD, on the
+    /// current branch, and return the new commit's id.
+    ///
+    /// - Nothing else goes into the commit: other staged or modified files stay as they
+    ///   are (still staged, still modified); the new tree is HEAD's tree with these
+    ///   paths replaced.
+    /// - The index entries of these paths are updated, so `git status` shows them clean.
+    /// - The file mode is taken from the work tree: the executable bit counts unless
+    ///   `core.fileMode` is false, in which case HEAD's mode is kept. A symbolic link is
+    ///   committed as a link. A new file is added.
+    /// - `author` defaults to `committer`; neither is read from git config.
+    /// - Content filters (`.gitattributes`, `core.autocrlf`) apply as for `git add`.
+    ///
+    /// Errors: [`GitError::NothingToCommit`] when the files equal HEAD's (no commit is
+    /// made); [`GitError::DetachedHead`], [`GitError::UnbornBranch`];
+    /// [`GitError::PathOutsideWorkTree`]; [`GitError::Io`] for a missing file;
+    /// [`GitError::InvalidIdentity`].
+    pub fn commit_paths(
+        &self,
+        paths: &[PathBuf],
+        message: &str,
+        committer: &Identity,
+        author: Option<&Identity>,
+    ) -> Result<git2::Oid, GitError> {
+        let head = self.head_branch()?;
+        let parent = self.branch_tip(&head)?;
+        let committer_sig = committer.signature()?;
+        let author_sig = author.unwrap_or(committer).signature()?;
+        let git_err = |action: &str| {
+            let action = action.to_owned();
+            move |e| GitError::git(action, &self.workdir, e)
+        };
+
+        let base_tree = parent.tree().map_err(git_err("reading HEAD's tree"))?;
+        let trust_mode = self.trusts_file_mode();
+        let mut rels = Vec::with_capacity(paths.len());
+        let mut update = git2::build::TreeUpdateBuilder::new();
+        for path in paths {
+            let rel = self.relative(path)?;
+            let (blob, mode) = self.work_tree_blob(&rel, &base_tree, trust_mode)?;
+            update.upsert(rel.as_path(), blob, mode);
+            rels.push(rel);
+        }
+        let tree_id = update
+            .create_updated(&self.repo, &base_tree)
+            .map_err(git_err("building the tree to commit"))?;
+        if tree_id == base_tree.id() {
+            return Err(GitError::NothingToCommit {
+                repo: self.workdir.clone(),
+                paths: rels,
+            });
+        }
+        let tree = self
+            .repo
+            .find_tree(tree_id)
+            .map_err(git_err("reading the new tree"))?;
+
+        // Updating through the branch's name makes libgit2 check that the branch is still
+        // at `parent`, and writes the usual "commit: <subject>" reflog entry.
+        let id = self
+            .repo
+            .commit(
+                Some(&head.refname),
+                &author_sig,
+                &committer_sig,
+                message,
+                &tree,
+                &[&parent],
+            )
+            .map_err(git_err(&format!("committing to branch {:?}", head.name)))?;
+
+        // The commit exists now; say so if the index cannot follow (a concurrent `git`
+        // holding index.lock, say), since `git status` would then look odd.
+        let short = &id.to_string()[..7];
+        let index_err = |e| {
+            GitError::git(
+                format!(
+                    "updating the index after commit {short} on branch {:?}",
+                    head.name
+                ),
+                &self.workdir,
+                e,
+            )
+        };
+        let mut index = self.repo.index().map_err(index_err)?;
+        index.read(false).map_err(index_err)?;
+        for rel in &rels {
+            index.add_path(rel).map_err(index_err)?;
+        }
+        index.write().map_err(index_err)?;
+        Ok(id)
+    }
+
+    /// The blob id and mode of a work-tree file, written to the object database.
+    fn work_tree_blob(
+        &self,
+        rel: &Path,
+        base_tree: &git2::Tree<'_>,
+        trust_mode: bool,
+    ) -> Result<(git2::Oid, git2::FileMode), GitError> {
+        let abs = self.workdir.join(rel);
+        let meta = fs::symlink_metadata(&abs).map_err(|source| GitError::Io {
+            action: "reading file to commit",
+            path: abs.clone(),
+            source,
+        })?;
+        let git_err = |e| GitError::git(format!("storing {}", rel.display()), &self.workdir, e);
+        if meta.file_type().is_symlink() {
+            let target = fs::read_link(&abs).map_err(|source| GitError::Io {
+                action: "reading symbolic link to commit",
+                path: abs.clone(),
+                source,
+            })?;
+            let blob = self
+                .repo
+                .blob(target.as_os_str().as_encoded_bytes())
+                .map_err(git_err)?;
+            return Ok((blob, git2::FileMode::Link));
+        }
+        if !meta.is_file() {
+            return Err(GitError::NotAFile { path: abs });
+        }
+        // `blob_path` applies the clean filters for a path inside the work tree.
+        let blob = self.repo.blob_path(&abs).map_err(git_err)?;
+        let head_mode = base_tree.get_path(rel).ok().map(|e| e.filemode());
+        let mode = if trust_mode {
+            if is_executable(&meta) {
+                git2::FileMode::BlobExecutable
+            } else {
+                git2::FileMode::Blob
+            }
+        } else if head_mode == Some(i32::from(git2::FileMode::BlobExecutable)) {
+            git2::FileMode::BlobExecutable
+        } else {
+            git2::FileMode::Blob
+        };
+        Ok((blob, mode))
+    }
+
+    /// Whether the executable bit in the work tree means anything (`core.fileMode`).
+    fn trusts_file_mode(&self) -> bool {
+        cfg!(unix)
+            && self
+                .repo
+                .config()
+                .and_then(|c| c.get_bool("core.filemode"))
+                .unwrap_or(true)
+    }
+
+    /// Where HEAD points, if it is a local branch (born or not).
+    fn head_branch(&self) -> Result<HeadBranch, GitError> {
+        let head = self
+            .repo
+            .find_reference("HEAD")
+            .map_err(|e| GitError::git("reading HEAD", &self.workdir, e))?;
+        let target = match head.symbolic_target() {
+            Ok(Some(target)) => target.to_owned(),
+            Ok(None) => {
+                return Err(GitError::DetachedHead {
+                    repo: self.workdir.clone(),
+                });
+            }
+            Err(e) => return Err(GitError::git("reading HEAD", &self.workdir, e)),
+        };
+        match target.strip_prefix("refs/heads/") {
+            Some(name) => Ok(HeadBranch {
+                name: name.to_owned(),
+                refname: target.clone(),
+            }),
+            None => Err(GitError::NotOnBranch {
+                repo: self.workdir.clone(),
+                target,
+            }),
+        }
+    }
+
+    /// The commit at the tip of HEAD's branch.
+    fn branch_tip(&self, head: &HeadBranch) -> Result<git2::Commit<'_>, GitError> {
+        match self.repo.find_reference(&head.refname) {
+            Ok(r) => r.peel_to_commit().map_err(|e| {
+                GitError::git(
+                    format!("resolving branch {:?}", head.name),
+                    &self.workdir,
+                    e,
+                )
+            }),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Err(GitError::UnbornBranch {
+                repo: self.workdir.clone(),
+                branch: head.name.clone(),
+            }),
+            Err(e) => Err(GitError::git(
+                format!("reading branch {:?}", head.name),
+                &self.workdir,
+                e,
+            )),
+        }
+    }
+
+    /// `path` as a clean relative path inside the work tree: relative paths are taken
+    /// from the root; absolute ones must lie below it. `..`, `.git` and the root itself
+    /// are refused.
+    fn relative(&self, path: &Path) -> Result<PathBuf, GitError> {
+        let outside = || GitError::PathOutsideWorkTree {
+            repo: self.workdir.clone(),
+            path: path.to_path_buf(),
+        };
+        let rel = if path.is_absolute() {
+            match path.strip_prefix(&self.workdir) {
+                Ok(rel) => rel.to_path_buf(),
+                // The caller may spell the work tree differently (a symbolic link).
+                Err(_) => {
+                    let dir = fs::canonicalize(&self.workdir).map_err(|_| outside())?;
+                    let parent = path
+                        .parent()
+                        .and_then(|p| fs::canonicalize(p).ok())
+                        .ok_or_else(outside)?;
+                    let file = path.file_name().ok_or_else(outside)?;
+                    parent
+                        .join(file)
+                        .strip_prefix(&dir)
+                        .map_err(|_| outside())?
+                        .to_path_buf()
+                }
+            }
+        } else {
+            path.to_path_buf()
+        };
+        let mut clean = PathBuf::new();
+        for component in rel.components() {
+            match component {
+                Component::Normal(part) => clean.push(part),
+                Component::CurDir => {}
+                Component::ParentDir | Component::RootDir | Component::Prefix(_) => {
+                    return Err(outside());
+                }
+            }
+        }
+        if clean.as_os_str().is_empty() || clean.starts_with(".git") {
+            return Err(outside());
+        }
+        Ok(clean)
+    }
+}
+
+fn open_error(path: &Path, e: git2::Error) -> GitError {
+    if e.code() == git2::ErrorCode::NotFound {
+        GitError::NotARepository {
+            path: path.to_path_buf(),
+        }
+    } else {
+        GitError::git("opening the git repository", path, e)
+    }
+}
+
+#[cfg(unix)]
+fn is_executable(meta: &fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    meta.permissions().mode() & 0o111 != 0
+}
+
+#[cfg(not(unix))]
+fn is_executable(_meta: &fs::Metadata) -> bool {
+    false
+}

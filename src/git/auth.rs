@@ -1,0 +1,477 @@
+//! Credentials for git remotes, the libgit2 credentials callback that tries them in
+//! order, and URL redaction for error messages.
+//!
+//! The caller (the settings layer) fills [`Auth`]; this module never reads the
+//! environment itself. libgit2 calls the credentials callback again after every
+//! failed attempt, so [`CredentialState`] remembers what it has offered and gives up
+//! with a clear message instead of looping.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use git2::{Cred, CredentialType};
+
+/// How many times one operation may ask for credentials before we give up. Each
+/// source is offered at most once, so this only guards against a transport that keeps
+/// asking (an SSH server asking for a username over and over, say).
+const MAX_CREDENTIAL_CALLS: u32 = 8;
+
+/// Username sent with a token when neither the caller nor the URL names one. GitHub
+/// wants it exactly; GitLab, Gitea and Azure DevOps accept any non-empty name.
+const TOKEN_USERNAME: &str = "x-access-token";
+
+/// SSH username when the URL names none (`ssh://host/repo`).
+const DEFAULT_SSH_USERNAME: &str = "git";
+
+/// A password, token or key passphrase. `Debug` and `Display` print `(redacted)`; use
+/// [`Secret::expose`] to read it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wrap a secret value.
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    /// The secret value, for handing to libgit2.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("(redacted)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("(redacted)")
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Secret {
+        Secret(value)
+    }
+}
+
+/// Credentials for fetching from and pushing to remotes.
+///
+/// When libgit2 asks, they are offered in this order, each at most once per operation:
+/// the SSH key file (SSH), the ssh-agent (SSH), the username and password or token
+/// (HTTPS), git's credential helpers (HTTPS, `credential.helper` in git config), and
+/// the platform default (NTLM/Negotiate). [`Auth::default`] has no key file and no
+/// password, so it uses the agent and the credential helpers only. Local paths and
+/// `file://` URLs never ask.
+#[derive(Debug, Clone)]
+pub struct Auth {
+    ssh_key: Option<SshKey>,
+    user_pass: Option<UserPass>,
+    ssh_agent: bool,
+    credential_helpers: bool,
+}
+
+impl Default for Auth {
+    fn default() -> Auth {
+        Auth {
+            ssh_key: None,
+            user_pass: None,
+            ssh_agent: true,
+            credential_helpers: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct SshKey {
+    path: PathBuf,
+    passphrase: Option<Secret>,
+}
+
+#[derive(Debug, Clone)]
+struct UserPass {
+    /// `None` for a token: the URL's username is used, else [`TOKEN_USERNAME`].
+    username: Option<String>,
+    password: Secret,
+}
+
+impl Auth {
+    /// The ssh-agent and git's credential helpers only (same as [`Auth::default`]).
+    pub fn new() -> Auth {
+        Auth::default()
+    }
+
+    /// Offer this private key file (OpenSSH or PEM format) first for SSH remotes.
+    pub fn with_ssh_key(mut self, path: impl Into<PathBuf>, passphrase: Option<Secret>) -> Auth {
+        self.ssh_key = Some(SshKey {
+            path: path.into(),
+            passphrase,
+        });
+        self
+    }
+
+    /// Offer this username and password (or token) first for HTTPS remotes.
+    pub fn with_user_password(mut self, username: impl Into<String>, password: Secret) -> Auth {
+        self.user_pass = Some(UserPass {
+            username: Some(username.into()),
+            password,
+        });
+        self
+    }
+
+    /// Offer this token as the password for HTTPS remotes, with the URL's username or,
+    /// if it has none, `x-access-token`.
+    pub fn with_token(mut self, token: Secret) -> Auth {
+        self.user_pass = Some(UserPass {
+            username: None,
+            password: token,
+        });
+        self
+    }
+
+    /// Whether to ask the ssh-agent (default: yes).
+    pub fn with_ssh_agent(mut self, enabled: bool) -> Auth {
+        self.ssh_agent = enabled;
+        self
+    }
+
+    /// Whether to run git's credential helpers (`credential.helper`; default: yes).
+    /// Turn off where nothing may prompt or reach a keychain (tests, locked-down CI).
+    pub fn with_credential_helpers(mut self, enabled: bool) -> Auth {
+        self.credential_helpers = enabled;
+        self
+    }
+
+    /// The secrets held, so that they can be scrubbed from transport messages.
+    fn secrets(&self) -> impl Iterator<Item = &str> {
+        let pass = self.user_pass.as_ref().map(|u| u.password.expose());
+        let phrase = self
+            .ssh_key
+            .as_ref()
+            .and_then(|k| k.passphrase.as_ref())
+            .map(Secret::expose);
+        pass.into_iter().chain(phrase).filter(|s| !s.is_empty())
+    }
+}
+
+/// The credentials callback's memory for one remote operation.
+pub(crate) struct CredentialState<'a> {
+    auth: &'a Auth,
+    /// The repository's git config, for the credential helpers; `None` skips them.
+    config: Option<git2::Config>,
+    calls: u32,
+    tried: Vec<String>,
+    offered_key: bool,
+    offered_agent: bool,
+    offered_user_pass: bool,
+    offered_helper: bool,
+    offered_default: bool,
+    /// Set when the callback gave up: what was tried, for the error message.
+    pub(crate) gave_up: Option<String>,
+}
+
+impl<'a> CredentialState<'a> {
+    pub(crate) fn new(auth: &'a Auth, config: Option<git2::Config>) -> CredentialState<'a> {
+        CredentialState {
+            auth,
+            config,
+            calls: 0,
+            tried: Vec::new(),
+            offered_key: false,
+            offered_agent: false,
+            offered_user_pass: false,
+            offered_helper: false,
+            offered_default: false,
+            gave_up: None,
+        }
+    }
+
+    /// The next credential to offer, or an error once every source has been tried.
+    pub(crate) fn next(
+        &mut self,
+        url: &str,
+        username_from_url: Option<&str>,
+        allowed: CredentialType,
+    ) -> Result<Cred, git2::Error> {
+        self.calls += 1;
+        if self.calls > MAX_CREDENTIAL_CALLS {
+            return Err(self.give_up());
+        }
+
+        // SSH without a user in the URL first asks for the username alone.
+        if allowed.contains(CredentialType::USERNAME) {
+            let user = username_from_url.unwrap_or(DEFAULT_SSH_USERNAME);
+            return Cred::username(user);
+        }
+
+        if allowed.contains(CredentialType::SSH_KEY) {
+            let user = username_from_url.unwrap_or(DEFAULT_SSH_USERNAME);
+            if let Some(key) = self.auth.ssh_key.as_ref().filter(|_| !self.offered_key) {
+                self.offered_key = true;
+                if key.path.is_file() {
+                    self.tried
+                        .push(format!("ssh key {} for user {user:?}", key.path.display()));
+                    let phrase = key.passphrase.as_ref().map(Secret::expose);
+                    return Cred::ssh_key(user, None, &key.path, phrase);
+                }
+                self.tried
+                    .push(format!("ssh key {} (no such file)", key.path.display()));
+            }
+            if self.auth.ssh_agent && !self.offered_agent {
+                self.offered_agent = true;
+                self.tried.push(format!("ssh-agent for user {user:?}"));
+                return Cred::ssh_key_from_agent(user);
+            }
+        }
+
+        if allowed.contains(CredentialType::USER_PASS_PLAINTEXT) {
+            if let Some(up) = self
+                .auth
+                .user_pass
+                .as_ref()
+                .filter(|_| !self.offered_user_pass)
+            {
+                self.offered_user_pass = true;
+                let user = up
+                    .username
+                    .as_deref()
+                    .or(username_from_url)
+                    .unwrap_or(TOKEN_USERNAME);
+                self.tried
+                    .push(format!("username and password for user {user:?}"));
+                return Cred::userpass_plaintext(user, up.password.expose());
+            }
+            if self.auth.credential_helpers && !self.offered_helper {
+                self.offered_helper = true;
+                if let Some(config) = &self.config {
+                    match Cred::credential_helper(config, url, username_from_url) {
+                        Ok(cred) => {
+                            self.tried.push("git credential helper".to_owned());
+                            return Ok(cred);
+                        }
+                        Err(_) => self.tried.push(
+                            "git credential helper (none configured or no answer)".to_owned(),
+                        ),
+                    }
+                }
+            }
+        }
+
+        if allowed.contains(CredentialType::DEFAULT) && !self.offered_default {
+            self.offered_default = true;
+            self.tried.push("default system credentials".to_owned());
+            return Cred::default();
+        }
+
+        Err(self.give_up())
+    }
+
+    fn give_up(&mut self) -> git2::Error {
+        let detail = if self.tried.is_empty() {
+            "no credentials available for this remote".to_owned()
+        } else {
+            format!("no credentials accepted (tried {})", self.tried.join(", "))
+        };
+        self.gave_up = Some(detail.clone());
+        git2::Error::from_str(&detail)
+    }
+}
+
+/// The URL with any password replaced by `(redacted)`. For HTTP(S) a bare username is
+/// redacted as well, since `https://<token>@host/` is a common way to embed a token.
+/// SSH usernames (`git@host:x`, `ssh://git@host/x`) are kept.
+pub fn redact_url(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        // scp-like `user@host:path` or a local path: no password syntax.
+        return url.to_owned();
+    };
+    let scheme = &url[..scheme_end];
+    let rest = &url[scheme_end + 3..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    let Some(at) = authority.rfind('@') else {
+        return url.to_owned();
+    };
+    let userinfo = &authority[..at];
+    let is_http = scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https");
+    let new_userinfo = match userinfo.split_once(':') {
+        Some((user, _password)) if is_http && user.is_empty() => "(redacted)".to_owned(),
+        Some((user, _password)) => format!("{user}:(redacted)"),
+        None if is_http => "(redacted)".to_owned(),
+        None => userinfo.to_owned(),
+    };
+    format!(
+        "{scheme}://{new_userinfo}@{}{}",
+        &authority[at + 1..],
+        &rest[authority_end..]
+    )
+}
+
+/// A transport message made safe to show: the raw URL becomes the redacted one, and any
+/// password of the URL or of `auth` is replaced by `(redacted)`. A trailing period is
+/// dropped, since the message ends up inside a longer error line.
+pub(crate) fn sanitize(message: &str, raw_url: &str, auth: &Auth) -> String {
+    let mut out = message.replace(raw_url, &redact_url(raw_url));
+    for secret in auth.secrets().chain(url_secret(raw_url)) {
+        out = out.replace(secret, "(redacted)");
+    }
+    out.trim_end().trim_end_matches('.').to_owned()
+}
+
+/// The password (or HTTP username-only token) embedded in a URL, if any.
+fn url_secret(url: &str) -> Option<&str> {
+    let (scheme, rest) = url.split_once("://")?;
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let userinfo = &authority[..authority.rfind('@')?];
+    let secret = match userinfo.split_once(':') {
+        Some((_, password)) => password,
+        None if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") => {
+            userinfo
+        }
+        None => return None,
+    };
+    // Too short a string would blank out ordinary words of the message.
+    (secret.len() >= 4).then_some(secret)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_and_auth_debug_are_redacted() {
+        let secret = Secret::new("hunter2");
+        assert_eq!(format!("{secret:?}"), "(redacted)");
+        assert_eq!(format!("{secret}"), "(redacted)");
+        assert_eq!(secret.expose(), "hunter2");
+        let auth = Auth::new()
+            .with_user_password("bot", Secret::new("hunter2"))
+            .with_ssh_key("/keys/id", Some(Secret::new("phrase-xyz")));
+        let debug = format!("{auth:?}");
+        assert!(!debug.contains("hunter2"), "{debug}");
+        assert!(!debug.contains("phrase-xyz"), "{debug}");
+        assert!(debug.contains("bot"), "{debug}");
+    }
+
+    #[test]
+    fn redact_url_cases() {
+        let cases = [
+            ("https://github.com/a/b.git", "https://github.com/a/b.git"),
+            (
+                "https://bot:hunter2@github.com/a/b.git",
+                "https://bot:(redacted)@github.com/a/b.git",
+            ),
+            (
+                "https://ghp_token123@github.com/a/b.git",
+                "https://(redacted)@github.com/a/b.git",
+            ),
+            (
+                "HTTP://:pw@host:8080/x?y=1",
+                "HTTP://(redacted)@host:8080/x?y=1",
+            ),
+            ("ssh://git@host:22/a/b.git", "ssh://git@host:22/a/b.git"),
+            ("ssh://git:pw@host/a", "ssh://git:(redacted)@host/a"),
+            ("git@github.com:a/b.git", "git@github.com:a/b.git"),
+            ("file:///tmp/remote.git", "file:///tmp/remote.git"),
+            ("/tmp/remote.git", "/tmp/remote.git"),
+            ("https://host/p@th", "https://host/p@th"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(redact_url(input), want, "input {input}");
+        }
+    }
+
+    #[test]
+    fn sanitize_removes_url_and_auth_secrets() {
+        let auth = Auth::new().with_token(Secret::new("tok-abcdef"));
+        let url = "https://bot:hunter2@example.invalid/x.git";
+        let msg = format!("failed for {url}; server echoed hunter2 and tok-abcdef");
+        let clean = sanitize(&msg, url, &auth);
+        assert!(!clean.contains("hunter2"), "{clean}");
+        assert!(!clean.contains("tok-abcdef"), "{clean}");
+        assert!(
+            clean.contains("https://bot:(redacted)@example.invalid/x.git"),
+            "{clean}"
+        );
+    }
+
+    #[test]
+    fn credentials_offer_each_source_once_then_give_up() {
+        let auth = Auth::new()
+            .with_user_password("bot", Secret::new("pw"))
+            .with_credential_helpers(false);
+        let config = git2::Config::new().ok();
+        let mut state = CredentialState::new(&auth, config);
+        let https = CredentialType::USER_PASS_PLAINTEXT;
+        let first = state.next("https://example.invalid/x.git", None, https);
+        assert!(first.is_ok());
+        // The server refused it; libgit2 asks again: no helper config, so give up.
+        let second = state.next("https://example.invalid/x.git", None, https);
+        let err = second
+            .err()
+            .map(|e| e.message().to_owned())
+            .unwrap_or_default();
+        assert!(
+            err.contains("username and password for user \"bot\""),
+            "{err}"
+        );
+        assert!(state.gave_up.is_some());
+    }
+
+    #[test]
+    fn credentials_ssh_key_then_agent_then_give_up() {
+        let auth = Auth::new().with_ssh_key("/nonexistent/id_test", None);
+        let mut state = CredentialState::new(&auth, None);
+        let ssh = CredentialType::SSH_KEY | CredentialType::SSH_CUSTOM;
+        // Username request first when the URL has none.
+        assert!(
+            state
+                .next("ssh://h/x", None, CredentialType::USERNAME)
+                .is_ok()
+        );
+        // The key file is missing, so the agent is offered straight away.
+        assert!(state.next("ssh://h/x", Some("git"), ssh).is_ok());
+        let err = state
+            .next("ssh://h/x", Some("git"), ssh)
+            .err()
+            .map(|e| e.message().to_owned())
+            .unwrap_or_default();
+        assert!(err.contains("/nonexistent/id_test (no such file)"), "{err}");
+        assert!(err.contains("ssh-agent for user \"git\""), "{err}");
+    }
+
+    #[test]
+    fn credentials_without_any_source_give_up_at_once() {
+        let auth = Auth::new()
+            .with_ssh_agent(false)
+            .with_credential_helpers(false);
+        let mut state = CredentialState::new(&auth, None);
+        let allowed = CredentialType::SSH_KEY | CredentialType::USER_PASS_PLAINTEXT;
+        let err = state
+            .next("https://h/x", None, allowed)
+            .err()
+            .map(|e| e.message().to_owned())
+            .unwrap_or_default();
+        assert_eq!(err, "no credentials available for this remote");
+    }
+
+    #[test]
+    fn credentials_stop_after_too_many_calls() {
+        let auth = Auth::new();
+        let mut state = CredentialState::new(&auth, None);
+        let mut oks = 0;
+        for _ in 0..20 {
+            if state
+                .next("ssh://h/x", None, CredentialType::USERNAME)
+                .is_ok()
+            {
+                oks += 1;
+            }
+        }
+        assert_eq!(oks, MAX_CREDENTIAL_CALLS);
+        assert!(state.gave_up.is_some());
+    }
+}
