@@ -7,8 +7,12 @@
 //! Dependencies point down: [`commands`] combines [`manifest`], [`registry`], [`policy`],
 //! [`git`] and [`output`], which all build on [`image`].
 
+pub mod cli;
+pub mod commands;
 pub mod git;
 pub mod image;
 pub mod manifest;
+pub mod output;
 pub mod policy;
 pub mod registry;
+pub mod settings;

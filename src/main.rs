@@ -1,2 +1,49 @@
-//! tagpilot binary
-fn main() {}
+//! The `tagpilot` binary: parse the command line, run the command, print `error: …` and map
+//! the outcome to an exit code (SPEC §10). A closed stdout (`tagpilot … | head`) is success.
+
+use std::io::{self, BufWriter, ErrorKind};
+use std::process::ExitCode;
+
+use clap::Parser;
+use tagpilot::cli::Cli;
+use tagpilot::commands;
+use tagpilot::output::Ui;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let verbosity = if cli.global.quiet {
+        -1
+    } else {
+        i8::try_from(cli.global.verbose).unwrap_or(i8::MAX)
+    };
+    let mut ui = Ui::new(
+        Box::new(BufWriter::new(io::stdout().lock())),
+        Box::new(io::stderr()),
+        verbosity,
+    );
+    let result = commands::run(cli, &mut ui);
+    let flushed = ui.flush();
+    match result {
+        Ok(outcome) => match flushed {
+            Err(err) if err.kind() != ErrorKind::BrokenPipe => {
+                eprintln!("error: writing the output: {err}");
+                ExitCode::from(1)
+            }
+            _ => ExitCode::from(outcome.code()),
+        },
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Whether the error comes from writing to a closed pipe.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == ErrorKind::BrokenPipe)
+    })
+}

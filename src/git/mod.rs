@@ -242,6 +242,45 @@ impl Repo {
         Ok(id)
     }
 
+    /// Take back a commit made by [`Repo::commit_paths`] that could not be pushed: the
+    /// branch goes back to the commit's parent and the index entries of `paths` to the
+    /// parent's versions. The work-tree files are the caller's to restore. Refuses when the
+    /// branch has moved on from `commit`.
+    pub fn undo_commit(&self, commit: git2::Oid, paths: &[PathBuf]) -> Result<(), GitError> {
+        let head = self.head_branch()?;
+        let tip = self.branch_tip(&head)?;
+        let git_err = |action: &str| {
+            let action = action.to_owned();
+            move |e| GitError::git(action, &self.workdir, e)
+        };
+        if tip.id() != commit {
+            return Err(GitError::git(
+                format!("undoing commit {commit} on branch {:?}", head.name),
+                &self.workdir,
+                git2::Error::from_str("the branch has moved on since"),
+            ));
+        }
+        let parent = tip.parent(0).map_err(git_err("reading the commit's parent"))?;
+        let rels = paths
+            .iter()
+            .map(|p| self.relative(p))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.repo
+            .reference(
+                &head.refname,
+                parent.id(),
+                true,
+                "tagpilot: undo a commit that could not be pushed",
+            )
+            .map_err(git_err(&format!("moving branch {:?} back", head.name)))?;
+        if !rels.is_empty() {
+            self.repo
+                .reset_default(Some(parent.as_object()), rels.iter())
+                .map_err(git_err("restoring the index entries"))?;
+        }
+        Ok(())
+    }
+
     /// The blob id and mode of a work-tree file, written to the object database.
     fn work_tree_blob(
         &self,

@@ -342,7 +342,13 @@ fn edit_annotation(
     let annotations = doc.get_entry(metadata, "annotations");
     let edit = match (annotations, value) {
         (None, None) => return Ok(src.to_owned()),
-        (None, Some(value)) => insert_entry(src, metadata, "annotations", &Nested(key, value))?,
+        (None, Some(value)) => {
+            let (metadata_key, _) = doc
+                .get_entry(object, "metadata")
+                .context("metadata is gone")?;
+            let parent = column(src, metadata_key.span.start);
+            insert_entry(src, metadata, "annotations", &Nested(key, value), parent)?
+        }
         (Some((_, map)), _) if map.as_map().is_none() => {
             bail!("metadata.annotations of {} is not a mapping", what())
         }
@@ -372,7 +378,7 @@ fn edit_annotation(
                     remove_entry(src, metadata, index)?
                 }
                 (Some(i), None) => remove_entry(src, map, i)?,
-                (None, Some(value)) => insert_entry(src, map, key, &Flat(value))?,
+                (None, Some(value)) => insert_entry(src, map, key, &Flat(value), 0)?,
                 (None, None) => return Ok(src.to_owned()),
             }
         }
@@ -454,8 +460,15 @@ fn content_end(src: &str, node: &Node) -> usize {
     start + src[start..end].trim_end().len()
 }
 
-/// The edit that adds `key: value` as the last entry of a mapping.
-fn insert_entry(src: &str, map: &Node, key: &str, value: &dyn EntryValue) -> Result<Edit> {
+/// The edit that adds `key: value` as the last entry of a mapping; `parent` is the column
+/// of the key that holds the mapping, to learn the file's indentation step from.
+fn insert_entry(
+    src: &str,
+    map: &Node,
+    key: &str,
+    value: &dyn EntryValue,
+    parent: usize,
+) -> Result<Edit> {
     let entries = map.as_map().context("not a mapping")?;
     if map.flow {
         let close = map.span.end.saturating_sub(1);
@@ -474,7 +487,7 @@ fn insert_entry(src: &str, map: &Node, key: &str, value: &dyn EntryValue) -> Res
     }
     let (first_key, _) = entries.first().context("empty block mapping")?;
     let indent = column(src, first_key.span.start);
-    let step = indent_step(src, map);
+    let step = indent_step(src, map).unwrap_or(if indent > parent { indent - parent } else { 2 });
     let newline = newline_of(src);
     let (last_key, last_value) = entries.last().context("empty block mapping")?;
     let end = content_end(src, last_value).max(last_key.span.end);
@@ -493,8 +506,8 @@ fn insert_entry(src: &str, map: &Node, key: &str, value: &dyn EntryValue) -> Res
 }
 
 /// One level of indentation as this file writes it: the first nested block mapping's
-/// indentation beyond its parent key, else 2.
-fn indent_step(src: &str, map: &Node) -> usize {
+/// indentation beyond its key, if there is one.
+fn indent_step(src: &str, map: &Node) -> Option<usize> {
     let entries = map.as_map().unwrap_or_default();
     for (key, value) in entries {
         if let Some((child, _)) = value
@@ -504,11 +517,11 @@ fn indent_step(src: &str, map: &Node) -> usize {
         {
             let (outer, inner) = (column(src, key.span.start), column(src, child.span.start));
             if inner > outer {
-                return inner - outer;
+                return Some(inner - outer);
             }
         }
     }
-    2
+    None
 }
 
 /// The edit that removes entry `index` of a mapping.
@@ -698,5 +711,135 @@ mod tests {
             apply("abcdef", &[e(0, 3, "x"), e(0, 3, "x")]).unwrap(),
             "xdef"
         );
+    }
+}
+
+/// Property tests: on generated manifests of many shapes, an edit changes nothing outside
+/// its spans, and the result reads back as intended.
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// One generated Deployment, with the pieces the test needs to know.
+    #[derive(Debug, Clone)]
+    struct Doc {
+        text: String,
+    }
+
+    fn scalar_token(value: &str, style: u8) -> String {
+        match style {
+            0 => value.to_owned(),
+            1 => format!("'{value}'"),
+            _ => format!("\"{value}\""),
+        }
+    }
+
+    prop_compose! {
+        fn doc()(
+            bom in any::<bool>(),
+            crlf in any::<bool>(),
+            step in prop::sample::select(vec![2usize, 3, 4]),
+            lead in "[ -~éü日本🦀—]{0,20}",
+            note in "[a-zA-Z0-9 éü日本🦀—]{0,16}",
+            comment in prop::option::of("[ -~é🦀]{0,12}"),
+            style in 0u8..3,
+            flow in any::<bool>(),
+            with_annotations in any::<bool>(),
+            final_newline in any::<bool>(),
+            tag in "[a-z0-9][a-z0-9._-]{0,10}",
+        ) -> Doc {
+            let nl = if crlf { "\r\n" } else { "\n" };
+            let i = |n: usize| " ".repeat(n * step);
+            let image = scalar_token(&format!("ghcr.io/acme/app:{tag}"), style);
+            let comment = comment.map(|c| format!("  # {c}")).unwrap_or_default();
+            let mut lines = vec![
+                format!("# {lead}"),
+                "apiVersion: apps/v1".to_owned(),
+                "kind: Deployment".to_owned(),
+                "metadata:".to_owned(),
+                format!("{}name: app", i(1)),
+                format!("{}labels: {{note: \"{note}\"}}", i(1)),
+            ];
+            if with_annotations {
+                lines.push(format!("{}annotations:", i(1)));
+                lines.push(format!("{}note: \"{note}\"{comment}", i(2)));
+            }
+            lines.extend([
+                "spec:".to_owned(),
+                format!("{}template:", i(1)),
+                format!("{}spec:", i(2)),
+                format!("{}containers:", i(3)),
+            ]);
+            if flow {
+                lines.push(format!("{}- {{name: app, image: {image}}}{comment}", i(3)));
+            } else {
+                lines.push(format!("{}- name: app", i(3)));
+                lines.push(format!("{}  image: {image}{comment}", i(3)));
+            }
+            let mut text = lines.join(nl);
+            if final_newline {
+                text.push_str(nl);
+            }
+            if bom {
+                text.insert(0, '\u{feff}');
+            }
+            Doc { text }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn image_edit_changes_only_its_span(doc in doc(), new_tag in "[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,20}") {
+            let src = &doc.text;
+            let w = scan_file("p.yaml", src, "default").workloads.remove(0);
+            let site = w.containers[0].image.clone().unwrap();
+            let ImageSite::Whole(whole) = &site else { panic!("whole site") };
+            let reference = format!("ghcr.io/acme/app:{new_tag}");
+            let edits = image_edits(src, &site, &reference, &new_tag).unwrap();
+            let out = apply(src, &edits).unwrap();
+            prop_assert_eq!(&out[..whole.span.start], &src[..whole.span.start]);
+            let tail = src.len() - whole.span.end;
+            prop_assert_eq!(&out[out.len() - tail..], &src[whole.span.end..]);
+            verify(src, &out, "p.yaml", |w| {
+                let mut w = w.clone();
+                if let Some(ImageSite::Whole(s)) = &mut w.containers[0].image {
+                    s.text = reference.clone();
+                }
+                w
+            }).unwrap();
+        }
+
+        #[test]
+        fn annotation_edit_only_adds_lines(doc in doc(), key in "[a-z]{1,8}", value in "[ -~é]{0,12}") {
+            let src = &doc.text;
+            let w = scan_file("p.yaml", src, "default").workloads.remove(0);
+            let change = AnnotationChange::Set(format!("tag.{key}"), value.clone());
+            let (planned, _) = planned_annotations(&w.annotations, &[change]);
+            let out = set_annotations(src, &w, &planned).unwrap();
+            let diff = similar::TextDiff::from_lines(src.as_str(), out.as_str());
+            for change in diff.iter_all_changes() {
+                let line = change.value();
+                match change.tag() {
+                    similar::ChangeTag::Equal => {}
+                    similar::ChangeTag::Insert => prop_assert!(
+                        line.trim_start().starts_with("annotations:")
+                            || line.trim_start().starts_with("fluxcd.io/tag.")
+                            || !src.ends_with('\n') && src.ends_with(line.trim_end_matches(['\r', '\n'])),
+                        "inserted {:?}", line
+                    ),
+                    similar::ChangeTag::Delete => prop_assert!(
+                        !src.ends_with('\n') && out.contains(line),
+                        "deleted {:?}", line
+                    ),
+                }
+            }
+            let after = scan_file("p.yaml", &out, "default").workloads.remove(0);
+            prop_assert_eq!(after.policies.tags.get(&key), Some(&value));
+            // Removing it again gives back the input, byte for byte.
+            let (planned, _) = planned_annotations(&after.annotations, &[AnnotationChange::Remove(format!("tag.{key}"))]);
+            prop_assert_eq!(set_annotations(&out, &after, &planned).unwrap(), src.clone());
+        }
     }
 }

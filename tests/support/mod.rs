@@ -1,1 +1,165 @@
-//! Test harness: temporary repositories, the CLI runner, a real registry.
+//! Test harness: the CLI runner with a scrubbed environment, and temporary git repositories
+//! with bare remotes. Nothing here touches the project's own checkout or the user's config.
+
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use tempfile::TempDir;
+
+/// What a run of the binary gave.
+#[derive(Debug)]
+pub struct Run {
+    /// Exit code.
+    pub code: i32,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+impl Run {
+    /// Assert the exit code, showing the output when it differs.
+    pub fn code(self, code: i32) -> Run {
+        assert_eq!(self.code, code, "exit code\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    /// Assert success.
+    pub fn ok(self) -> Run {
+        self.code(0)
+    }
+
+    /// Parse stdout as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("{e}: {}", self.stdout))
+    }
+}
+
+/// A sandbox: a temporary home for the binary and git, and a place for repositories.
+pub struct Sandbox {
+    dir: TempDir,
+}
+
+impl Sandbox {
+    /// A new sandbox.
+    pub fn new() -> Sandbox {
+        let dir = tempfile::tempdir().expect("tempdir");
+        fs::create_dir_all(dir.path().join("home")).expect("home");
+        Sandbox { dir }
+    }
+
+    /// The sandbox's root directory.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The scrubbed environment every child process gets.
+    fn env(&self, cmd: &mut Command) {
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.path().join("home"))
+            .env("XDG_CACHE_HOME", self.path().join("cache"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .env("LANG", "C");
+    }
+
+    /// Run tagpilot in `cwd` with `args`.
+    pub fn tagpilot(&self, cwd: &Path, args: &[&str]) -> Run {
+        self.tagpilot_env(cwd, args, &[])
+    }
+
+    /// Run tagpilot with extra environment variables.
+    pub fn tagpilot_env(&self, cwd: &Path, args: &[&str], vars: &[(&str, &str)]) -> Run {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_tagpilot"));
+        self.env(&mut cmd);
+        cmd.current_dir(cwd).args(args);
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("running tagpilot");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Run git in `cwd`, with fixed identities and dates; panics on failure.
+    pub fn git(&self, cwd: &Path, args: &[&str]) -> String {
+        let mut cmd = Command::new("git");
+        self.env(&mut cmd);
+        cmd.current_dir(cwd)
+            .args(args)
+            .env("GIT_AUTHOR_NAME", "Dev")
+            .env("GIT_AUTHOR_EMAIL", "dev@example.com")
+            .env("GIT_COMMITTER_NAME", "Dev")
+            .env("GIT_COMMITTER_EMAIL", "dev@example.com")
+            .env("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
+            .env("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z");
+        let out = cmd.output().expect("running git");
+        assert!(
+            out.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// A work tree at `<sandbox>/work` holding `files`, committed on `main` and pushed to a
+    /// bare remote at `<sandbox>/remote.git` (its `origin`).
+    pub fn repo(&self, files: &[(&str, &[u8])]) -> Repo {
+        let work = self.path().join("work");
+        let remote = self.path().join("remote.git");
+        fs::create_dir_all(&work).expect("work");
+        self.git(self.path(), &["init", "-q", "--bare", "-b", "main", "remote.git"]);
+        self.git(&work, &["init", "-q", "-b", "main"]);
+        for (name, content) in files {
+            let path = work.join(name);
+            fs::create_dir_all(path.parent().expect("parent")).expect("dirs");
+            fs::write(&path, content).expect("write");
+        }
+        self.git(&work, &["add", "-A"]);
+        self.git(&work, &["commit", "-q", "-m", "initial"]);
+        self.git(&work, &["remote", "add", "origin", remote.to_str().expect("utf-8")]);
+        self.git(&work, &["push", "-q", "origin", "main"]);
+        Repo { work, remote }
+    }
+}
+
+/// A work tree and its bare remote.
+pub struct Repo {
+    /// The work tree.
+    pub work: PathBuf,
+    /// The bare remote.
+    pub remote: PathBuf,
+}
+
+impl Repo {
+    /// A file of the work tree.
+    pub fn read(&self, name: &str) -> Vec<u8> {
+        fs::read(self.work.join(name)).expect("read")
+    }
+}
+
+/// Copy a directory tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("mkdir");
+    for entry in fs::read_dir(from).expect("read_dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// The project's fixtures directory.
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}

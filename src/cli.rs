@@ -1,0 +1,243 @@
+//! The command line as clap sees it. Doc comments here are the help text; every option can
+//! also come from the environment as `TAGPILOT_<NAME>`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Keep the container images in a GitOps manifest repository up to date.
+///
+/// tagpilot reads the Kubernetes manifests in a git repository, finds the workloads marked
+/// for automation with Flux v1's annotations (`fluxcd.io/automated: "true"`,
+/// `fluxcd.io/tag.<container>: <pattern>`), and rewrites only the bytes that change.
+#[derive(Debug, Parser)]
+#[command(name = "tagpilot", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    /// Options every command takes, before or after the subcommand.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options shared by all commands (SPEC §1.1).
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// The git work tree that holds the manifests (searched upwards for `.git`); the list
+    /// commands also accept a plain directory
+    #[arg(long, global = true, value_name = "DIR", env = "TAGPILOT_REPO")]
+    pub repo: Option<PathBuf>,
+
+    /// Branch to read, commit to and push; in --repo mode it must be the checked-out branch
+    #[arg(long, global = true, value_name = "B", env = "TAGPILOT_GIT_BRANCH")]
+    pub git_branch: Option<String>,
+
+    /// Remote to push to
+    #[arg(
+        long,
+        global = true,
+        value_name = "NAME",
+        default_value = "origin",
+        env = "TAGPILOT_GIT_REMOTE"
+    )]
+    pub git_remote: String,
+
+    /// Only scan below these paths, relative to the repository root (repeatable)
+    #[arg(
+        long = "path",
+        global = true,
+        value_name = "P",
+        env = "TAGPILOT_PATH",
+        value_delimiter = ','
+    )]
+    pub paths: Vec<PathBuf>,
+
+    /// Only workloads in this namespace
+    #[arg(short = 'n', long, global = true, value_name = "NS", env = "TAGPILOT_NAMESPACE")]
+    pub namespace: Option<String>,
+
+    /// Namespace of a manifest that names none
+    #[arg(
+        long,
+        global = true,
+        value_name = "NS",
+        default_value = "default",
+        env = "TAGPILOT_DEFAULT_NAMESPACE"
+    )]
+    pub default_namespace: String,
+
+    /// Output format of the command's result
+    #[arg(
+        short = 'o',
+        long,
+        global = true,
+        value_enum,
+        default_value_t = Format::Table,
+        env = "TAGPILOT_OUTPUT"
+    )]
+    pub output: Format,
+
+    /// More log detail on stderr (repeatable)
+    #[arg(short = 'v', long = "verbose", global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Only print errors on stderr
+    #[arg(short = 'q', long, global = true, env = "TAGPILOT_QUIET", conflicts_with = "verbose")]
+    pub quiet: bool,
+}
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned columns, as fluxctl prints them
+    Table,
+    /// One JSON document
+    Json,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the workloads, their containers, images and policies (no network)
+    ListWorkloads(ListWorkloadsArgs),
+    /// Turn on automated image updates for a workload
+    Automate(PolicyVerbArgs),
+    /// Turn off automated image updates for a workload
+    Deautomate(PolicyVerbArgs),
+    /// Lock a workload: no image updates by sync or release
+    Lock(PolicyVerbArgs),
+    /// Unlock a workload
+    Unlock(PolicyVerbArgs),
+    /// Change a workload's policies: tag filters, automation, lock
+    Policy(PolicyArgs),
+    /// Print a shell completion script to stdout
+    Completions(CompletionsArgs),
+}
+
+/// `list-workloads`.
+#[derive(Debug, Args)]
+pub struct ListWorkloadsArgs {
+    /// Only this workload: `namespace:kind/name` or `kind/name` (repeatable)
+    #[arg(short = 'w', long = "workload", value_name = "ID")]
+    pub workloads: Vec<String>,
+}
+
+/// Options of every command that writes (SPEC §1.1).
+#[derive(Debug, Args)]
+pub struct WriteArgs {
+    /// Compute and print the result, write nothing
+    #[arg(long, env = "TAGPILOT_DRY_RUN")]
+    pub dry_run: bool,
+
+    /// Also print a unified diff of every file changed or to be changed
+    #[arg(long, env = "TAGPILOT_DIFF")]
+    pub diff: bool,
+
+    /// Write the files, do not commit
+    #[arg(long, env = "TAGPILOT_NO_COMMIT")]
+    pub no_commit: bool,
+
+    /// Commit, do not push
+    #[arg(long, env = "TAGPILOT_NO_PUSH")]
+    pub no_push: bool,
+
+    /// Committer name [default: the repository's git config, else tagpilot]
+    #[arg(long, value_name = "NAME", env = "TAGPILOT_GIT_USER")]
+    pub git_user: Option<String>,
+
+    /// Committer email [default: the repository's git config, else tagpilot@localhost]
+    #[arg(long, value_name = "EMAIL", env = "TAGPILOT_GIT_EMAIL")]
+    pub git_email: Option<String>,
+
+    /// Commit message; for lock also the lock message
+    #[arg(short = 'm', long, value_name = "MSG", env = "TAGPILOT_MESSAGE")]
+    pub message: Option<String>,
+
+    /// Recorded as the commit author (and the lock's user): "Name <email>"
+    #[arg(long, value_name = "U", env = "TAGPILOT_USER")]
+    pub user: Option<String>,
+
+    /// Append "\n\n[ci skip]" to every commit message
+    #[arg(long, env = "TAGPILOT_CI_SKIP")]
+    pub ci_skip: bool,
+
+    /// The text --ci-skip appends
+    #[arg(
+        long,
+        value_name = "TEXT",
+        default_value = "[ci skip]",
+        env = "TAGPILOT_CI_SKIP_MESSAGE"
+    )]
+    pub ci_skip_message: String,
+
+    /// Exit with 3 when something was (or, with --dry-run, would be) changed
+    #[arg(long, env = "TAGPILOT_EXIT_CODE")]
+    pub exit_code: bool,
+
+    /// Allow writing files that have uncommitted changes
+    #[arg(long, env = "TAGPILOT_ALLOW_DIRTY")]
+    pub allow_dirty: bool,
+}
+
+/// `automate`, `deautomate`, `lock`, `unlock`.
+#[derive(Debug, Args)]
+pub struct PolicyVerbArgs {
+    /// The workload: `namespace:kind/name` or `kind/name`
+    #[arg(short = 'w', long = "workload", value_name = "ID", required = true)]
+    pub workload: String,
+
+    /// How to write it.
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+/// `policy`.
+#[derive(Debug, Args)]
+#[command(group(
+    clap::ArgGroup::new("change")
+        .required(true)
+        .multiple(true)
+        .args(["tag_all", "tags", "automate", "deautomate", "lock", "unlock"])
+))]
+pub struct PolicyArgs {
+    /// The workload: `namespace:kind/name` or `kind/name`
+    #[arg(short = 'w', long = "workload", value_name = "ID", required = true)]
+    pub workload: String,
+
+    /// Tag filter for every container (`*` removes the filters)
+    #[arg(long, value_name = "P")]
+    pub tag_all: Option<String>,
+
+    /// Tag filter for one container: CONTAINER=PATTERN (`*` removes it; repeatable)
+    #[arg(long = "tag", value_name = "C=P")]
+    pub tags: Vec<String>,
+
+    /// Turn on automated image updates
+    #[arg(long, conflicts_with = "deautomate")]
+    pub automate: bool,
+
+    /// Turn off automated image updates
+    #[arg(long)]
+    pub deautomate: bool,
+
+    /// Lock the workload
+    #[arg(long, conflicts_with = "unlock")]
+    pub lock: bool,
+
+    /// Unlock the workload
+    #[arg(long)]
+    pub unlock: bool,
+
+    /// How to write it.
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+/// `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}

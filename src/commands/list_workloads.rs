@@ -1,0 +1,22 @@
+//! `list-workloads`: the workloads, containers, images and policies, without any network.
+
+use anyhow::Result;
+
+use super::{Outcome, locate, scan, select};
+use crate::cli::{Format, GlobalArgs, ListWorkloadsArgs};
+use crate::output::{self, Ui, report};
+
+/// Run `list-workloads`.
+pub fn run(global: &GlobalArgs, args: &ListWorkloadsArgs, ui: &mut Ui) -> Result<Outcome> {
+    let location = locate(global, false)?;
+    let scan = scan(global, &location.root, ui)?;
+    let workloads = select(&scan, &args.workloads, global)?;
+    match global.output {
+        Format::Table => report::workloads_table(ui.out(), &workloads)?,
+        Format::Json => {
+            let views: Vec<_> = workloads.iter().map(|w| report::WorkloadView::new(w)).collect();
+            output::json(ui.out(), &views)?;
+        }
+    }
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,183 @@
+//! One file per subcommand; the only place that combines the modules below it.
+
+mod completions;
+mod list_workloads;
+mod policy;
+mod write;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, bail};
+
+use crate::cli::{Cli, Command, GlobalArgs};
+use crate::git::Repo;
+use crate::manifest::{self, Scan, Workload, WorkloadId};
+use crate::output::Ui;
+
+/// How a run ended (SPEC §10). Errors are 1 and usage errors 2; those are decided in `main`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Success, including "nothing to do".
+    Success,
+    /// `--exit-code` and something was (or would be) changed.
+    Changed,
+    /// Some workloads or repositories failed; the rest was written.
+    Partial,
+}
+
+impl Outcome {
+    /// The process exit code.
+    pub fn code(self) -> u8 {
+        match self {
+            Outcome::Success => 0,
+            Outcome::Changed => 3,
+            Outcome::Partial => 4,
+        }
+    }
+}
+
+/// Run a parsed command line.
+pub fn run(cli: Cli, ui: &mut Ui) -> Result<Outcome> {
+    match &cli.command {
+        Command::ListWorkloads(args) => list_workloads::run(&cli.global, args, ui),
+        Command::Automate(args) => policy::run_verb(&cli.global, policy::Verb::Automate, args, ui),
+        Command::Deautomate(args) => {
+            policy::run_verb(&cli.global, policy::Verb::Deautomate, args, ui)
+        }
+        Command::Lock(args) => policy::run_verb(&cli.global, policy::Verb::Lock, args, ui),
+        Command::Unlock(args) => policy::run_verb(&cli.global, policy::Verb::Unlock, args, ui),
+        Command::Policy(args) => policy::run(&cli.global, args, ui),
+        Command::Completions(args) => completions::run(args, ui),
+    }
+}
+
+/// Where the manifests are: a git work tree, or (for the list commands) a plain directory.
+struct Location {
+    /// The directory scanned; file names in results are relative to it.
+    root: PathBuf,
+    /// The repository, when `root` is in a git work tree.
+    repo: Option<Repo>,
+    /// `root` relative to the work tree's top (empty when they are the same).
+    prefix: PathBuf,
+}
+
+impl Location {
+    /// The work-tree-relative path of a file named relative to `root`.
+    fn git_path(&self, file: &str) -> PathBuf {
+        self.prefix.join(file)
+    }
+}
+
+/// Find the manifests. `--repo DIR` names the directory to scan, which is (or is inside) a
+/// git work tree; without it the work tree around `.` is used, as git finds it. With
+/// `need_git` false a plain directory is accepted.
+fn locate(global: &GlobalArgs, need_git: bool) -> Result<Location> {
+    let start = global.repo.clone().unwrap_or_else(|| PathBuf::from("."));
+    if !start.is_dir() {
+        bail!("--repo {}: not a directory", start.display());
+    }
+    match Repo::discover(&start) {
+        Ok(repo) => {
+            let top = repo.workdir().canonicalize()?;
+            let (root, prefix) = if global.repo.is_some() {
+                let root = start.canonicalize()?;
+                let prefix = root.strip_prefix(&top).unwrap_or(Path::new("")).to_path_buf();
+                (root, prefix)
+            } else {
+                (top, PathBuf::new())
+            };
+            Ok(Location {
+                root,
+                repo: Some(repo),
+                prefix,
+            })
+        }
+        Err(err) if need_git => Err(anyhow::Error::new(err).context(format!(
+            "opening the git work tree at {}",
+            start.display()
+        ))),
+        Err(_) => Ok(Location {
+            root: start,
+            repo: None,
+            prefix: PathBuf::new(),
+        }),
+    }
+}
+
+/// Scan the manifests and report the scan's warnings.
+fn scan(global: &GlobalArgs, root: &Path, ui: &mut Ui) -> Result<Scan> {
+    let scan = manifest::scan(root, &global.paths, &global.default_namespace)?;
+    for warning in &scan.warnings {
+        ui.warn(warning);
+    }
+    ui.info(&format!(
+        "scanned {} files ({} bytes), found {} workloads",
+        scan.files,
+        scan.bytes,
+        scan.workloads.len()
+    ));
+    Ok(scan)
+}
+
+/// A `-w` argument: `namespace:kind/name`, or `kind/name` in the `-n` (else default) namespace.
+fn parse_id(text: &str, global: &GlobalArgs) -> Result<WorkloadId> {
+    let (namespace, rest) = match text.split_once(':') {
+        Some((ns, rest)) => (ns.to_owned(), rest),
+        None => (
+            global
+                .namespace
+                .clone()
+                .unwrap_or_else(|| global.default_namespace.clone()),
+            text,
+        ),
+    };
+    let Some((kind, name)) = rest.split_once('/') else {
+        bail!("workload ID {text:?}: expected namespace:kind/name or kind/name");
+    };
+    if namespace.is_empty() || kind.is_empty() || name.is_empty() || name.contains('/') {
+        bail!("workload ID {text:?}: expected namespace:kind/name or kind/name");
+    }
+    Ok(WorkloadId {
+        namespace,
+        kind: kind.to_lowercase(),
+        name: name.to_owned(),
+    })
+}
+
+/// The workloads that `-w` IDs (all when none) and `-n` select. An ID that matches nothing
+/// is an error naming it.
+fn select<'a>(scan: &'a Scan, ids: &[String], global: &GlobalArgs) -> Result<Vec<&'a Workload>> {
+    let wanted = ids
+        .iter()
+        .map(|text| Ok((text, parse_id(text, global)?)))
+        .collect::<Result<Vec<_>>>()?;
+    for (text, id) in &wanted {
+        if !scan.workloads.iter().any(|w| &w.id == id) {
+            bail!("no workload {text:?} ({id}) in the scanned manifests");
+        }
+    }
+    Ok(scan
+        .workloads
+        .iter()
+        .filter(|w| global.namespace.as_ref().is_none_or(|ns| &w.id.namespace == ns))
+        .filter(|w| wanted.is_empty() || wanted.iter().any(|(_, id)| &w.id == id))
+        .collect())
+}
+
+/// The one workload a write command acts on: an ID found in several documents is an error
+/// listing them.
+fn select_one<'a>(scan: &'a Scan, text: &str, global: &GlobalArgs) -> Result<&'a Workload> {
+    let id = parse_id(text, global)?;
+    let found: Vec<&Workload> = scan.workloads.iter().filter(|w| w.id == id).collect();
+    match found.as_slice() {
+        [] => bail!("no workload {text:?} ({id}) in the scanned manifests"),
+        [one] => Ok(one),
+        many => {
+            let places: Vec<String> = many.iter().map(|w| format!("{}:{}", w.file, w.line)).collect();
+            bail!(
+                "workload {id} is defined more than once: {}; choose one with --path",
+                places.join(", ")
+            )
+        }
+    }
+}

@@ -1,0 +1,244 @@
+//! `automate`, `deautomate`, `lock`, `unlock` and `policy`: change a workload's Flux
+//! annotations, commit and push (SPEC §3, §7.3).
+
+use std::fs;
+
+use anyhow::{Context as _, Result, bail};
+
+use super::write::{self, FileChange};
+use super::{Outcome, locate, scan, select_one};
+use crate::cli::{Format, GlobalArgs, PolicyArgs, PolicyVerbArgs, WriteArgs};
+use crate::manifest::Workload;
+use crate::manifest::edit::{AnnotationChange, planned_annotations, set_annotations};
+use crate::output::report::{Report, Status, Update, WorkloadResult};
+use crate::output::{self, Ui};
+use crate::policy::Pattern;
+
+/// The single-purpose policy commands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verb {
+    /// `automate`
+    Automate,
+    /// `deautomate`
+    Deautomate,
+    /// `lock`
+    Lock,
+    /// `unlock`
+    Unlock,
+}
+
+/// What to change, from either form of the command.
+#[derive(Default)]
+struct Request<'a> {
+    automate: Option<bool>,
+    lock: Option<bool>,
+    tag_all: Option<&'a str>,
+    tags: &'a [String],
+}
+
+/// Run `automate`, `deautomate`, `lock` or `unlock`.
+pub fn run_verb(global: &GlobalArgs, verb: Verb, args: &PolicyVerbArgs, ui: &mut Ui) -> Result<Outcome> {
+    let request = Request {
+        automate: match verb {
+            Verb::Automate => Some(true),
+            Verb::Deautomate => Some(false),
+            _ => None,
+        },
+        lock: match verb {
+            Verb::Lock => Some(true),
+            Verb::Unlock => Some(false),
+            _ => None,
+        },
+        ..Request::default()
+    };
+    change(global, &args.workload, &request, &args.write, ui)
+}
+
+/// Run `policy`.
+pub fn run(global: &GlobalArgs, args: &PolicyArgs, ui: &mut Ui) -> Result<Outcome> {
+    let pick = |on: bool, off: bool| (on || off).then_some(on);
+    let request = Request {
+        automate: pick(args.automate, args.deautomate),
+        lock: pick(args.lock, args.unlock),
+        tag_all: args.tag_all.as_deref(),
+        tags: &args.tags,
+    };
+    change(global, &args.workload, &request, &args.write, ui)
+}
+
+/// One kind of change with its commit-message verb and the annotation changes it makes.
+struct Action {
+    verb: &'static str,
+    changes: Vec<AnnotationChange>,
+}
+
+/// Turn the request into actions, validating every pattern and container first.
+fn actions(request: &Request, workload: &Workload, write: &WriteArgs) -> Result<Vec<Action>> {
+    let set = |k: &str, v: &str| AnnotationChange::Set(k.to_owned(), v.to_owned());
+    let remove = |k: &str| AnnotationChange::Remove(k.to_owned());
+    let mut actions = Vec::new();
+    match request.automate {
+        Some(true) => actions.push(Action {
+            verb: "Automated",
+            changes: vec![set("automated", "true")],
+        }),
+        Some(false) => actions.push(Action {
+            verb: "Deautomated",
+            changes: vec![remove("automated")],
+        }),
+        None => {}
+    }
+    match request.lock {
+        Some(true) => {
+            let mut changes = vec![set("locked", "true")];
+            if let Some(user) = &write.user {
+                changes.push(set("locked_user", user));
+            }
+            if let Some(message) = &write.message {
+                changes.push(set("locked_msg", message));
+            }
+            actions.push(Action {
+                verb: "Locked",
+                changes,
+            });
+        }
+        Some(false) => actions.push(Action {
+            verb: "Unlocked",
+            changes: vec![remove("locked"), remove("locked_user"), remove("locked_msg")],
+        }),
+        None => {}
+    }
+    let mut tag_changes = Vec::new();
+    let mut tag = |container: &str, text: &str| -> Result<()> {
+        let pattern = Pattern::parse(text)
+            .with_context(|| format!("tag pattern for container {container:?} of {}", workload.id))?;
+        let key = format!("tag.{container}");
+        tag_changes.push(if pattern.is_default() {
+            remove(&key)
+        } else {
+            set(&key, &pattern.to_string())
+        });
+        Ok(())
+    };
+    if let Some(text) = request.tag_all {
+        for container in &workload.containers {
+            tag(&container.name, text)?;
+        }
+    }
+    for spec in request.tags {
+        let Some((container, text)) = spec.split_once('=') else {
+            bail!("--tag {spec:?}: expected CONTAINER=PATTERN");
+        };
+        if !workload.containers.iter().any(|c| c.name == container) {
+            let names: Vec<&str> = workload.containers.iter().map(|c| c.name.as_str()).collect();
+            bail!(
+                "--tag {spec:?}: {} has no container {container:?} (it has: {})",
+                workload.id,
+                if names.is_empty() { "none".to_owned() } else { names.join(", ") }
+            );
+        }
+        tag(container, text)?;
+    }
+    if !tag_changes.is_empty() {
+        actions.push(Action {
+            verb: "Updated policies",
+            changes: tag_changes,
+        });
+    }
+    Ok(actions)
+}
+
+/// Plan, print, write, commit and push one workload's policy change.
+fn change(global: &GlobalArgs, id: &str, request: &Request, args: &WriteArgs, ui: &mut Ui) -> Result<Outcome> {
+    let location = locate(global, true)?;
+    let repo = location
+        .repo
+        .as_ref()
+        .context("a git work tree is needed to write")?;
+    let scan = scan(global, &location.root, ui)?;
+    let workload = select_one(&scan, id, global)?;
+    let actions = actions(request, workload, args)?;
+
+    let mut annotations = workload.annotations.clone();
+    let mut updates = Vec::new();
+    let mut events = Vec::new();
+    for action in &actions {
+        let (next, changed) = planned_annotations(&annotations, &action.changes);
+        if !changed.is_empty() {
+            events.push(format!("{}: {}", action.verb, workload.id));
+        }
+        annotations = next;
+        updates.extend(changed);
+    }
+
+    let mut changes = Vec::new();
+    if !updates.is_empty() {
+        let path = location.root.join(&workload.file);
+        let old = fs::read_to_string(&path).with_context(|| format!("reading {}", workload.file))?;
+        let new = set_annotations(&old, workload, &annotations)
+            .with_context(|| format!("changing the annotations of {} in {}", workload.id, workload.file))?;
+        changes.push(FileChange {
+            file: workload.file.clone(),
+            old,
+            new,
+        });
+    }
+    if !args.dry_run && !changes.is_empty() {
+        write::check_clean(&location, repo, &changes, args)?;
+    }
+    let written = write::apply(&location, repo, global, args, &changes, &commit_message(&events, args), ui)?;
+
+    let report = Report {
+        dry_run: args.dry_run,
+        commit: written.commit.clone(),
+        pushed: written.pushed,
+        results: vec![WorkloadResult {
+            id: workload.id.to_string(),
+            file: workload.file.clone(),
+            status: if updates.is_empty() { Status::Skipped } else { Status::Success },
+            reason: updates.is_empty().then(|| "no change".to_owned()),
+            updates: updates
+                .into_iter()
+                .map(|u| Update {
+                    container: u.key,
+                    from: u.from,
+                    to: u.to,
+                })
+                .collect(),
+        }],
+        warnings: scan.warnings.clone(),
+        errors: Vec::new(),
+    };
+    match global.output {
+        Format::Table => report.write_table(ui.out())?,
+        Format::Json => output::json(ui.out(), &report)?,
+    }
+    if args.diff {
+        for change in &changes {
+            output::diff(ui.out(), &change.file, &change.old, &change.new)?;
+        }
+    }
+    ui.status(&write::summary(args, &written, report.changed()));
+    Ok(if args.exit_code && report.changed() {
+        Outcome::Changed
+    } else {
+        Outcome::Success
+    })
+}
+
+/// Flux v1's policy commit message: one event alone, several under a heading; `-m` leads
+/// and the events follow as a list.
+fn commit_message(events: &[String], args: &WriteArgs) -> String {
+    let list = || {
+        events
+            .iter()
+            .map(|e| format!("- {e}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    match (&args.message, events) {
+        (Some(message), _) => format!("{message}\n\n{}", list()),
+        (None, [one]) => one.clone(),
+        (None, _) => format!("Updated workload policies\n\n{}", list()),
+    }
+}

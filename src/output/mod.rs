@@ -1,0 +1,129 @@
+//! Tables, JSON reports and diffs. Every function writes to the `&mut dyn Write` it is given;
+//! only this module and `main` produce what the user reads.
+
+pub mod report;
+
+use std::io::{self, Write};
+
+use similar::TextDiff;
+
+/// Where a command's output goes: stdout for results, stderr for logs, at the verbosity
+/// the user chose.
+pub struct Ui {
+    out: Box<dyn Write>,
+    err: Box<dyn Write>,
+    verbosity: i8,
+}
+
+impl Ui {
+    /// `verbosity` is -1 for `-q`, 0 by default, and the number of `-v`s.
+    pub fn new(out: Box<dyn Write>, err: Box<dyn Write>, verbosity: i8) -> Ui {
+        Ui { out, err, verbosity }
+    }
+
+    /// The result stream.
+    pub fn out(&mut self) -> &mut dyn Write {
+        &mut *self.out
+    }
+
+    /// `warning: …` on stderr, unless `-q`.
+    pub fn warn(&mut self, message: &str) {
+        if self.verbosity >= 0 {
+            let _ = writeln!(self.err, "warning: {message}");
+        }
+    }
+
+    /// A summary line on stderr (`Commit pushed: …`), unless `-q`.
+    pub fn status(&mut self, message: &str) {
+        if self.verbosity >= 0 {
+            let _ = writeln!(self.err, "{message}");
+        }
+    }
+
+    /// A detail line on stderr, with `-v`.
+    pub fn info(&mut self, message: &str) {
+        if self.verbosity >= 1 {
+            let _ = writeln!(self.err, "{message}");
+        }
+    }
+
+    /// Flush both streams.
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()?;
+        self.err.flush()
+    }
+}
+
+/// Write rows as left-aligned columns separated by at least two spaces, like Go's tabwriter
+/// in fluxctl. Trailing blanks are not written.
+pub fn table(out: &mut dyn Write, rows: &[Vec<String>]) -> io::Result<()> {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut widths = vec![0; columns];
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            widths[i] = widths[i].max(cell.chars().count());
+        }
+    }
+    for row in rows {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            line.push_str(cell);
+            if i + 1 < row.len() {
+                let pad = widths[i] - cell.chars().count() + 2;
+                line.extend(std::iter::repeat_n(' ', pad));
+            }
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+/// A unified diff of one file with `a/` and `b/` paths; nothing when the texts are equal.
+pub fn diff(out: &mut dyn Write, path: &str, old: &str, new: &str) -> io::Result<()> {
+    if old == new {
+        return Ok(());
+    }
+    let diff = TextDiff::from_lines(old, new);
+    write!(
+        out,
+        "{}",
+        diff.unified_diff()
+            .context_radius(3)
+            .header(&format!("a/{path}"), &format!("b/{path}"))
+            .missing_newline_hint(true)
+    )
+}
+
+/// Write a value as pretty JSON followed by a line break.
+pub fn json<T: serde::Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aligns_columns() {
+        let rows = vec![
+            vec!["WORKLOAD".into(), "CONTAINER".into(), "IMAGE".into()],
+            vec!["default:deployment/helloworld".into(), "hw".into(), "".into()],
+        ];
+        let mut out = Vec::new();
+        table(&mut out, &rows).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "WORKLOAD                       CONTAINER  IMAGE\ndefault:deployment/helloworld  hw\n"
+        );
+    }
+
+    #[test]
+    fn diff_has_git_style_paths() {
+        let mut out = Vec::new();
+        diff(&mut out, "a.yaml", "x: 1\ny: 2\n", "x: 1\ny: 3\n").unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.starts_with("--- a/a.yaml\n+++ b/a.yaml\n@@ -1,2 +1,2 @@\n"), "{text}");
+        assert!(text.contains("-y: 2\n+y: 3\n"));
+    }
+}

@@ -1,0 +1,145 @@
+//! `list-workloads` against the fixture corpus of real repositories and its EXPECTED.tsv.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+
+use serde_json::Value;
+
+use crate::support::{Sandbox, copy_dir, fixtures};
+
+/// One expected container: (id, file, container, image as written, init).
+type Row = (String, String, String, String, bool);
+
+/// The expected containers and policies of one corpus folder, read from EXPECTED.tsv.
+fn expected(folder: &str) -> (BTreeSet<Row>, BTreeMap<String, Value>) {
+    let tsv = fs::read_to_string(fixtures().join("corpus/EXPECTED.tsv")).unwrap();
+    let mut rows = BTreeSet::new();
+    let mut policies = BTreeMap::new();
+    for line in tsv.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols[0] != folder || !matches!(cols[3], "container" | "helmrelease-v1") {
+            continue;
+        }
+        let (file, id, container, ctype, image, annotations) =
+            (cols[1], cols[4], cols[7], cols[8], cols[9], cols.get(12).copied().unwrap_or(""));
+        rows.insert((id.into(), file.into(), container.into(), image.into(), ctype == "init"));
+        let mut tags = serde_json::Map::new();
+        let mut flags = BTreeMap::new();
+        for pair in annotations.split(';').filter(|p| !p.is_empty()) {
+            let (key, value) = pair.split_once('=').unwrap();
+            let key = key.strip_prefix("fluxcd.io/").unwrap_or(key);
+            if let Some(c) = key.strip_prefix("tag.") {
+                tags.insert(c.into(), value.into());
+            } else {
+                flags.insert(key.to_owned(), value == "true");
+            }
+        }
+        policies.insert(
+            id.to_owned(),
+            serde_json::json!({
+                "automated": flags.get("automated").copied().unwrap_or(false),
+                "locked": flags.get("locked").copied().unwrap_or(false),
+                "ignore": flags.get("ignore").copied().unwrap_or(false),
+                "tags": tags,
+            }),
+        );
+    }
+    (rows, policies)
+}
+
+/// Run list-workloads -o json on a copy of a corpus folder (outside any git repository).
+fn scan(folder: &str) -> (Value, String) {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.path().join(folder);
+    copy_dir(&fixtures().join("corpus").join(folder), &dir);
+    let run = sandbox.tagpilot(&dir, &["list-workloads", "-o", "json"]).ok();
+    (run.json(), run.stderr)
+}
+
+fn check_folder(folder: &str) -> String {
+    let (json, stderr) = scan(folder);
+    let (want_rows, want_policies) = expected(folder);
+    let mut rows = BTreeSet::new();
+    for w in json.as_array().unwrap() {
+        let id = w["id"].as_str().unwrap();
+        for c in w["containers"].as_array().unwrap() {
+            rows.insert((
+                id.to_owned(),
+                w["file"].as_str().unwrap().to_owned(),
+                c["name"].as_str().unwrap().to_owned(),
+                c["image"].as_str().unwrap_or("").to_owned(),
+                c["init"].as_bool().unwrap(),
+            ));
+        }
+        assert_eq!(
+            w["policies"],
+            want_policies.get(id).cloned().unwrap_or_else(|| serde_json::json!({
+                "automated": false, "locked": false, "ignore": false, "tags": {}
+            })),
+            "policies of {id}"
+        );
+    }
+    assert_eq!(rows, want_rows, "{folder}");
+    stderr
+}
+
+#[test]
+fn flux_get_started_matches_expected_and_survives_the_chart() {
+    let stderr = check_folder("fluxcd__flux-get-started");
+    assert!(stderr.contains("warning: charts/ghost: a Helm chart"), "{stderr}");
+}
+
+#[test]
+fn flux2_has_no_workloads() {
+    check_folder("fluxcd__flux2");
+}
+
+#[test]
+fn podinfo_matches_expected_and_survives_the_chart() {
+    let stderr = check_folder("stefanprodan__podinfo");
+    assert!(stderr.contains("warning: charts/podinfo: a Helm chart"), "{stderr}");
+}
+
+#[test]
+fn flux_example_matches_expected() {
+    check_folder("weaveworks__flux-example");
+}
+
+#[test]
+fn json_lines_point_at_the_document() {
+    let (json, _) = scan("weaveworks__flux-example");
+    assert_eq!(json[0]["file"], "helloworld-deploy.yaml");
+    assert_eq!(json[0]["line"], 1);
+    assert_eq!(json[0]["kind"], "Deployment");
+    assert_eq!(json[0]["namespace"], "default");
+}
+
+#[test]
+fn table_lists_a_row_per_container_with_policies() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.path().join("r");
+    copy_dir(&fixtures().join("corpus/fluxcd__flux-get-started"), &dir);
+    let run = sandbox
+        .tagpilot(&dir, &["list-workloads", "-n", "demo", "-w", "deployment/podinfo"])
+        .ok();
+    assert_eq!(
+        run.stdout,
+        "WORKLOAD                 CONTAINER  IMAGE                       POLICY\n\
+         demo:deployment/podinfo  podinfod   stefanprodan/podinfo:3.1.0  automated,tag.init=regex:^3.10.*,tag.podinfod=semver:~3.1\n\
+         demo:deployment/podinfo  init       alpine:3.10.1               automated,tag.init=regex:^3.10.*,tag.podinfod=semver:~3.1\n"
+    );
+}
+
+#[test]
+fn unknown_workload_is_an_error_naming_it() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.path().join("r");
+    copy_dir(&fixtures().join("corpus/weaveworks__flux-example"), &dir);
+    let run = sandbox
+        .tagpilot(&dir, &["list-workloads", "-w", "default:deployment/nope"])
+        .code(1);
+    assert_eq!(
+        run.stderr,
+        "error: no workload \"default:deployment/nope\" (default:deployment/nope) in the scanned manifests\n"
+    );
+}
