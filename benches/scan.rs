@@ -17,7 +17,10 @@ fn document(file: usize, doc: usize) -> String {
     let name = format!("app-{file}-{doc}");
     let kind = ["Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job"][doc % 5];
     let (prefix, indent) = if kind == "CronJob" {
-        ("  jobTemplate:\n    spec:\n      template:\n        spec:\n", "          ")
+        (
+            "  jobTemplate:\n    spec:\n      template:\n        spec:\n",
+            "          ",
+        )
     } else {
         ("  template:\n    spec:\n", "      ")
     };
@@ -72,8 +75,22 @@ fn main() {
         assert_eq!(scan.workloads.len(), FILES * DOCS_PER_FILE);
     });
     let rate = |d: Duration| mb / d.as_secs_f64();
-    println!("tree: {FILES} files, {} workload documents, {mb:.1} MB", FILES * DOCS_PER_FILE);
-    println!("read only: {:>8.1} ms  {:>8.1} MB/s", read.as_secs_f64() * 1e3, rate(read));
-    println!("scan:      {:>8.1} ms  {:>8.1} MB/s", scan.as_secs_f64() * 1e3, rate(scan));
-    println!("scan takes {:.1}x the time of reading the files", scan.as_secs_f64() / read.as_secs_f64());
+    println!(
+        "tree: {FILES} files, {} workload documents, {mb:.1} MB",
+        FILES * DOCS_PER_FILE
+    );
+    println!(
+        "read only: {:>8.1} ms  {:>8.1} MB/s",
+        read.as_secs_f64() * 1e3,
+        rate(read)
+    );
+    println!(
+        "scan:      {:>8.1} ms  {:>8.1} MB/s",
+        scan.as_secs_f64() * 1e3,
+        rate(scan)
+    );
+    println!(
+        "scan takes {:.1}x the time of reading the files",
+        scan.as_secs_f64() / read.as_secs_f64()
+    );
 }

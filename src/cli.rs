@@ -11,7 +11,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// for automation with Flux v1's annotations (`fluxcd.io/automated: "true"`,
 /// `fluxcd.io/tag.<container>: <pattern>`), and rewrites only the bytes that change.
 #[derive(Debug, Parser)]
-#[command(name = "tagpilot", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "tagpilot",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
 pub struct Cli {
     /// Options every command takes, before or after the subcommand.
     #[command(flatten)]
@@ -54,7 +59,13 @@ pub struct GlobalArgs {
     pub paths: Vec<PathBuf>,
 
     /// Only workloads in this namespace
-    #[arg(short = 'n', long, global = true, value_name = "NS", env = "TAGPILOT_NAMESPACE")]
+    #[arg(
+        short = 'n',
+        long,
+        global = true,
+        value_name = "NS",
+        env = "TAGPILOT_NAMESPACE"
+    )]
     pub namespace: Option<String>,
 
     /// Namespace of a manifest that names none
@@ -83,7 +94,13 @@ pub struct GlobalArgs {
     pub verbose: u8,
 
     /// Only print errors on stderr
-    #[arg(short = 'q', long, global = true, env = "TAGPILOT_QUIET", conflicts_with = "verbose")]
+    #[arg(
+        short = 'q',
+        long,
+        global = true,
+        env = "TAGPILOT_QUIET",
+        conflicts_with = "verbose"
+    )]
     pub quiet: bool,
 }
 

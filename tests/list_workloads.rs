@@ -20,9 +20,21 @@ fn expected(folder: &str) -> (BTreeSet<Row>, BTreeMap<String, Value>) {
         if cols[0] != folder || !matches!(cols[3], "container" | "helmrelease-v1") {
             continue;
         }
-        let (file, id, container, ctype, image, annotations) =
-            (cols[1], cols[4], cols[7], cols[8], cols[9], cols.get(12).copied().unwrap_or(""));
-        rows.insert((id.into(), file.into(), container.into(), image.into(), ctype == "init"));
+        let (file, id, container, ctype, image, annotations) = (
+            cols[1],
+            cols[4],
+            cols[7],
+            cols[8],
+            cols[9],
+            cols.get(12).copied().unwrap_or(""),
+        );
+        rows.insert((
+            id.into(),
+            file.into(),
+            container.into(),
+            image.into(),
+            ctype == "init",
+        ));
         let mut tags = serde_json::Map::new();
         let mut flags = BTreeMap::new();
         for pair in annotations.split(';').filter(|p| !p.is_empty()) {
@@ -52,7 +64,9 @@ fn scan(folder: &str) -> (Value, String) {
     let sandbox = Sandbox::new();
     let dir = sandbox.path().join(folder);
     copy_dir(&fixtures().join("corpus").join(folder), &dir);
-    let run = sandbox.tagpilot(&dir, &["list-workloads", "-o", "json"]).ok();
+    let run = sandbox
+        .tagpilot(&dir, &["list-workloads", "-o", "json"])
+        .ok();
     (run.json(), run.stderr)
 }
 
@@ -73,9 +87,12 @@ fn check_folder(folder: &str) -> String {
         }
         assert_eq!(
             w["policies"],
-            want_policies.get(id).cloned().unwrap_or_else(|| serde_json::json!({
-                "automated": false, "locked": false, "ignore": false, "tags": {}
-            })),
+            want_policies
+                .get(id)
+                .cloned()
+                .unwrap_or_else(|| serde_json::json!({
+                    "automated": false, "locked": false, "ignore": false, "tags": {}
+                })),
             "policies of {id}"
         );
     }
@@ -86,7 +103,10 @@ fn check_folder(folder: &str) -> String {
 #[test]
 fn flux_get_started_matches_expected_and_survives_the_chart() {
     let stderr = check_folder("fluxcd__flux-get-started");
-    assert!(stderr.contains("warning: charts/ghost: a Helm chart"), "{stderr}");
+    assert!(
+        stderr.contains("warning: charts/ghost: a Helm chart"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -97,7 +117,10 @@ fn flux2_has_no_workloads() {
 #[test]
 fn podinfo_matches_expected_and_survives_the_chart() {
     let stderr = check_folder("stefanprodan__podinfo");
-    assert!(stderr.contains("warning: charts/podinfo: a Helm chart"), "{stderr}");
+    assert!(
+        stderr.contains("warning: charts/podinfo: a Helm chart"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -120,7 +143,10 @@ fn table_lists_a_row_per_container_with_policies() {
     let dir = sandbox.path().join("r");
     copy_dir(&fixtures().join("corpus/fluxcd__flux-get-started"), &dir);
     let run = sandbox
-        .tagpilot(&dir, &["list-workloads", "-n", "demo", "-w", "deployment/podinfo"])
+        .tagpilot(
+            &dir,
+            &["list-workloads", "-n", "demo", "-w", "deployment/podinfo"],
+        )
         .ok();
     assert_eq!(
         run.stdout,

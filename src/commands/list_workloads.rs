@@ -14,7 +14,10 @@ pub fn run(global: &GlobalArgs, args: &ListWorkloadsArgs, ui: &mut Ui) -> Result
     match global.output {
         Format::Table => report::workloads_table(ui.out(), &workloads)?,
         Format::Json => {
-            let views: Vec<_> = workloads.iter().map(|w| report::WorkloadView::new(w)).collect();
+            let views: Vec<_> = workloads
+                .iter()
+                .map(|w| report::WorkloadView::new(w))
+                .collect();
             output::json(ui.out(), &views)?;
         }
     }

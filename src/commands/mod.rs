@@ -81,7 +81,10 @@ fn locate(global: &GlobalArgs, need_git: bool) -> Result<Location> {
             let top = repo.workdir().canonicalize()?;
             let (root, prefix) = if global.repo.is_some() {
                 let root = start.canonicalize()?;
-                let prefix = root.strip_prefix(&top).unwrap_or(Path::new("")).to_path_buf();
+                let prefix = root
+                    .strip_prefix(&top)
+                    .unwrap_or(Path::new(""))
+                    .to_path_buf();
                 (root, prefix)
             } else {
                 (top, PathBuf::new())
@@ -92,10 +95,8 @@ fn locate(global: &GlobalArgs, need_git: bool) -> Result<Location> {
                 prefix,
             })
         }
-        Err(err) if need_git => Err(anyhow::Error::new(err).context(format!(
-            "opening the git work tree at {}",
-            start.display()
-        ))),
+        Err(err) if need_git => Err(anyhow::Error::new(err)
+            .context(format!("opening the git work tree at {}", start.display()))),
         Err(_) => Ok(Location {
             root: start,
             repo: None,
@@ -159,7 +160,12 @@ fn select<'a>(scan: &'a Scan, ids: &[String], global: &GlobalArgs) -> Result<Vec
     Ok(scan
         .workloads
         .iter()
-        .filter(|w| global.namespace.as_ref().is_none_or(|ns| &w.id.namespace == ns))
+        .filter(|w| {
+            global
+                .namespace
+                .as_ref()
+                .is_none_or(|ns| &w.id.namespace == ns)
+        })
         .filter(|w| wanted.is_empty() || wanted.iter().any(|(_, id)| &w.id == id))
         .collect())
 }
@@ -173,7 +179,10 @@ fn select_one<'a>(scan: &'a Scan, text: &str, global: &GlobalArgs) -> Result<&'a
         [] => bail!("no workload {text:?} ({id}) in the scanned manifests"),
         [one] => Ok(one),
         many => {
-            let places: Vec<String> = many.iter().map(|w| format!("{}:{}", w.file, w.line)).collect();
+            let places: Vec<String> = many
+                .iter()
+                .map(|w| format!("{}:{}", w.file, w.line))
+                .collect();
             bail!(
                 "workload {id} is defined more than once: {}; choose one with --path",
                 places.join(", ")

@@ -37,7 +37,12 @@ struct Request<'a> {
 }
 
 /// Run `automate`, `deautomate`, `lock` or `unlock`.
-pub fn run_verb(global: &GlobalArgs, verb: Verb, args: &PolicyVerbArgs, ui: &mut Ui) -> Result<Outcome> {
+pub fn run_verb(
+    global: &GlobalArgs,
+    verb: Verb,
+    args: &PolicyVerbArgs,
+    ui: &mut Ui,
+) -> Result<Outcome> {
     let request = Request {
         automate: match verb {
             Verb::Automate => Some(true),
@@ -104,14 +109,19 @@ fn actions(request: &Request, workload: &Workload, write: &WriteArgs) -> Result<
         }
         Some(false) => actions.push(Action {
             verb: "Unlocked",
-            changes: vec![remove("locked"), remove("locked_user"), remove("locked_msg")],
+            changes: vec![
+                remove("locked"),
+                remove("locked_user"),
+                remove("locked_msg"),
+            ],
         }),
         None => {}
     }
     let mut tag_changes = Vec::new();
     let mut tag = |container: &str, text: &str| -> Result<()> {
-        let pattern = Pattern::parse(text)
-            .with_context(|| format!("tag pattern for container {container:?} of {}", workload.id))?;
+        let pattern = Pattern::parse(text).with_context(|| {
+            format!("tag pattern for container {container:?} of {}", workload.id)
+        })?;
         let key = format!("tag.{container}");
         tag_changes.push(if pattern.is_default() {
             remove(&key)
@@ -130,11 +140,19 @@ fn actions(request: &Request, workload: &Workload, write: &WriteArgs) -> Result<
             bail!("--tag {spec:?}: expected CONTAINER=PATTERN");
         };
         if !workload.containers.iter().any(|c| c.name == container) {
-            let names: Vec<&str> = workload.containers.iter().map(|c| c.name.as_str()).collect();
+            let names: Vec<&str> = workload
+                .containers
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect();
             bail!(
                 "--tag {spec:?}: {} has no container {container:?} (it has: {})",
                 workload.id,
-                if names.is_empty() { "none".to_owned() } else { names.join(", ") }
+                if names.is_empty() {
+                    "none".to_owned()
+                } else {
+                    names.join(", ")
+                }
             );
         }
         tag(container, text)?;
@@ -149,7 +167,13 @@ fn actions(request: &Request, workload: &Workload, write: &WriteArgs) -> Result<
 }
 
 /// Plan, print, write, commit and push one workload's policy change.
-fn change(global: &GlobalArgs, id: &str, request: &Request, args: &WriteArgs, ui: &mut Ui) -> Result<Outcome> {
+fn change(
+    global: &GlobalArgs,
+    id: &str,
+    request: &Request,
+    args: &WriteArgs,
+    ui: &mut Ui,
+) -> Result<Outcome> {
     let location = locate(global, true)?;
     let repo = location
         .repo
@@ -174,9 +198,14 @@ fn change(global: &GlobalArgs, id: &str, request: &Request, args: &WriteArgs, ui
     let mut changes = Vec::new();
     if !updates.is_empty() {
         let path = location.root.join(&workload.file);
-        let old = fs::read_to_string(&path).with_context(|| format!("reading {}", workload.file))?;
-        let new = set_annotations(&old, workload, &annotations)
-            .with_context(|| format!("changing the annotations of {} in {}", workload.id, workload.file))?;
+        let old =
+            fs::read_to_string(&path).with_context(|| format!("reading {}", workload.file))?;
+        let new = set_annotations(&old, workload, &annotations).with_context(|| {
+            format!(
+                "changing the annotations of {} in {}",
+                workload.id, workload.file
+            )
+        })?;
         changes.push(FileChange {
             file: workload.file.clone(),
             old,
@@ -186,7 +215,15 @@ fn change(global: &GlobalArgs, id: &str, request: &Request, args: &WriteArgs, ui
     if !args.dry_run && !changes.is_empty() {
         write::check_clean(&location, repo, &changes, args)?;
     }
-    let written = write::apply(&location, repo, global, args, &changes, &commit_message(&events, args), ui)?;
+    let written = write::apply(
+        &location,
+        repo,
+        global,
+        args,
+        &changes,
+        &commit_message(&events, args),
+        ui,
+    )?;
 
     let report = Report {
         dry_run: args.dry_run,
@@ -195,7 +232,11 @@ fn change(global: &GlobalArgs, id: &str, request: &Request, args: &WriteArgs, ui
         results: vec![WorkloadResult {
             id: workload.id.to_string(),
             file: workload.file.clone(),
-            status: if updates.is_empty() { Status::Skipped } else { Status::Success },
+            status: if updates.is_empty() {
+                Status::Skipped
+            } else {
+                Status::Success
+            },
             reason: updates.is_empty().then(|| "no change".to_owned()),
             updates: updates
                 .into_iter()

@@ -60,13 +60,11 @@ pub fn check_clean(
 /// The branch to commit to: the checked-out one, which `--git-branch` must name if given.
 pub fn branch(repo: &Repo, global: &GlobalArgs) -> Result<String> {
     let current = repo.current_branch()?;
-    if let Some(wanted) = &global.git_branch {
-        if wanted != &current {
-            bail!(
-                "--git-branch {wanted}: the work tree at {} has {current} checked out; check out {wanted} first",
-                repo.workdir().display()
-            );
-        }
+    if let Some(wanted) = global.git_branch.as_ref().filter(|b| **b != current) {
+        bail!(
+            "--git-branch {wanted}: the work tree at {} has {current} checked out; check out {wanted} first",
+            repo.workdir().display()
+        );
     }
     Ok(current)
 }

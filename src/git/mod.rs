@@ -260,7 +260,9 @@ impl Repo {
                 git2::Error::from_str("the branch has moved on since"),
             ));
         }
-        let parent = tip.parent(0).map_err(git_err("reading the commit's parent"))?;
+        let parent = tip
+            .parent(0)
+            .map_err(git_err("reading the commit's parent"))?;
         let rels = paths
             .iter()
             .map(|p| self.relative(p))

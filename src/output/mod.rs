@@ -18,7 +18,11 @@ pub struct Ui {
 impl Ui {
     /// `verbosity` is -1 for `-q`, 0 by default, and the number of `-v`s.
     pub fn new(out: Box<dyn Write>, err: Box<dyn Write>, verbosity: i8) -> Ui {
-        Ui { out, err, verbosity }
+        Ui {
+            out,
+            err,
+            verbosity,
+        }
     }
 
     /// The result stream.
@@ -108,7 +112,11 @@ mod tests {
     fn aligns_columns() {
         let rows = vec![
             vec!["WORKLOAD".into(), "CONTAINER".into(), "IMAGE".into()],
-            vec!["default:deployment/helloworld".into(), "hw".into(), "".into()],
+            vec![
+                "default:deployment/helloworld".into(),
+                "hw".into(),
+                "".into(),
+            ],
         ];
         let mut out = Vec::new();
         table(&mut out, &rows).unwrap();
@@ -123,7 +131,10 @@ mod tests {
         let mut out = Vec::new();
         diff(&mut out, "a.yaml", "x: 1\ny: 2\n", "x: 1\ny: 3\n").unwrap();
         let text = String::from_utf8(out).unwrap();
-        assert!(text.starts_with("--- a/a.yaml\n+++ b/a.yaml\n@@ -1,2 +1,2 @@\n"), "{text}");
+        assert!(
+            text.starts_with("--- a/a.yaml\n+++ b/a.yaml\n@@ -1,2 +1,2 @@\n"),
+            "{text}"
+        );
         assert!(text.contains("-y: 2\n+y: 3\n"));
     }
 }

@@ -207,7 +207,10 @@ pub fn workloads_table(out: &mut dyn Write, workloads: &[&Workload]) -> io::Resu
             rows.push(vec![
                 label.clone(),
                 c.name.clone(),
-                c.image.as_ref().map(ImageSite::reference).unwrap_or_default(),
+                c.image
+                    .as_ref()
+                    .map(ImageSite::reference)
+                    .unwrap_or_default(),
                 policy.clone(),
             ]);
         }

@@ -23,7 +23,11 @@ pub struct Run {
 impl Run {
     /// Assert the exit code, showing the output when it differs.
     pub fn code(self, code: i32) -> Run {
-        assert_eq!(self.code, code, "exit code\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, code,
+            "exit code\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
@@ -115,7 +119,10 @@ impl Sandbox {
         let work = self.path().join("work");
         let remote = self.path().join("remote.git");
         fs::create_dir_all(&work).expect("work");
-        self.git(self.path(), &["init", "-q", "--bare", "-b", "main", "remote.git"]);
+        self.git(
+            self.path(),
+            &["init", "-q", "--bare", "-b", "main", "remote.git"],
+        );
         self.git(&work, &["init", "-q", "-b", "main"]);
         for (name, content) in files {
             let path = work.join(name);
@@ -124,7 +131,10 @@ impl Sandbox {
         }
         self.git(&work, &["add", "-A"]);
         self.git(&work, &["commit", "-q", "-m", "initial"]);
-        self.git(&work, &["remote", "add", "origin", remote.to_str().expect("utf-8")]);
+        self.git(
+            &work,
+            &["remote", "add", "origin", remote.to_str().expect("utf-8")],
+        );
         self.git(&work, &["push", "-q", "origin", "main"]);
         Repo { work, remote }
     }
