@@ -3,3 +3,4 @@
 mod list_workloads;
 mod policy;
 mod support;
+mod completions;

@@ -1,0 +1,210 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_tagpilot_global_optspecs
+    string join \n repo= git-branch= git-remote= path= n/namespace= default-namespace= o/output= v/verbose q/quiet h/help V/version
+end
+
+function __fish_tagpilot_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_tagpilot_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_tagpilot_using_subcommand
+    set -l cmd (__fish_tagpilot_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -l git-branch -d 'Branch to read, commit to and push; in --repo mode it must be the checked-out branch' -r
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -l git-remote -d 'Remote to push to' -r
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -l path -d 'Only scan below these paths, relative to the repository root (repeatable)' -r -F
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -s n -l namespace -d 'Only workloads in this namespace' -r
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -l default-namespace -d 'Namespace of a manifest that names none' -r
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
+json\t'One JSON document'"
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -s v -l verbose -d 'More log detail on stderr (repeatable)'
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -s q -l quiet -d 'Only print errors on stderr'
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -s V -l version -d 'Print version'
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -f -a "list-workloads" -d 'List the workloads, their containers, images and policies (no network)'
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -f -a "automate" -d 'Turn on automated image updates for a workload'
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -f -a "deautomate" -d 'Turn off automated image updates for a workload'
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -f -a "lock" -d 'Lock a workload: no image updates by sync or release'
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -f -a "unlock" -d 'Unlock a workload'
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -f -a "policy" -d 'Change a workload\'s policies: tag filters, automation, lock'
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -s w -l workload -d 'Only this workload: `namespace:kind/name` or `kind/name` (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l git-branch -d 'Branch to read, commit to and push; in --repo mode it must be the checked-out branch' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l git-remote -d 'Remote to push to' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l path -d 'Only scan below these paths, relative to the repository root (repeatable)' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -s n -l namespace -d 'Only workloads in this namespace' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l default-namespace -d 'Namespace of a manifest that names none' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
+json\t'One JSON document'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -s v -l verbose -d 'More log detail on stderr (repeatable)'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -s q -l quiet -d 'Only print errors on stderr'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -s V -l version -d 'Print version'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s w -l workload -d 'The workload: `namespace:kind/name` or `kind/name`' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s m -l message -d 'Commit message; for lock also the lock message' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l user -d 'Recorded as the commit author (and the lock\'s user): "Name <email>"' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l ci-skip-message -d 'The text --ci-skip appends' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l git-branch -d 'Branch to read, commit to and push; in --repo mode it must be the checked-out branch' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l git-remote -d 'Remote to push to' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l path -d 'Only scan below these paths, relative to the repository root (repeatable)' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s n -l namespace -d 'Only workloads in this namespace' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l default-namespace -d 'Namespace of a manifest that names none' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
+json\t'One JSON document'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l dry-run -d 'Compute and print the result, write nothing'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l diff -d 'Also print a unified diff of every file changed or to be changed'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l no-commit -d 'Write the files, do not commit'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l no-push -d 'Commit, do not push'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l ci-skip -d 'Append "\\n\\n[ci skip]" to every commit message'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l exit-code -d 'Exit with 3 when something was (or, with --dry-run, would be) changed'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l allow-dirty -d 'Allow writing files that have uncommitted changes'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s v -l verbose -d 'More log detail on stderr (repeatable)'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s q -l quiet -d 'Only print errors on stderr'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s V -l version -d 'Print version'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s w -l workload -d 'The workload: `namespace:kind/name` or `kind/name`' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s m -l message -d 'Commit message; for lock also the lock message' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l user -d 'Recorded as the commit author (and the lock\'s user): "Name <email>"' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l ci-skip-message -d 'The text --ci-skip appends' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l git-branch -d 'Branch to read, commit to and push; in --repo mode it must be the checked-out branch' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l git-remote -d 'Remote to push to' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l path -d 'Only scan below these paths, relative to the repository root (repeatable)' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s n -l namespace -d 'Only workloads in this namespace' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l default-namespace -d 'Namespace of a manifest that names none' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
+json\t'One JSON document'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l dry-run -d 'Compute and print the result, write nothing'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l diff -d 'Also print a unified diff of every file changed or to be changed'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l no-commit -d 'Write the files, do not commit'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l no-push -d 'Commit, do not push'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l ci-skip -d 'Append "\\n\\n[ci skip]" to every commit message'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l exit-code -d 'Exit with 3 when something was (or, with --dry-run, would be) changed'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l allow-dirty -d 'Allow writing files that have uncommitted changes'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s v -l verbose -d 'More log detail on stderr (repeatable)'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s q -l quiet -d 'Only print errors on stderr'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s V -l version -d 'Print version'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s w -l workload -d 'The workload: `namespace:kind/name` or `kind/name`' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s m -l message -d 'Commit message; for lock also the lock message' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l user -d 'Recorded as the commit author (and the lock\'s user): "Name <email>"' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l ci-skip-message -d 'The text --ci-skip appends' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l git-branch -d 'Branch to read, commit to and push; in --repo mode it must be the checked-out branch' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l git-remote -d 'Remote to push to' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l path -d 'Only scan below these paths, relative to the repository root (repeatable)' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s n -l namespace -d 'Only workloads in this namespace' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l default-namespace -d 'Namespace of a manifest that names none' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
+json\t'One JSON document'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l dry-run -d 'Compute and print the result, write nothing'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l diff -d 'Also print a unified diff of every file changed or to be changed'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l no-commit -d 'Write the files, do not commit'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l no-push -d 'Commit, do not push'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l ci-skip -d 'Append "\\n\\n[ci skip]" to every commit message'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l exit-code -d 'Exit with 3 when something was (or, with --dry-run, would be) changed'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l allow-dirty -d 'Allow writing files that have uncommitted changes'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s v -l verbose -d 'More log detail on stderr (repeatable)'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s q -l quiet -d 'Only print errors on stderr'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s V -l version -d 'Print version'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s w -l workload -d 'The workload: `namespace:kind/name` or `kind/name`' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s m -l message -d 'Commit message; for lock also the lock message' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l user -d 'Recorded as the commit author (and the lock\'s user): "Name <email>"' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l ci-skip-message -d 'The text --ci-skip appends' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l git-branch -d 'Branch to read, commit to and push; in --repo mode it must be the checked-out branch' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l git-remote -d 'Remote to push to' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l path -d 'Only scan below these paths, relative to the repository root (repeatable)' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s n -l namespace -d 'Only workloads in this namespace' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l default-namespace -d 'Namespace of a manifest that names none' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
+json\t'One JSON document'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l dry-run -d 'Compute and print the result, write nothing'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l diff -d 'Also print a unified diff of every file changed or to be changed'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l no-commit -d 'Write the files, do not commit'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l no-push -d 'Commit, do not push'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l ci-skip -d 'Append "\\n\\n[ci skip]" to every commit message'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l exit-code -d 'Exit with 3 when something was (or, with --dry-run, would be) changed'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l allow-dirty -d 'Allow writing files that have uncommitted changes'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s v -l verbose -d 'More log detail on stderr (repeatable)'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s q -l quiet -d 'Only print errors on stderr'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s V -l version -d 'Print version'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s w -l workload -d 'The workload: `namespace:kind/name` or `kind/name`' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l tag-all -d 'Tag filter for every container (`*` removes the filters)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l tag -d 'Tag filter for one container: CONTAINER=PATTERN (`*` removes it; repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s m -l message -d 'Commit message; for lock also the lock message' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l user -d 'Recorded as the commit author (and the lock\'s user): "Name <email>"' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l ci-skip-message -d 'The text --ci-skip appends' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l git-branch -d 'Branch to read, commit to and push; in --repo mode it must be the checked-out branch' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l git-remote -d 'Remote to push to' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l path -d 'Only scan below these paths, relative to the repository root (repeatable)' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s n -l namespace -d 'Only workloads in this namespace' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l default-namespace -d 'Namespace of a manifest that names none' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
+json\t'One JSON document'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l automate -d 'Turn on automated image updates'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l deautomate -d 'Turn off automated image updates'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l lock -d 'Lock the workload'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l unlock -d 'Unlock the workload'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l dry-run -d 'Compute and print the result, write nothing'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l diff -d 'Also print a unified diff of every file changed or to be changed'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l no-commit -d 'Write the files, do not commit'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l no-push -d 'Commit, do not push'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l ci-skip -d 'Append "\\n\\n[ci skip]" to every commit message'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l exit-code -d 'Exit with 3 when something was (or, with --dry-run, would be) changed'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l allow-dirty -d 'Allow writing files that have uncommitted changes'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s v -l verbose -d 'More log detail on stderr (repeatable)'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s q -l quiet -d 'Only print errors on stderr'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s V -l version -d 'Print version'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l git-branch -d 'Branch to read, commit to and push; in --repo mode it must be the checked-out branch' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l git-remote -d 'Remote to push to' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l path -d 'Only scan below these paths, relative to the repository root (repeatable)' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s n -l namespace -d 'Only workloads in this namespace' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l default-namespace -d 'Namespace of a manifest that names none' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
+json\t'One JSON document'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s v -l verbose -d 'More log detail on stderr (repeatable)'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s q -l quiet -d 'Only print errors on stderr'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads automate deautomate lock unlock policy completions help" -f -a "list-workloads" -d 'List the workloads, their containers, images and policies (no network)'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads automate deautomate lock unlock policy completions help" -f -a "automate" -d 'Turn on automated image updates for a workload'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads automate deautomate lock unlock policy completions help" -f -a "deautomate" -d 'Turn off automated image updates for a workload'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads automate deautomate lock unlock policy completions help" -f -a "lock" -d 'Lock a workload: no image updates by sync or release'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads automate deautomate lock unlock policy completions help" -f -a "unlock" -d 'Unlock a workload'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads automate deautomate lock unlock policy completions help" -f -a "policy" -d 'Change a workload\'s policies: tag filters, automation, lock'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads automate deautomate lock unlock policy completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads automate deautomate lock unlock policy completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
