@@ -18,14 +18,27 @@ fn committed_completions_match_the_cli() {
     let sandbox = Sandbox::new();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
     for (shell, file) in SCRIPTS {
-        let run = sandbox.tagpilot(sandbox.path(), &["completions", shell]).ok();
+        let run = sandbox
+            .tagpilot(sandbox.path(), &["completions", shell])
+            .ok();
         let committed = fs::read_to_string(dir.join(file)).unwrap_or_default();
         assert!(
             run.stdout == committed,
             "completions/{file} is out of date; regenerate it with: cargo run -q -- completions {shell} > completions/{file}"
         );
-        for command in ["list-workloads", "automate", "deautomate", "lock", "unlock", "policy", "completions"] {
-            assert!(run.stdout.contains(command), "{shell} completions lack {command}");
+        for command in [
+            "list-workloads",
+            "automate",
+            "deautomate",
+            "lock",
+            "unlock",
+            "policy",
+            "completions",
+        ] {
+            assert!(
+                run.stdout.contains(command),
+                "{shell} completions lack {command}"
+            );
         }
     }
 }
@@ -33,6 +46,12 @@ fn committed_completions_match_the_cli() {
 #[test]
 fn unknown_shell_is_a_usage_error() {
     let sandbox = Sandbox::new();
-    let run = sandbox.tagpilot(sandbox.path(), &["completions", "tcsh"]).code(2);
-    assert!(run.stderr.contains("invalid value 'tcsh'"), "{}", run.stderr);
+    let run = sandbox
+        .tagpilot(sandbox.path(), &["completions", "tcsh"])
+        .code(2);
+    assert!(
+        run.stderr.contains("invalid value 'tcsh'"),
+        "{}",
+        run.stderr
+    );
 }

@@ -1,6 +1,6 @@
 //! The one integration test binary: each module tests one area through the library or the CLI.
 
+mod completions;
 mod list_workloads;
 mod policy;
 mod support;
-mod completions;

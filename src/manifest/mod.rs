@@ -16,6 +16,7 @@ use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
 
+use scan::FileScan;
 pub use scan::{Annotation, Container, ImageSite, Policies, Site, Workload, WorkloadId};
 
 /// Everything a scan of a repository found.
@@ -32,26 +33,69 @@ pub struct Scan {
 }
 
 /// Scan the manifest files below `paths` (relative to `root`; empty = the whole root).
+/// Files are read and parsed on all cores (at most 8); the result is in file order.
 pub fn scan(root: &Path, paths: &[PathBuf], default_namespace: &str) -> Result<Scan> {
-    let (files, mut warnings) = discover(root, paths)?;
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    scan_with_threads(root, paths, default_namespace, cores.min(8))
+}
+
+/// [`scan`] on at most `threads` threads.
+pub fn scan_with_threads(
+    root: &Path,
+    paths: &[PathBuf],
+    default_namespace: &str,
+    threads: usize,
+) -> Result<Scan> {
+    let (files, warnings) = discover(root, paths)?;
+    // A thread is worth it for eight files or more.
+    let threads = threads.clamp(1, files.len().div_ceil(8).max(1));
+    let chunk = files.len().div_ceil(threads).max(1);
+    let results: Vec<Result<Vec<(u64, FileScan)>>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|rel| scan_one(root, rel, default_namespace))
+                        .collect::<Result<Vec<_>>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join()
+                    .unwrap_or_else(|_| bail!("a scanning thread panicked"))
+            })
+            .collect()
+    });
     let mut out = Scan {
         files: files.len(),
+        warnings,
         ..Scan::default()
     };
-    out.warnings.append(&mut warnings);
-    for rel in files {
-        let path = root.join(&rel);
-        let bytes = fs::read(&path).with_context(|| format!("reading {rel}"))?;
-        out.bytes += bytes.len() as u64;
-        let Ok(text) = std::str::from_utf8(&bytes) else {
-            out.warnings.push(format!("{rel}: not UTF-8 text, skipped"));
-            continue;
-        };
-        let mut found = scan::scan_file(&rel, text, default_namespace);
-        out.workloads.append(&mut found.workloads);
-        out.warnings.append(&mut found.warnings);
+    for part in results {
+        for (bytes, mut found) in part? {
+            out.bytes += bytes;
+            out.workloads.append(&mut found.workloads);
+            out.warnings.append(&mut found.warnings);
+        }
     }
     Ok(out)
+}
+
+/// Read and scan one file: its size and what it holds.
+fn scan_one(root: &Path, rel: &str, default_namespace: &str) -> Result<(u64, FileScan)> {
+    let bytes = fs::read(root.join(rel)).with_context(|| format!("reading {rel}"))?;
+    let size = bytes.len() as u64;
+    let Ok(text) = std::str::from_utf8(&bytes) else {
+        let mut found = FileScan::default();
+        found
+            .warnings
+            .push(format!("{rel}: not UTF-8 text, skipped"));
+        return Ok((size, found));
+    };
+    Ok((size, scan::scan_file(rel, text, default_namespace)))
 }
 
 /// List the `*.yaml`/`*.yml` files below `paths`, relative to `root`, `/`-separated and
