@@ -369,6 +369,20 @@ async fn a_warm_cache_asks_only_for_the_tags_list() {
         "{gets:#?}"
     );
 
+    // two runs at once leave a readable cache
+    let (a, b) = (with_cache(true), with_cache(true));
+    let (ra, rb) = tokio::join!(a.scan(&repo, |_| true), b.scan(&repo, |_| true));
+    assert!(ra.unwrap().warnings.is_empty() && rb.unwrap().warnings.is_empty());
+    assert!(
+        with_cache(false)
+            .scan(&repo, |_| true)
+            .await
+            .unwrap()
+            .warnings
+            .is_empty()
+    );
+    reg.wait_for_log(&tags_list, 6).await;
+
     // a corrupt cache file is a warning and is rebuilt
     let files: Vec<_> = walk(cache.path());
     assert_eq!(files.len(), 1, "{files:?}");
@@ -384,11 +398,11 @@ async fn a_warm_cache_asks_only_for_the_tags_list() {
         rebuilt.details["1.2"].as_ref().unwrap().digest,
         moved.digest
     );
-    reg.wait_for_log(&tags_list, 4).await;
+    reg.wait_for_log(&tags_list, 7).await;
     let mark = reg.access_log().len();
     let again = with_cache(false).scan(&repo, |_| true).await.unwrap();
     assert!(again.warnings.is_empty());
-    reg.wait_for_log(&tags_list, 5).await;
+    reg.wait_for_log(&tags_list, 8).await;
     assert_eq!(
         reg.access_log()[mark..]
             .iter()
@@ -460,6 +474,58 @@ async fn reads_2500_tags_over_relative_and_absolute_links() {
     assert_eq!(scan.pages, 9);
     assert_eq!(server.count(|r| r.path() == "/v2/big/app/tags/list"), 9);
     assert!(scan.details.is_empty());
+}
+
+#[tokio::test]
+async fn odd_tag_lists() {
+    // a registry that refuses `n` gets asked again without it
+    let server = FakeServer::start("127.0.0.1", |req: &Request| {
+        if req.query("n").is_some() {
+            return Response::error(
+                400,
+                "PAGINATION_NUMBER_INVALID",
+                "invalid number of results requested",
+            );
+        }
+        Response::json(200, &json!({"name": "a/b", "tags": ["x", "y", "x"]}))
+    })
+    .await;
+    let c = client(options(&server.host()));
+    assert_eq!(
+        c.list_tags(&RepoKey::new(server.host(), "a/b"))
+            .await
+            .unwrap(),
+        ["x", "y"]
+    );
+    assert_eq!(server.count(|_| true), 2);
+
+    // `tags: null` is an empty repository; a link back to the same page ends the walk
+    let server = FakeServer::start("127.0.0.1", |req: &Request| {
+        Response::json(200, &json!({"name": "a/b", "tags": null}))
+            .header("link", &format!("<{}>; rel=\"next\"", req.target))
+    })
+    .await;
+    let c = client(options(&server.host()));
+    assert!(
+        c.list_tags(&RepoKey::new(server.host(), "a/b"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(server.count(|_| true), 1);
+
+    // names that would change the URL are refused before any request
+    let err = c
+        .list_tags(&RepoKey::new(server.host(), "a/../b"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, RegistryError::Invalid { .. }), "{err:?}");
+    let err = c
+        .tag_facts(&RepoKey::new(server.host(), "a/b"), "../x")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, RegistryError::Invalid { .. }), "{err:?}");
+    assert_eq!(server.count(|_| true), 1);
 }
 
 /// One docker image and one index, served from memory.

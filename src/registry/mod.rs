@@ -215,6 +215,40 @@ struct TagList {
     tags: Option<Vec<String>>,
 }
 
+/// Whether a repository name has the distribution spec's form (lower case components
+/// separated by `/`); anything else would change the meaning of the URL path.
+fn valid_repository(name: &str) -> bool {
+    !name.is_empty()
+        && name.split('/').all(|c| {
+            !c.is_empty()
+                && c != "."
+                && c != ".."
+                && c.bytes().all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
+                })
+        })
+}
+
+/// Whether a tag has the distribution spec's form `[A-Za-z0-9_][A-Za-z0-9._-]{0,127}`.
+fn valid_tag(tag: &str) -> bool {
+    let b = tag.as_bytes();
+    (1..=128).contains(&b.len())
+        && (b[0].is_ascii_alphanumeric() || b[0] == b'_')
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
+}
+
+fn check_repository(repo: &RepoKey, doing: &str) -> Result<(), RegistryError> {
+    if valid_repository(&repo.repository) {
+        Ok(())
+    } else {
+        Err(RegistryError::invalid(
+            doing,
+            "the repository name is not valid",
+        ))
+    }
+}
+
 /// The `rel="next"` target of a `Link` header, if any.
 fn next_link(header: &str) -> Option<String> {
     // Link: <url>; rel="next", <url2>; rel="prev"
@@ -288,6 +322,7 @@ impl Client {
 
     async fn list_tags_paged(&self, repo: &RepoKey) -> Result<(Vec<String>, usize), RegistryError> {
         let doing = format!("listing tags of {repo}");
+        check_repository(repo, &doing)?;
         let first = format!("/v2/{}/tags/list?n={PAGE_SIZE}", repo.repository);
         let mut target = first.clone();
         let mut seen_urls: HashSet<String> = HashSet::new();
@@ -371,6 +406,10 @@ impl Client {
     /// The digest, platform availability and creation time of one tag.
     pub async fn tag_facts(&self, repo: &RepoKey, tag: &str) -> Result<TagDetails, RegistryError> {
         let doing = format!("reading manifest {tag:?} of {repo}");
+        check_repository(repo, &doing)?;
+        if !valid_tag(tag) {
+            return Err(RegistryError::invalid(&doing, "the tag is not valid"));
+        }
         let reply = self
             .get(
                 repo,
@@ -545,6 +584,9 @@ impl Client {
         tag: &str,
     ) -> Result<Option<String>, RegistryError> {
         let doing = format!("checking manifest {tag:?} of {repo}");
+        if !valid_tag(tag) {
+            return Err(RegistryError::invalid(&doing, "the tag is not valid"));
+        }
         let reply = self
             .call(
                 Method::HEAD,
@@ -663,6 +705,22 @@ impl Client {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names() {
+        for ok in ["library/nginx", "a", "team/app-1/x.y_z", "a__b"] {
+            assert!(valid_repository(ok), "{ok}");
+        }
+        for bad in ["", "Team/app", "a//b", "a/../b", "./a", "a/", "a?b", "a b"] {
+            assert!(!valid_repository(bad), "{bad}");
+        }
+        for ok in ["latest", "1.0.0", "_x", "V1-rc.2", &"a".repeat(128)] {
+            assert!(valid_tag(ok), "{ok}");
+        }
+        for bad in ["", ".x", "-x", "a/b", "a?b", "..", &"a".repeat(129)] {
+            assert!(!valid_tag(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn link_headers() {
