@@ -776,6 +776,45 @@ async fn survives_429_with_retry_after_and_two_503s() {
 }
 
 #[tokio::test]
+async fn the_rate_limit_halves_after_a_429() {
+    let seen = Arc::new(Mutex::new(0));
+    let n = Arc::clone(&seen);
+    let server = FakeServer::start("127.0.0.1", move |_req: &Request| {
+        let mut n = n.lock().unwrap();
+        *n += 1;
+        if *n == 7 {
+            return Response::new(429).header("retry-after", "0");
+        }
+        Response::json(200, &json!({"name": "a/b", "tags": ["x"]}))
+    })
+    .await;
+    let repo = RepoKey::new(server.host(), "a/b");
+    // 20 per second with a burst of 20: six calls go at once
+    let c = client(ClientOptions {
+        rps: 20.0,
+        ..options(&server.host())
+    });
+    let started = Instant::now();
+    for _ in 0..6 {
+        c.list_tags(&repo).await.unwrap();
+    }
+    let unlimited = started.elapsed();
+    // the next one meets a 429: from then on 10 per second and no burst, so six more
+    // requests (the retry and five calls) take half a second, where the burst of 20
+    // would have let them all go at once
+    let started = Instant::now();
+    for _ in 0..6 {
+        c.list_tags(&repo).await.unwrap();
+    }
+    assert!(
+        started.elapsed() >= Duration::from_millis(450),
+        "{:?} (before: {unlimited:?})",
+        started.elapsed()
+    );
+    assert_eq!(*seen.lock().unwrap(), 13);
+}
+
+#[tokio::test]
 async fn truncated_and_oversized_bodies_are_rejected() {
     let (content, built) = small_content();
     let tag_digest = built[0].digest.clone();

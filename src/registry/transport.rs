@@ -432,7 +432,7 @@ impl Transport {
                 .await;
             let reply = match result {
                 Ok(r) => r,
-                Err(RegistryError::Transport { .. }) if probing => {
+                Err(RegistryError::Transport { .. }) if probing && !reauthed => {
                     // HTTPS failed on an insecure host: use plain HTTP from now on.
                     *lock(&state.scheme) = Some(Scheme::Http);
                     return Box::pin(self.attempt_api(state, call)).await;
@@ -440,7 +440,7 @@ impl Transport {
                 Err(e @ RegistryError::Transport { .. }) => return Ok(Attempt::Retry(e, None)),
                 Err(e) => return Err(e),
             };
-            if probing {
+            if probing && !reauthed {
                 *lock(&state.scheme) = Some(Scheme::Https);
             }
             if reply.status == StatusCode::UNAUTHORIZED && on_registry {
@@ -460,10 +460,19 @@ impl Transport {
                         continue;
                     }
                     Some(_) => {
-                        return Err(RegistryError::auth(
-                            call.doing,
-                            format!("{} refused the credentials or token (HTTP 401)", call.host),
-                        ));
+                        let has = self
+                            .credential(state, call.host, call.doing)
+                            .await?
+                            .is_some();
+                        let why = if has {
+                            format!("{} refused the credentials or token (HTTP 401)", call.host)
+                        } else {
+                            format!(
+                                "{} refused anonymous access (HTTP 401), and the Docker config has no credentials for it",
+                                call.host
+                            )
+                        };
+                        return Err(RegistryError::auth(call.doing, why));
                     }
                     None => return Err(status_error(call.doing, reply.status, &reply.body)),
                 }
@@ -529,10 +538,10 @@ impl Transport {
                 if let Some(Credential::RegistryToken(t)) =
                     self.credential(state, call.host, call.doing).await?
                 {
-                    (format!("Bearer {}", t.expose()), SentAuth::Token)
+                    (format!("Bearer {}", t.expose()), SentAuth::Token(t))
                 } else {
                     let token = self.token(state, call, &realm, service.as_deref()).await?;
-                    (format!("Bearer {}", token.expose()), SentAuth::Token)
+                    (format!("Bearer {}", token.expose()), SentAuth::Token(token))
                 }
             }
         };
@@ -656,12 +665,15 @@ impl Transport {
                     if r.status == StatusCode::UNAUTHORIZED
                         || r.status == StatusCode::FORBIDDEN =>
                 {
+                    let why = match credential {
+                        Some(_) => "the token server refused the credentials",
+                        None => {
+                            "the token server refused anonymous access, and the Docker config has no credentials for this registry"
+                        }
+                    };
                     return Err(RegistryError::auth(
                         &doing,
-                        format!(
-                            "the token server refused the credentials (HTTP {})",
-                            r.status.as_u16()
-                        ),
+                        format!("{why} (HTTP {})", r.status.as_u16()),
                     ));
                 }
                 Ok(r) => return Err(status_error(&doing, r.status, &r.body)),
@@ -683,8 +695,6 @@ impl Transport {
                 format!("the token server's answer is not the expected JSON: {e}"),
             )
         })?;
-        // `url` may carry the scope only; nothing secret is in it.
-        url.set_query(None);
         parsed
             .into_token(Instant::now())
             .ok_or_else(|| RegistryError::auth(&doing, "the token server's answer holds no token"))
@@ -722,8 +732,17 @@ impl Transport {
             }
             Challenge::Bearer { realm, service, .. } => {
                 *lock(&state.auth) = HostAuth::Bearer { realm, service };
-                // The token we sent (if any) was refused: expired or revoked.
-                state.tokens.lock().await.remove(&Self::scope(call));
+                // The token we sent was refused (expired or revoked): forget it, unless a
+                // concurrent request has already put a newer one in its place.
+                if let Some(SentAuth::Token(sent)) = sent {
+                    let mut tokens = state.tokens.lock().await;
+                    if tokens
+                        .get(&Self::scope(call))
+                        .is_some_and(|t| t.value == sent)
+                    {
+                        tokens.remove(&Self::scope(call));
+                    }
+                }
                 Ok(())
             }
             Challenge::Other(scheme) => Err(RegistryError::auth(
@@ -850,10 +869,11 @@ impl Transport {
 }
 
 /// Which kind of `Authorization` a request carried.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug)]
 enum SentAuth {
     Basic,
-    Token,
+    /// A bearer token (from the realm or the Docker config).
+    Token(super::auth::Secret),
 }
 
 /// Reads a body up to `limit` bytes: more is an error, or cut off when `truncate`.
