@@ -776,6 +776,48 @@ async fn survives_429_with_retry_after_and_two_503s() {
 }
 
 #[tokio::test]
+async fn timeouts_are_retried() {
+    let calls = Arc::new(Mutex::new(0u32));
+    let n = Arc::clone(&calls);
+    let server = FakeServer::start("127.0.0.1", move |req: &Request| {
+        let mut n = n.lock().unwrap();
+        *n += 1;
+        if *n == 1 || req.path().starts_with("/v2/slow/") {
+            return Response::hang(Duration::from_secs(5));
+        }
+        Response::json(200, &json!({"name": "a/b", "tags": ["x"]}))
+    })
+    .await;
+    let c = client(ClientOptions {
+        timeout: Duration::from_millis(200),
+        max_retries: 2,
+        ..options(&server.host())
+    });
+    assert_eq!(
+        c.list_tags(&RepoKey::new(server.host(), "a/b"))
+            .await
+            .unwrap(),
+        ["x"]
+    );
+    let err = c
+        .list_tags(&RepoKey::new(server.host(), "slow/b"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, RegistryError::Transport { timeout: true, .. }),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "listing tags of {}/slow/b: request timed out",
+            server.host()
+        )
+    );
+    assert_eq!(server.count(|r| r.path().starts_with("/v2/slow/")), 3);
+}
+
+#[tokio::test]
 async fn the_rate_limit_halves_after_a_429() {
     let seen = Arc::new(Mutex::new(0));
     let n = Arc::clone(&seen);

@@ -148,7 +148,12 @@ impl RegistryError {
         } else {
             "request failed".to_owned()
         });
-        let mut source = std::error::Error::source(err);
+        // A timeout's causes only say the same again.
+        let mut source = if timeout {
+            None
+        } else {
+            std::error::Error::source(err)
+        };
         while let Some(s) = source {
             push(s.to_string());
             source = s.source();

@@ -57,6 +57,8 @@ enum Mode {
     Chunked,
     /// Close the connection without answering.
     Close,
+    /// Say nothing for this long, then close.
+    Hang(std::time::Duration),
 }
 
 /// A response to send.
@@ -106,6 +108,11 @@ impl Response {
     pub fn close() -> Response {
         let mut r = Response::new(0);
         r.mode = Mode::Close;
+        r
+    }
+    pub fn hang(d: std::time::Duration) -> Response {
+        let mut r = Response::new(0);
+        r.mode = Mode::Hang(d);
         r
     }
     /// An OCI error body.
@@ -250,6 +257,10 @@ async fn serve(
         }
         match resp.mode {
             Mode::Close => return Ok(()),
+            Mode::Hang(d) => {
+                tokio::time::sleep(d).await;
+                return Ok(());
+            }
             Mode::Chunked => head.push_str("transfer-encoding: chunked\r\n\r\n"),
             _ => head.push_str(&format!("content-length: {}\r\n\r\n", resp.body.len())),
         }
@@ -274,7 +285,7 @@ async fn serve(
                 }
                 stream.write_all(b"0\r\n\r\n").await?;
             }
-            Mode::Close => return Ok(()),
+            Mode::Close | Mode::Hang(_) => return Ok(()),
         }
         stream.flush().await?;
     }
