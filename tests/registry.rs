@@ -10,7 +10,8 @@ use tagpilot::registry::{Availability, Client, ClientOptions, RegistryError, Rep
 
 use crate::support::fake_http::{Content, FakeServer, Request, Response};
 use crate::support::registry::{
-    Built, ImageSpec, Kind, Pusher, Registry, build, docker_config_with_auth,
+    BASIC_PASSWORD, BASIC_USER, Built, ImageSpec, Kind, Pusher, Registry, build,
+    docker_config_with_auth,
 };
 
 const CREATED: &str = "org.opencontainers.image.created";
@@ -210,8 +211,8 @@ async fn edge_cases_on_a_real_registry_for_amd64_and_arm64() {
 
 #[tokio::test]
 async fn basic_auth_on_a_real_registry() {
-    let reg = Registry::start_htpasswd("testuser", "testpass");
-    let pusher = Pusher::with_basic(&reg, "testuser", "testpass");
+    let reg = Registry::start_htpasswd();
+    let pusher = Pusher::with_basic(&reg, BASIC_USER, BASIC_PASSWORD);
     let built = pusher
         .push(
             "private/app",
@@ -229,7 +230,7 @@ async fn basic_auth_on_a_real_registry() {
         "{err}"
     );
 
-    let (_dir, config) = docker_config_with_auth(&reg.host, "testuser", "wrong");
+    let (_dir, config) = docker_config_with_auth(&reg.host, BASIC_USER, "wrong");
     let wrong = client(ClientOptions {
         docker_config: Some(config),
         ..options(&reg.host)
@@ -238,7 +239,7 @@ async fn basic_auth_on_a_real_registry() {
     assert!(err.to_string().contains("refused the credentials"), "{err}");
     assert!(!format!("{err} {err:?}").contains("wrong"), "{err:?}");
 
-    let (_dir, config) = docker_config_with_auth(&reg.host, "testuser", "testpass");
+    let (_dir, config) = docker_config_with_auth(&reg.host, BASIC_USER, BASIC_PASSWORD);
     let logged: Arc<Mutex<Vec<String>>> = Arc::default();
     let sink = Arc::clone(&logged);
     let good = client(ClientOptions {

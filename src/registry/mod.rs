@@ -160,7 +160,9 @@ impl fmt::Debug for ClientOptions {
 /// Whether a tag has an image for the chosen platform.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Availability {
-    /// It has: a single-platform manifest, or an index with a matching entry.
+    /// It has: an index with a matching entry, or a single-platform manifest. A single
+    /// manifest counts as available for every platform, whatever its config names, as
+    /// Flux v1 took it: selection applies to indexes (SPEC §6.2).
     Available,
     /// An index without an entry for the platform: "not available for <platform>".
     NotForPlatform,

@@ -4,8 +4,8 @@
 //! labels and annotations (Docker schema 2, OCI manifests, Docker manifest lists and OCI
 //! indexes with attestations). The image builder is shared with the fake server.
 //!
-//! The binary is `$REGISTRY_BIN`, else `docker-registry` on `PATH`; htpasswd mode needs
-//! `htpasswd` (Debian's apache2-utils) for the bcrypt hash.
+//! The binary is `$REGISTRY_BIN`, else `docker-registry` on `PATH` (Debian's
+//! docker-registry package).
 #![allow(dead_code)]
 
 use std::collections::{BTreeMap, HashSet};
@@ -42,6 +42,14 @@ pub fn free_port(ip: &str) -> u16 {
         .expect("binding a free port")
 }
 
+/// The user of [`Registry::start_htpasswd`].
+pub const BASIC_USER: &str = "testuser";
+/// Their password.
+pub const BASIC_PASSWORD: &str = "testpass";
+/// `htpasswd -Bbn testuser testpass`, made once: distribution accepts only bcrypt, and a
+/// fixed hash spares the tests a dependency on apache2-utils.
+const HTPASSWD: &str = "testuser:$2y$05$KCxjKwIIPQ9TCl/CAatsNeuyPjTREmXOPwcwdRpAAXoegGWF/5tq6\n";
+
 /// A running `docker-registry serve`.
 pub struct Registry {
     child: Child,
@@ -53,27 +61,21 @@ pub struct Registry {
 impl Registry {
     /// A registry without auth.
     pub fn start() -> Registry {
-        Registry::launch(None)
+        Registry::launch(false)
     }
 
-    /// A registry with htpasswd (Basic) auth for one user.
-    pub fn start_htpasswd(user: &str, password: &str) -> Registry {
-        Registry::launch(Some((user, password)))
+    /// A registry with htpasswd (Basic) auth for [`BASIC_USER`] and [`BASIC_PASSWORD`].
+    pub fn start_htpasswd() -> Registry {
+        Registry::launch(true)
     }
 
-    fn launch(basic: Option<(&str, &str)>) -> Registry {
+    fn launch(basic: bool) -> Registry {
         let dir = tempfile::tempdir().expect("creating a temp dir for the registry");
         let port = free_port("127.0.0.1");
         let root = dir.path();
         let mut auth = String::new();
-        if let Some((user, password)) = basic {
-            // distribution accepts only bcrypt entries, hence -B.
-            let out = Command::new("htpasswd")
-                .args(["-Bbn", user, password])
-                .output()
-                .expect("running htpasswd: install Debian's apache2-utils");
-            assert!(out.status.success(), "htpasswd failed: {out:?}");
-            std::fs::write(root.join("htpasswd"), &out.stdout).expect("writing htpasswd");
+        if basic {
+            std::fs::write(root.join("htpasswd"), HTPASSWD).expect("writing htpasswd");
             auth = format!(
                 "auth:\n  htpasswd:\n    realm: basic-realm\n    path: {}\n",
                 root.join("htpasswd").display()
