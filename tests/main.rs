@@ -3,4 +3,5 @@
 mod completions;
 mod list_workloads;
 mod policy;
+mod registry;
 mod support;

@@ -3,6 +3,9 @@
 
 #![allow(dead_code)]
 
+pub mod fake_http;
+pub mod registry;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;

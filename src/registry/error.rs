@@ -1,0 +1,211 @@
+//! The registry client's error type: what was being done, to which host and repository,
+//! and why it failed. Messages never contain a credential.
+
+/// An error from talking to a registry.
+///
+/// Every variant names what was being done (`doing`), which includes the registry host
+/// and the repository, e.g. `reading manifest "1.0" of 127.0.0.1:5000/team/app`.
+/// Callers branch on [`RegistryError::is_temporary`] and [`RegistryError::is_not_found`].
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum RegistryError {
+    /// The registry answered with an HTTP error status.
+    #[error("{doing}: HTTP {status}{}", error_suffix(code.as_deref(), message.as_deref()))]
+    Status {
+        /// What was being done.
+        doing: String,
+        /// The HTTP status code.
+        status: u16,
+        /// The first error code of an OCI error body, such as `MANIFEST_UNKNOWN`.
+        code: Option<String>,
+        /// The message that came with it (or the start of a non-JSON body).
+        message: Option<String>,
+    },
+    /// No usable answer: connection refused or reset, timeout, TLS failure, cut-off body.
+    #[error("{doing}: {detail}")]
+    Transport {
+        /// What was being done.
+        doing: String,
+        /// The cause, as one line.
+        detail: String,
+        /// Whether the request timed out.
+        timeout: bool,
+    },
+    /// A response body was larger than the bound for its kind.
+    #[error("{doing}: response body larger than {limit} bytes")]
+    TooLarge {
+        /// What was being done.
+        doing: String,
+        /// The bound in bytes.
+        limit: u64,
+    },
+    /// A response could not be understood (bad JSON, missing fields, unknown media type).
+    #[error("{doing}: {detail}")]
+    Invalid {
+        /// What was being done.
+        doing: String,
+        /// What was wrong.
+        detail: String,
+    },
+    /// Content did not match the digest it was fetched by.
+    #[error(
+        "{doing}: content does not match its digest {expected} (sha256 of the bytes is {actual})"
+    )]
+    DigestMismatch {
+        /// What was being done.
+        doing: String,
+        /// The digest that was asked for.
+        expected: String,
+        /// The digest of what came back.
+        actual: String,
+    },
+    /// Authentication was required and failed, or the challenge cannot be met.
+    #[error("{doing}: {detail}")]
+    Auth {
+        /// What was being done.
+        doing: String,
+        /// Why, without any secret.
+        detail: String,
+    },
+    /// Credentials could not be read (Docker config file or credential helper).
+    #[error("{doing}: {detail}")]
+    Credentials {
+        /// What was being done.
+        doing: String,
+        /// Why, without any secret.
+        detail: String,
+    },
+    /// The client could not be set up from its options.
+    #[error("setting up the registry client: {0}")]
+    Setup(String),
+}
+
+fn error_suffix(code: Option<&str>, message: Option<&str>) -> String {
+    match (code, message) {
+        (Some(c), Some(m)) => format!(" {c}: {m}"),
+        (Some(c), None) => format!(" {c}"),
+        (None, Some(m)) => format!(": {m}"),
+        (None, None) => String::new(),
+    }
+}
+
+impl RegistryError {
+    /// Whether trying again later may succeed: HTTP 408, 429 and 5xx, and transport errors.
+    pub fn is_temporary(&self) -> bool {
+        match self {
+            RegistryError::Status { status, .. } => {
+                *status == 408 || *status == 429 || (500..600).contains(status)
+            }
+            RegistryError::Transport { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// Whether the registry said the repository, tag, manifest or blob does not exist.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, RegistryError::Status { status: 404, .. })
+    }
+
+    /// The HTTP status, when the registry answered with an error status.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            RegistryError::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn invalid(doing: &str, detail: impl Into<String>) -> Self {
+        RegistryError::Invalid {
+            doing: doing.to_owned(),
+            detail: detail.into(),
+        }
+    }
+
+    pub(crate) fn auth(doing: &str, detail: impl Into<String>) -> Self {
+        RegistryError::Auth {
+            doing: doing.to_owned(),
+            detail: detail.into(),
+        }
+    }
+
+    /// Turns a reqwest error into a one-line transport error. The URL is left out: a
+    /// redirect target may carry a signature in its query.
+    pub(crate) fn transport(doing: &str, err: &reqwest::Error) -> Self {
+        let timeout = err.is_timeout();
+        let mut parts: Vec<String> = Vec::new();
+        let mut push = |s: String| {
+            if !s.is_empty() && !parts.iter().any(|p| p.contains(&s)) {
+                parts.push(s);
+            }
+        };
+        // reqwest's own Display names the URL; describe the kind instead.
+        push(if timeout {
+            "request timed out".to_owned()
+        } else if err.is_connect() {
+            "could not connect".to_owned()
+        } else if err.is_body() || err.is_decode() {
+            "reading the response body failed".to_owned()
+        } else {
+            "request failed".to_owned()
+        });
+        // A timeout's causes only say the same again.
+        let mut source = if timeout {
+            None
+        } else {
+            std::error::Error::source(err)
+        };
+        while let Some(s) = source {
+            push(s.to_string());
+            source = s.source();
+        }
+        RegistryError::Transport {
+            doing: doing.to_owned(),
+            detail: parts.join(": "),
+            timeout,
+        }
+    }
+
+    /// Puts what was being done inside a larger task: `outer: doing: detail`.
+    pub(crate) fn within(mut self, outer: &str) -> Self {
+        match &mut self {
+            RegistryError::Status { doing, .. }
+            | RegistryError::Transport { doing, .. }
+            | RegistryError::TooLarge { doing, .. }
+            | RegistryError::Invalid { doing, .. }
+            | RegistryError::DigestMismatch { doing, .. }
+            | RegistryError::Auth { doing, .. }
+            | RegistryError::Credentials { doing, .. } => *doing = format!("{outer}: {doing}"),
+            RegistryError::Setup(_) => {}
+        }
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_messages_and_classes() {
+        let e = RegistryError::Status {
+            doing: "listing tags of h:5000/a/b".into(),
+            status: 404,
+            code: Some("NAME_UNKNOWN".into()),
+            message: Some("repository name not known to registry".into()),
+        };
+        assert_eq!(
+            e.to_string(),
+            "listing tags of h:5000/a/b: HTTP 404 NAME_UNKNOWN: repository name not known to registry"
+        );
+        assert!(e.is_not_found());
+        assert!(!e.is_temporary());
+        let e = RegistryError::Status {
+            doing: "x".into(),
+            status: 503,
+            code: None,
+            message: None,
+        };
+        assert_eq!(e.to_string(), "x: HTTP 503");
+        assert!(e.is_temporary());
+    }
+}
