@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tagpilot_global_optspecs
-    string join \n repo= git-branch= git-remote= path= n/namespace= default-namespace= o/output= v/verbose q/quiet h/help V/version
+    string join \n repo= git-branch= git-remote= path= n/namespace= default-namespace= o/output= v/verbose q/quiet platform= docker-config= insecure-registry= include-image= exclude-image= concurrency= registry-rps= timeout= cache-dir= no-cache refresh h/help V/version
 end
 
 function __fish_tagpilot_needs_command
@@ -32,11 +32,23 @@ complete -c tagpilot -n "__fish_tagpilot_needs_command" -s n -l namespace -d 'On
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l default-namespace -d 'Namespace of a manifest that names none' -r
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
 json\t'One JSON document'"
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -l platform -d 'Which image of a multi-platform tag to read' -r
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -l concurrency -d 'Registry requests in flight at once' -r
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -l registry-rps -d 'Request rate per registry host, halved on HTTP 429' -r
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -s v -l verbose -d 'More log detail on stderr (repeatable)'
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -s q -l quiet -d 'Only print errors on stderr'
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -l no-cache -d 'Do not use the cache'
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -s V -l version -d 'Print version'
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -f -a "list-workloads" -d 'List the workloads, their containers, images and policies (no network)'
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -f -a "list-images" -d 'List the tags of every container\'s image, newest allowed first, with build times'
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -f -a "automate" -d 'Turn on automated image updates for a workload'
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -f -a "deautomate" -d 'Turn off automated image updates for a workload'
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -f -a "lock" -d 'Lock a workload: no image updates by sync or release'
@@ -53,10 +65,47 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -s n -
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l default-namespace -d 'Namespace of a manifest that names none' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
 json\t'One JSON document'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l platform -d 'Which image of a multi-platform tag to read' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l concurrency -d 'Registry requests in flight at once' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l registry-rps -d 'Request rate per registry host, halved on HTTP 429' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -s v -l verbose -d 'More log detail on stderr (repeatable)'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -s q -l quiet -d 'Only print errors on stderr'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l no-cache -d 'Do not use the cache'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -s V -l version -d 'Print version'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -s w -l workload -d 'Only this workload: `namespace:kind/name` or `kind/name` (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -s l -l limit -d 'Show at most N tags per container (0 = all); the current tag is always shown' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l git-branch -d 'Branch to read, commit to and push; in --repo mode it must be the checked-out branch' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l git-remote -d 'Remote to push to' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l path -d 'Only scan below these paths, relative to the repository root (repeatable)' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -s n -l namespace -d 'Only workloads in this namespace' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l default-namespace -d 'Namespace of a manifest that names none' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
+json\t'One JSON document'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l platform -d 'Which image of a multi-platform tag to read' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l concurrency -d 'Registry requests in flight at once' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l registry-rps -d 'Request rate per registry host, halved on HTTP 429' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l no-headers -d 'Leave out the header row'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -s v -l verbose -d 'More log detail on stderr (repeatable)'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -s q -l quiet -d 'Only print errors on stderr'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l no-cache -d 'Do not use the cache'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l refresh -d 'Re-check every tag now'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -s V -l version -d 'Print version'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s w -l workload -d 'The workload: `namespace:kind/name` or `kind/name`' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
@@ -71,6 +120,15 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s n -l name
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l default-namespace -d 'Namespace of a manifest that names none' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
 json\t'One JSON document'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l platform -d 'Which image of a multi-platform tag to read' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l concurrency -d 'Registry requests in flight at once' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l registry-rps -d 'Request rate per registry host, halved on HTTP 429' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l dry-run -d 'Compute and print the result, write nothing'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l diff -d 'Also print a unified diff of every file changed or to be changed'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l no-commit -d 'Write the files, do not commit'
@@ -80,6 +138,8 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l exit-code
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l allow-dirty -d 'Allow writing files that have uncommitted changes'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s v -l verbose -d 'More log detail on stderr (repeatable)'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s q -l quiet -d 'Only print errors on stderr'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l no-cache -d 'Do not use the cache'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s V -l version -d 'Print version'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s w -l workload -d 'The workload: `namespace:kind/name` or `kind/name`' -r
@@ -96,6 +156,15 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s n -l na
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l default-namespace -d 'Namespace of a manifest that names none' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
 json\t'One JSON document'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l platform -d 'Which image of a multi-platform tag to read' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l concurrency -d 'Registry requests in flight at once' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l registry-rps -d 'Request rate per registry host, halved on HTTP 429' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l dry-run -d 'Compute and print the result, write nothing'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l diff -d 'Also print a unified diff of every file changed or to be changed'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l no-commit -d 'Write the files, do not commit'
@@ -105,6 +174,8 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l exit-co
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l allow-dirty -d 'Allow writing files that have uncommitted changes'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s v -l verbose -d 'More log detail on stderr (repeatable)'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s q -l quiet -d 'Only print errors on stderr'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l no-cache -d 'Do not use the cache'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s V -l version -d 'Print version'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s w -l workload -d 'The workload: `namespace:kind/name` or `kind/name`' -r
@@ -121,6 +192,15 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s n -l namespac
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l default-namespace -d 'Namespace of a manifest that names none' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
 json\t'One JSON document'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l platform -d 'Which image of a multi-platform tag to read' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l concurrency -d 'Registry requests in flight at once' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l registry-rps -d 'Request rate per registry host, halved on HTTP 429' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l dry-run -d 'Compute and print the result, write nothing'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l diff -d 'Also print a unified diff of every file changed or to be changed'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l no-commit -d 'Write the files, do not commit'
@@ -130,6 +210,8 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l exit-code -d 
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l allow-dirty -d 'Allow writing files that have uncommitted changes'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s v -l verbose -d 'More log detail on stderr (repeatable)'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s q -l quiet -d 'Only print errors on stderr'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l no-cache -d 'Do not use the cache'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s V -l version -d 'Print version'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s w -l workload -d 'The workload: `namespace:kind/name` or `kind/name`' -r
@@ -146,6 +228,15 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s n -l namesp
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l default-namespace -d 'Namespace of a manifest that names none' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
 json\t'One JSON document'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l platform -d 'Which image of a multi-platform tag to read' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l concurrency -d 'Registry requests in flight at once' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l registry-rps -d 'Request rate per registry host, halved on HTTP 429' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l dry-run -d 'Compute and print the result, write nothing'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l diff -d 'Also print a unified diff of every file changed or to be changed'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l no-commit -d 'Write the files, do not commit'
@@ -155,6 +246,8 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l exit-code -
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l allow-dirty -d 'Allow writing files that have uncommitted changes'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s v -l verbose -d 'More log detail on stderr (repeatable)'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s q -l quiet -d 'Only print errors on stderr'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l no-cache -d 'Do not use the cache'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s V -l version -d 'Print version'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s w -l workload -d 'The workload: `namespace:kind/name` or `kind/name`' -r
@@ -173,6 +266,15 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s n -l namesp
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l default-namespace -d 'Namespace of a manifest that names none' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
 json\t'One JSON document'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l platform -d 'Which image of a multi-platform tag to read' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l concurrency -d 'Registry requests in flight at once' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l registry-rps -d 'Request rate per registry host, halved on HTTP 429' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l automate -d 'Turn on automated image updates'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l deautomate -d 'Turn off automated image updates'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l lock -d 'Lock the workload'
@@ -186,6 +288,8 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l exit-code -
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l allow-dirty -d 'Allow writing files that have uncommitted changes'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s v -l verbose -d 'More log detail on stderr (repeatable)'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s q -l quiet -d 'Only print errors on stderr'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l no-cache -d 'Do not use the cache'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s V -l version -d 'Print version'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
@@ -196,15 +300,27 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s n -l n
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l default-namespace -d 'Namespace of a manifest that names none' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
 json\t'One JSON document'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l platform -d 'Which image of a multi-platform tag to read' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l concurrency -d 'Registry requests in flight at once' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l registry-rps -d 'Request rate per registry host, halved on HTTP 429' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s v -l verbose -d 'More log detail on stderr (repeatable)'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s q -l quiet -d 'Only print errors on stderr'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l no-cache -d 'Do not use the cache'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads automate deautomate lock unlock policy completions help" -f -a "list-workloads" -d 'List the workloads, their containers, images and policies (no network)'
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads automate deautomate lock unlock policy completions help" -f -a "automate" -d 'Turn on automated image updates for a workload'
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads automate deautomate lock unlock policy completions help" -f -a "deautomate" -d 'Turn off automated image updates for a workload'
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads automate deautomate lock unlock policy completions help" -f -a "lock" -d 'Lock a workload: no image updates by sync or release'
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads automate deautomate lock unlock policy completions help" -f -a "unlock" -d 'Unlock a workload'
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads automate deautomate lock unlock policy completions help" -f -a "policy" -d 'Change a workload\'s policies: tag filters, automation, lock'
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads automate deautomate lock unlock policy completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads automate deautomate lock unlock policy completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads list-images automate deautomate lock unlock policy completions help" -f -a "list-workloads" -d 'List the workloads, their containers, images and policies (no network)'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads list-images automate deautomate lock unlock policy completions help" -f -a "list-images" -d 'List the tags of every container\'s image, newest allowed first, with build times'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads list-images automate deautomate lock unlock policy completions help" -f -a "automate" -d 'Turn on automated image updates for a workload'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads list-images automate deautomate lock unlock policy completions help" -f -a "deautomate" -d 'Turn off automated image updates for a workload'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads list-images automate deautomate lock unlock policy completions help" -f -a "lock" -d 'Lock a workload: no image updates by sync or release'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads list-images automate deautomate lock unlock policy completions help" -f -a "unlock" -d 'Unlock a workload'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads list-images automate deautomate lock unlock policy completions help" -f -a "policy" -d 'Change a workload\'s policies: tag filters, automation, lock'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads list-images automate deautomate lock unlock policy completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads list-images automate deautomate lock unlock policy completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -102,6 +102,105 @@ pub struct GlobalArgs {
         conflicts_with = "verbose"
     )]
     pub quiet: bool,
+
+    /// How to reach the registries.
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+/// Options of the commands that ask registries (SPEC §1.1, §6).
+#[derive(Debug, Args)]
+pub struct RegistryArgs {
+    /// Which image of a multi-platform tag to read
+    #[arg(
+        long,
+        global = true,
+        value_name = "OS/ARCH[/VARIANT]",
+        default_value = "linux/amd64",
+        env = "TAGPILOT_PLATFORM"
+    )]
+    pub platform: String,
+
+    /// Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        env = "TAGPILOT_DOCKER_CONFIG"
+    )]
+    pub docker_config: Option<PathBuf>,
+
+    /// Allow plain HTTP and unverified TLS for this registry (repeatable)
+    #[arg(
+        long,
+        global = true,
+        value_name = "HOST[:PORT]",
+        env = "TAGPILOT_INSECURE_REGISTRY",
+        value_delimiter = ','
+    )]
+    pub insecure_registry: Vec<String>,
+
+    /// Only images whose canonical name matches this glob (repeatable)
+    #[arg(
+        long,
+        global = true,
+        value_name = "GLOB",
+        env = "TAGPILOT_INCLUDE_IMAGE",
+        value_delimiter = ','
+    )]
+    pub include_image: Vec<String>,
+
+    /// Skip images whose canonical name matches this glob (repeatable)
+    #[arg(
+        long,
+        global = true,
+        value_name = "GLOB",
+        env = "TAGPILOT_EXCLUDE_IMAGE",
+        value_delimiter = ','
+    )]
+    pub exclude_image: Vec<String>,
+
+    /// Registry requests in flight at once
+    #[arg(
+        long,
+        global = true,
+        value_name = "N",
+        default_value_t = 16,
+        env = "TAGPILOT_CONCURRENCY"
+    )]
+    pub concurrency: usize,
+
+    /// Request rate per registry host, halved on HTTP 429
+    #[arg(
+        long,
+        global = true,
+        value_name = "N",
+        default_value_t = 50.0,
+        env = "TAGPILOT_REGISTRY_RPS"
+    )]
+    pub registry_rps: f64,
+
+    /// Timeout of one HTTP request, in seconds
+    #[arg(
+        long,
+        global = true,
+        value_name = "SECONDS",
+        default_value_t = 30,
+        env = "TAGPILOT_TIMEOUT"
+    )]
+    pub timeout: u64,
+
+    /// On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]
+    #[arg(long, global = true, value_name = "DIR", env = "TAGPILOT_CACHE_DIR")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Do not use the cache
+    #[arg(long, global = true, env = "TAGPILOT_NO_CACHE")]
+    pub no_cache: bool,
+
+    /// Re-check every tag now
+    #[arg(long, global = true, env = "TAGPILOT_REFRESH")]
+    pub refresh: bool,
 }
 
 /// Output formats.
@@ -118,6 +217,8 @@ pub enum Format {
 pub enum Command {
     /// List the workloads, their containers, images and policies (no network)
     ListWorkloads(ListWorkloadsArgs),
+    /// List the tags of every container's image, newest allowed first, with build times
+    ListImages(ListImagesArgs),
     /// Turn on automated image updates for a workload
     Automate(PolicyVerbArgs),
     /// Turn off automated image updates for a workload
@@ -138,6 +239,22 @@ pub struct ListWorkloadsArgs {
     /// Only this workload: `namespace:kind/name` or `kind/name` (repeatable)
     #[arg(short = 'w', long = "workload", value_name = "ID")]
     pub workloads: Vec<String>,
+}
+
+/// `list-images`.
+#[derive(Debug, Args)]
+pub struct ListImagesArgs {
+    /// Only this workload: `namespace:kind/name` or `kind/name` (repeatable)
+    #[arg(short = 'w', long = "workload", value_name = "ID")]
+    pub workloads: Vec<String>,
+
+    /// Show at most N tags per container (0 = all); the current tag is always shown
+    #[arg(short = 'l', long, value_name = "N", default_value_t = 10)]
+    pub limit: usize,
+
+    /// Leave out the header row
+    #[arg(long)]
+    pub no_headers: bool,
 }
 
 /// Options of every command that writes (SPEC §1.1).

@@ -37,7 +37,7 @@ fn time(s: &str) -> chrono::DateTime<chrono::Utc> {
 }
 
 /// The twelve edge cases of the testbed's example spec.
-fn edge_cases() -> Vec<ImageSpec> {
+pub(crate) fn edge_cases() -> Vec<ImageSpec> {
     vec![
         ImageSpec::new("plain-docker", Kind::Docker).created("2024-03-01T10:00:00Z"),
         ImageSpec::new("plain-oci", Kind::Oci).created("2024-03-02T10:00:00.123456789Z"),

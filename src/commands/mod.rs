@@ -1,6 +1,8 @@
 //! One file per subcommand; the only place that combines the modules below it.
 
 mod completions;
+mod facts;
+mod list_images;
 mod list_workloads;
 mod policy;
 mod write;
@@ -40,6 +42,7 @@ impl Outcome {
 pub fn run(cli: Cli, ui: &mut Ui) -> Result<Outcome> {
     match &cli.command {
         Command::ListWorkloads(args) => list_workloads::run(&cli.global, args, ui),
+        Command::ListImages(args) => list_images::run(&cli.global, args, ui),
         Command::Automate(args) => policy::run_verb(&cli.global, policy::Verb::Automate, args, ui),
         Command::Deautomate(args) => {
             policy::run_verb(&cli.global, policy::Verb::Deautomate, args, ui)

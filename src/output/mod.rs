@@ -1,9 +1,13 @@
 //! Tables, JSON reports and diffs. Every function writes to the `&mut dyn Write` it is given;
 //! only this module and `main` produce what the user reads.
 
+pub mod images;
 pub mod report;
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal as _, Write};
+use std::sync::Arc;
+
+use crate::registry::RequestLog;
 
 use similar::TextDiff;
 
@@ -13,16 +17,25 @@ pub struct Ui {
     out: Box<dyn Write>,
     err: Box<dyn Write>,
     verbosity: i8,
+    progress: bool,
 }
 
 impl Ui {
-    /// `verbosity` is -1 for `-q`, 0 by default, and the number of `-v`s.
+    /// `verbosity` is -1 for `-q`, 0 by default, and the number of `-v`s. Progress is shown
+    /// only when the process's stderr is a terminal.
     pub fn new(out: Box<dyn Write>, err: Box<dyn Write>, verbosity: i8) -> Ui {
+        let progress = verbosity >= 0 && io::stderr().is_terminal();
         Ui {
             out,
             err,
             verbosity,
+            progress,
         }
+    }
+
+    /// With `-v`, a logger that prints one line per registry request on stderr.
+    pub fn request_log(&self) -> Option<RequestLog> {
+        (self.verbosity >= 1).then(|| Arc::new(|line: &str| eprintln!("{line}")) as RequestLog)
     }
 
     /// The result stream.
@@ -55,6 +68,57 @@ impl Ui {
     pub fn flush(&mut self) -> io::Result<()> {
         self.out.flush()?;
         self.err.flush()
+    }
+}
+
+/// A one-line progress counter on stderr, shown on a terminal only.
+pub struct Progress {
+    label: &'static str,
+    total: usize,
+    done: usize,
+}
+
+impl Progress {
+    /// Start counting `total` steps.
+    pub fn new(ui: &mut Ui, label: &'static str, total: usize) -> Progress {
+        let progress = Progress {
+            label,
+            total,
+            done: 0,
+        };
+        progress.draw(ui);
+        progress
+    }
+
+    /// One step done.
+    pub fn step(&mut self, ui: &mut Ui) {
+        self.done += 1;
+        self.draw(ui);
+    }
+
+    /// Clear the line.
+    pub fn finish(self, ui: &mut Ui) {
+        if ui.progress {
+            let _ = write!(ui.err, "\r\x1b[2K");
+            let _ = ui.err.flush();
+        }
+    }
+
+    fn draw(&self, ui: &mut Ui) {
+        if ui.progress {
+            let width = 30;
+            let filled = (self.done * width).checked_div(self.total).unwrap_or(width);
+            let _ = write!(
+                ui.err,
+                "\r\x1b[2K{} [{}{}] {}/{}",
+                self.label,
+                "#".repeat(filled),
+                " ".repeat(width - filled),
+                self.done,
+                self.total
+            );
+            let _ = ui.err.flush();
+        }
     }
 }
 

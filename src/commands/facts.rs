@@ -1,0 +1,142 @@
+//! Registry facts for the images of a set of workloads: containers grouped by repository,
+//! each repository asked once, and details fetched only for the tags that some container's
+//! pattern can use (SPEC §6, STYLE's data flow).
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context as _, Result};
+use futures::StreamExt as _;
+use futures::stream::FuturesUnordered;
+
+use crate::cli::RegistryArgs;
+use crate::image::ImageRef;
+use crate::manifest::{Container, Workload};
+use crate::output::{Progress, Ui};
+use crate::policy::{Pattern, glob_match};
+use crate::registry::{Client, ClientOptions, RegistryError, RepoKey, RepoScan};
+
+/// One container image to look up.
+pub struct Site<'a> {
+    /// The workload.
+    pub workload: &'a Workload,
+    /// The container.
+    pub container: &'a Container,
+    /// The reference as written (HelmRelease parts joined).
+    pub written: String,
+    /// The parsed reference, or why it could not be parsed.
+    pub image: Result<ImageRef, String>,
+    /// The container's tag pattern, or why it is invalid.
+    pub pattern: Result<Pattern, String>,
+}
+
+impl Site<'_> {
+    /// The repository to ask, when the reference parsed.
+    pub fn repo(&self) -> Option<RepoKey> {
+        self.image
+            .as_ref()
+            .ok()
+            .map(|image| RepoKey::new(image.api_host(), image.repository()))
+    }
+
+    /// The tag in use: the one written, else `latest`.
+    pub fn current_tag(&self) -> Option<&str> {
+        self.image
+            .as_ref()
+            .ok()
+            .map(|i| i.tag().unwrap_or("latest"))
+    }
+}
+
+/// The containers with an image, in workload order, with `--include-image` and
+/// `--exclude-image` applied to canonical names. A reference that does not parse is kept, to
+/// be reported on its container.
+pub fn sites<'a>(workloads: &[&'a Workload], args: &RegistryArgs) -> Vec<Site<'a>> {
+    let mut out = Vec::new();
+    for workload in workloads {
+        for container in &workload.containers {
+            let Some(site) = &container.image else {
+                continue;
+            };
+            let written = site.reference();
+            let image = ImageRef::parse(&written).map_err(|e| e.to_string());
+            if let Ok(image) = &image {
+                let name = image.canonical_name();
+                let included = args.include_image.is_empty()
+                    || args.include_image.iter().any(|g| glob_match(g, &name));
+                if !included || args.exclude_image.iter().any(|g| glob_match(g, &name)) {
+                    continue;
+                }
+            }
+            let text = workload
+                .policies
+                .tags
+                .get(&container.name)
+                .map_or("glob:*", String::as_str);
+            let pattern = Pattern::parse(text).map_err(|e| e.to_string());
+            out.push(Site {
+                workload,
+                container,
+                written,
+                image,
+                pattern,
+            });
+        }
+    }
+    out
+}
+
+/// What each repository said.
+pub type Facts = BTreeMap<RepoKey, Result<RepoScan, RegistryError>>;
+
+/// Ask every repository of `sites` for its tags, and for the details of each tag that a
+/// site's pattern matches or that a site uses now. Warnings are printed; one repository's
+/// failure is its own entry.
+pub fn gather(sites: &[Site<'_>], options: ClientOptions, ui: &mut Ui) -> Result<Facts> {
+    let mut repos: BTreeMap<RepoKey, Vec<&Site<'_>>> = BTreeMap::new();
+    for site in sites {
+        if let Some(repo) = site.repo() {
+            repos.entry(repo).or_default().push(site);
+        }
+    }
+    let mut facts = Facts::new();
+    if repos.is_empty() {
+        return Ok(facts);
+    }
+    let mut options = options;
+    options.request_log = ui.request_log();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let client = Client::new(options)?;
+    let mut progress = Progress::new(ui, "scanning registries", repos.len());
+    runtime.block_on(async {
+        let mut pending: FuturesUnordered<_> = repos
+            .iter()
+            .map(|(repo, users)| {
+                let client = &client;
+                async move {
+                    let want = |tag: &str| {
+                        users.iter().any(|site| {
+                            site.current_tag() == Some(tag)
+                                || site.pattern.as_ref().is_ok_and(|p| p.matches(tag))
+                        })
+                    };
+                    (repo.clone(), client.scan(repo, want).await)
+                }
+            })
+            .collect();
+        while let Some((repo, result)) = pending.next().await {
+            facts.insert(repo, result);
+            progress.step(ui);
+        }
+    });
+    progress.finish(ui);
+    for result in facts.values().flatten() {
+        for warning in &result.warnings {
+            ui.warn(warning);
+        }
+    }
+    ui.info(&format!("{} registry requests", client.requests_sent()));
+    Ok(facts)
+}

@@ -1,0 +1,146 @@
+//! `list-images`: every tag of each container's repository in the container's pattern order,
+//! with build times, the current tag marked (SPEC §8.1, §8.2).
+
+use anyhow::Result;
+
+use super::facts::{self, Facts, Site};
+use super::{Outcome, locate, scan, select};
+use crate::cli::{Format, GlobalArgs, ListImagesArgs};
+use crate::output::images::{self, ContainerImages, TagRow, WorkloadImages};
+use crate::output::{self, Ui};
+use crate::policy::{self, Pattern, TagFacts};
+use crate::registry::{Availability, TagDetails};
+use crate::settings;
+
+/// Run `list-images`.
+pub fn run(global: &GlobalArgs, args: &ListImagesArgs, ui: &mut Ui) -> Result<Outcome> {
+    let options = settings::client_options(&global.registry)?;
+    let location = locate(global, false)?;
+    let scan = scan(global, &location.root, ui)?;
+    let workloads = select(&scan, &args.workloads, global)?;
+    let sites = facts::sites(&workloads, &global.registry);
+    let facts = facts::gather(&sites, options, ui)?;
+    let platform = &global.registry.platform;
+
+    let mut listing: Vec<WorkloadImages> = Vec::new();
+    for site in &sites {
+        let container = container_images(site, &facts, platform);
+        match listing.last_mut() {
+            Some(last)
+                if last.id == site.workload.id.to_string() && last.file == site.workload.file =>
+            {
+                last.containers.push(container);
+            }
+            _ => listing.push(WorkloadImages {
+                id: site.workload.id.to_string(),
+                file: site.workload.file.clone(),
+                containers: vec![container],
+            }),
+        }
+    }
+    match global.output {
+        Format::Table => images::table(ui.out(), &listing, args.limit, !args.no_headers)?,
+        Format::Json => output::json(ui.out(), &listing)?,
+    }
+    Ok(Outcome::Success)
+}
+
+/// Whether a tag can be chosen under `pattern`: allowed by it, read without error, built for
+/// the platform, and (for time-ordered patterns) with a known build time.
+fn candidate(pattern: &Pattern, tag: &str, details: Option<&TagDetails>) -> bool {
+    details.is_some_and(|d| {
+        pattern.allows(tag)
+            && d.availability == Availability::Available
+            && (pattern.orders_by_version() || d.created.is_some())
+    })
+}
+
+/// One container's listing.
+fn container_images(site: &Site<'_>, facts: &Facts, platform: &str) -> ContainerImages {
+    let mut out = ContainerImages {
+        name: site.container.name.clone(),
+        image: site.written.clone(),
+        name_as_written: site.written.clone(),
+        pattern: String::new(),
+        current: None,
+        latest_allowed: None,
+        available: Vec::new(),
+        error: None,
+    };
+    let image = match &site.image {
+        Ok(image) => image,
+        Err(err) => {
+            out.error = Some(err.clone());
+            return out;
+        }
+    };
+    out.name_as_written = image.name_as_written().to_owned();
+    let pattern = match &site.pattern {
+        Ok(pattern) => pattern,
+        Err(err) => {
+            out.error = Some(format!(
+                "tag pattern of container {}: {err}",
+                site.container.name
+            ));
+            return out;
+        }
+    };
+    out.pattern = pattern.to_string();
+    let Some(repo) = site.repo() else {
+        return out;
+    };
+    let scan = match facts.get(&repo) {
+        Some(Ok(scan)) => scan,
+        Some(Err(err)) => {
+            out.error = Some(err.to_string());
+            return out;
+        }
+        None => return out,
+    };
+    let details = |tag: &str| scan.details.get(tag).and_then(|d| d.as_ref().ok());
+    let row = |tag: &str| {
+        let found = scan.details.get(tag);
+        let ok = found.and_then(|d| d.as_ref().ok());
+        TagRow {
+            tag: tag.to_owned(),
+            digest: ok.map(|d| d.digest.clone()),
+            created: ok.and_then(|d| d.created),
+            allowed: Some(candidate(pattern, tag, ok)),
+            note: match found {
+                Some(Err(err)) => Some(err.to_string()),
+                Some(Ok(d)) if d.availability == Availability::NotForPlatform => {
+                    Some(format!("not available for {platform}"))
+                }
+                _ => None,
+            },
+        }
+    };
+
+    // All tags in the pattern's order, then the candidates ahead of the rest.
+    let mut order: Vec<TagFacts> = scan
+        .tags
+        .iter()
+        .map(|tag| TagFacts {
+            tag: tag.clone(),
+            created: details(tag).and_then(|d| d.created),
+        })
+        .collect();
+    policy::sort_for_listing(pattern, &mut order);
+    let mut rows: Vec<TagRow> = order.iter().map(|f| row(&f.tag)).collect();
+    rows.sort_by_key(|r| r.allowed != Some(true));
+
+    let candidates: Vec<TagFacts> = order
+        .into_iter()
+        .filter(|f| candidate(pattern, &f.tag, details(&f.tag)))
+        .collect();
+    out.latest_allowed = policy::newest_allowed(pattern, &candidates).map(|f| TagRow {
+        allowed: None,
+        ..row(&f.tag)
+    });
+    out.current = site.current_tag().map(|tag| TagRow {
+        allowed: None,
+        ..row(tag)
+    });
+    out.available = rows;
+    out
+}

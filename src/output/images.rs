@@ -1,0 +1,153 @@
+//! `list-images` results: the table fluxctl users know, and the JSON document (SPEC §8.1,
+//! §8.2).
+
+use std::io::{self, Write};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Serialize, Serializer};
+
+/// One workload's images.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkloadImages {
+    /// The workload ID.
+    pub id: String,
+    /// Its file, relative to the repository root.
+    pub file: String,
+    /// Its containers with images.
+    pub containers: Vec<ContainerImages>,
+}
+
+/// One container's image and the tags of its repository.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContainerImages {
+    /// The container's name.
+    pub name: String,
+    /// The image as written.
+    pub image: String,
+    /// The image name as written, without tag or digest (the table's IMAGE row).
+    #[serde(skip)]
+    pub name_as_written: String,
+    /// The tag pattern in force.
+    pub pattern: String,
+    /// The tag in use.
+    pub current: Option<TagRow>,
+    /// The newest tag the pattern allows.
+    pub latest_allowed: Option<TagRow>,
+    /// Every tag of the repository, in the pattern's order.
+    pub available: Vec<TagRow>,
+    /// Why the tags could not be listed.
+    pub error: Option<String>,
+}
+
+/// One tag.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TagRow {
+    /// The tag.
+    pub tag: String,
+    /// Its digest, when it was read.
+    pub digest: Option<String>,
+    /// When its image was built, when known.
+    #[serde(serialize_with = "rfc3339")]
+    pub created: Option<DateTime<Utc>>,
+    /// Whether it is a candidate under the pattern (not in `current`/`latestAllowed`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed: Option<bool>,
+    /// Why it is not usable: not available for the platform, or the error reading it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+fn rfc3339<S: Serializer>(value: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(t) => s.serialize_str(&t.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
+        None => s.serialize_none(),
+    }
+}
+
+/// `DD Mon YY HH:MM UTC`, as fluxctl prints it.
+fn created(t: &DateTime<Utc>) -> String {
+    t.format("%d %b %y %H:%M UTC").to_string()
+}
+
+/// The `list-images` table: a row per container with the image name, then a row per tag
+/// with `'-> ` marking the current tag and `|   ` the rows above it. `limit` 0 shows all.
+pub fn table(
+    out: &mut dyn Write,
+    workloads: &[WorkloadImages],
+    limit: usize,
+    headers: bool,
+) -> io::Result<()> {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    if headers {
+        rows.push(
+            ["WORKLOAD", "CONTAINER", "IMAGE", "CREATED"]
+                .map(String::from)
+                .to_vec(),
+        );
+    }
+    for workload in workloads {
+        let mut first = true;
+        for container in &workload.containers {
+            let id = if first {
+                workload.id.clone()
+            } else {
+                String::new()
+            };
+            first = false;
+            rows.push(vec![
+                id,
+                container.name.clone(),
+                container.name_as_written.clone(),
+                container.error.clone().unwrap_or_default(),
+            ]);
+            tag_rows(&mut rows, container, limit);
+        }
+    }
+    super::table(out, &rows)
+}
+
+fn tag_rows(rows: &mut Vec<Vec<String>>, container: &ContainerImages, limit: usize) {
+    let current = container.current.as_ref().map(|c| c.tag.as_str());
+    let position = container
+        .available
+        .iter()
+        .position(|row| Some(row.tag.as_str()) == current);
+    let shown = if limit == 0 {
+        container.available.len()
+    } else {
+        limit.min(container.available.len())
+    };
+    let row = |marker: &str, tag: &TagRow| {
+        let when = match (&tag.created, &tag.note) {
+            (_, Some(note)) => note.clone(),
+            (Some(t), None) => created(t),
+            (None, None) => String::new(),
+        };
+        vec![
+            String::new(),
+            String::new(),
+            format!("{marker}{}", tag.tag),
+            when,
+        ]
+    };
+    let marker = |i: usize| match position {
+        Some(p) if i < p => "|   ",
+        Some(p) if i == p => "'-> ",
+        _ => "    ",
+    };
+    for (i, tag) in container.available.iter().enumerate().take(shown) {
+        rows.push(row(marker(i), tag));
+    }
+    if let Some(p) = position.filter(|p| *p >= shown) {
+        rows.push(vec![
+            String::new(),
+            String::new(),
+            format!(":   ({} image(s) omitted)", p - shown),
+            String::new(),
+        ]);
+        rows.push(row("'-> ", &container.available[p]));
+    }
+}
