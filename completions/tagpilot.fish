@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tagpilot_global_optspecs
-    string join \n repo= git-branch= git-remote= path= n/namespace= default-namespace= o/output= v/verbose q/quiet platform= docker-config= insecure-registry= include-image= exclude-image= concurrency= registry-rps= timeout= cache-dir= no-cache refresh h/help V/version
+    string join \n repo= git-url= git-ssh-key= git-branch= git-remote= path= n/namespace= default-namespace= o/output= v/verbose q/quiet platform= docker-config= insecure-registry= include-image= exclude-image= concurrency= registry-rps= timeout= cache-dir= no-cache refresh h/help V/version
 end
 
 function __fish_tagpilot_needs_command
@@ -25,6 +25,8 @@ function __fish_tagpilot_using_subcommand
 end
 
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -l git-url -d 'Instead of --repo: clone (or fetch into a clone kept under the cache dir) and work there' -r
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -l git-ssh-key -d 'SSH private key for git over SSH [default: ssh-agent]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l git-branch -d 'Branch to read, commit to and push; in --repo mode it must be the checked-out branch' -r
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l git-remote -d 'Remote to push to' -r
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l path -d 'Only scan below these paths, relative to the repository root (repeatable)' -r -F
@@ -54,10 +56,14 @@ complete -c tagpilot -n "__fish_tagpilot_needs_command" -f -a "deautomate" -d 'T
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -f -a "lock" -d 'Lock a workload: no image updates by sync or release'
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -f -a "unlock" -d 'Unlock a workload'
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -f -a "policy" -d 'Change a workload\'s policies: tag filters, automation, lock'
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -f -a "release" -d 'Move workloads to an image tag, or every container to its newest allowed tag'
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -f -a "sync" -d 'Update every automated, unlocked workload to its newest allowed tags'
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -s w -l workload -d 'Only this workload: `namespace:kind/name` or `kind/name` (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l git-url -d 'Instead of --repo: clone (or fetch into a clone kept under the cache dir) and work there' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l git-ssh-key -d 'SSH private key for git over SSH [default: ssh-agent]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l git-branch -d 'Branch to read, commit to and push; in --repo mode it must be the checked-out branch' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l git-remote -d 'Remote to push to' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l path -d 'Only scan below these paths, relative to the repository root (repeatable)' -r -F
@@ -83,6 +89,8 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -s V -
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -s w -l workload -d 'Only this workload: `namespace:kind/name` or `kind/name` (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -s l -l limit -d 'Show at most N tags per container (0 = all); the current tag is always shown' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l git-url -d 'Instead of --repo: clone (or fetch into a clone kept under the cache dir) and work there' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l git-ssh-key -d 'SSH private key for git over SSH [default: ssh-agent]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l git-branch -d 'Branch to read, commit to and push; in --repo mode it must be the checked-out branch' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l git-remote -d 'Remote to push to' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l path -d 'Only scan below these paths, relative to the repository root (repeatable)' -r -F
@@ -109,10 +117,16 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -s V -l v
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s w -l workload -d 'The workload: `namespace:kind/name` or `kind/name`' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s m -l message -d 'Commit message; for lock also the lock message' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s m -l message -d 'Commit message (release and the policy commands); for lock also the lock message' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l user -d 'Recorded as the commit author (and the lock\'s user): "Name <email>"' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l ci-skip-message -d 'The text --ci-skip appends' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l push-retries -d 'On a rejected push: fetch, re-plan on the new head, commit and push again, this often' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l notify -d 'Post the result to this URL after a change or a failure (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l notify-format -d 'Format of the notifications' -r -f -a "json\t'The JSON report'
+slack\t'`{"text": …}` for a Slack incoming webhook'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l git-url -d 'Instead of --repo: clone (or fetch into a clone kept under the cache dir) and work there' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l git-ssh-key -d 'SSH private key for git over SSH [default: ssh-agent]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l git-branch -d 'Branch to read, commit to and push; in --repo mode it must be the checked-out branch' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l git-remote -d 'Remote to push to' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l path -d 'Only scan below these paths, relative to the repository root (repeatable)' -r -F
@@ -145,10 +159,16 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s V -l vers
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s w -l workload -d 'The workload: `namespace:kind/name` or `kind/name`' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s m -l message -d 'Commit message; for lock also the lock message' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s m -l message -d 'Commit message (release and the policy commands); for lock also the lock message' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l user -d 'Recorded as the commit author (and the lock\'s user): "Name <email>"' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l ci-skip-message -d 'The text --ci-skip appends' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l push-retries -d 'On a rejected push: fetch, re-plan on the new head, commit and push again, this often' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l notify -d 'Post the result to this URL after a change or a failure (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l notify-format -d 'Format of the notifications' -r -f -a "json\t'The JSON report'
+slack\t'`{"text": …}` for a Slack incoming webhook'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l git-url -d 'Instead of --repo: clone (or fetch into a clone kept under the cache dir) and work there' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l git-ssh-key -d 'SSH private key for git over SSH [default: ssh-agent]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l git-branch -d 'Branch to read, commit to and push; in --repo mode it must be the checked-out branch' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l git-remote -d 'Remote to push to' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l path -d 'Only scan below these paths, relative to the repository root (repeatable)' -r -F
@@ -181,10 +201,16 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s V -l ve
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s w -l workload -d 'The workload: `namespace:kind/name` or `kind/name`' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s m -l message -d 'Commit message; for lock also the lock message' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s m -l message -d 'Commit message (release and the policy commands); for lock also the lock message' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l user -d 'Recorded as the commit author (and the lock\'s user): "Name <email>"' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l ci-skip-message -d 'The text --ci-skip appends' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l push-retries -d 'On a rejected push: fetch, re-plan on the new head, commit and push again, this often' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l notify -d 'Post the result to this URL after a change or a failure (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l notify-format -d 'Format of the notifications' -r -f -a "json\t'The JSON report'
+slack\t'`{"text": …}` for a Slack incoming webhook'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l git-url -d 'Instead of --repo: clone (or fetch into a clone kept under the cache dir) and work there' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l git-ssh-key -d 'SSH private key for git over SSH [default: ssh-agent]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l git-branch -d 'Branch to read, commit to and push; in --repo mode it must be the checked-out branch' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l git-remote -d 'Remote to push to' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l path -d 'Only scan below these paths, relative to the repository root (repeatable)' -r -F
@@ -217,10 +243,16 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s V -l version 
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s w -l workload -d 'The workload: `namespace:kind/name` or `kind/name`' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s m -l message -d 'Commit message; for lock also the lock message' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s m -l message -d 'Commit message (release and the policy commands); for lock also the lock message' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l user -d 'Recorded as the commit author (and the lock\'s user): "Name <email>"' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l ci-skip-message -d 'The text --ci-skip appends' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l push-retries -d 'On a rejected push: fetch, re-plan on the new head, commit and push again, this often' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l notify -d 'Post the result to this URL after a change or a failure (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l notify-format -d 'Format of the notifications' -r -f -a "json\t'The JSON report'
+slack\t'`{"text": …}` for a Slack incoming webhook'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l git-url -d 'Instead of --repo: clone (or fetch into a clone kept under the cache dir) and work there' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l git-ssh-key -d 'SSH private key for git over SSH [default: ssh-agent]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l git-branch -d 'Branch to read, commit to and push; in --repo mode it must be the checked-out branch' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l git-remote -d 'Remote to push to' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l path -d 'Only scan below these paths, relative to the repository root (repeatable)' -r -F
@@ -255,10 +287,16 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l tag-all -d 
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l tag -d 'Tag filter for one container: CONTAINER=PATTERN (`*` removes it; repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s m -l message -d 'Commit message; for lock also the lock message' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s m -l message -d 'Commit message (release and the policy commands); for lock also the lock message' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l user -d 'Recorded as the commit author (and the lock\'s user): "Name <email>"' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l ci-skip-message -d 'The text --ci-skip appends' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l push-retries -d 'On a rejected push: fetch, re-plan on the new head, commit and push again, this often' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l notify -d 'Post the result to this URL after a change or a failure (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l notify-format -d 'Format of the notifications' -r -f -a "json\t'The JSON report'
+slack\t'`{"text": …}` for a Slack incoming webhook'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l git-url -d 'Instead of --repo: clone (or fetch into a clone kept under the cache dir) and work there' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l git-ssh-key -d 'SSH private key for git over SSH [default: ssh-agent]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l git-branch -d 'Branch to read, commit to and push; in --repo mode it must be the checked-out branch' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l git-remote -d 'Remote to push to' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l path -d 'Only scan below these paths, relative to the repository root (repeatable)' -r -F
@@ -292,7 +330,98 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l no-cache -d
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s V -l version -d 'Print version'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s w -l workload -d 'A workload to release: `namespace:kind/name` or `kind/name` (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s i -l update-image -d 'The image to release, with its tag: every container using this image moves to the tag' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l exclude -d 'Leave this workload alone (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s m -l message -d 'Commit message (release and the policy commands); for lock also the lock message' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l user -d 'Recorded as the commit author (and the lock\'s user): "Name <email>"' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l ci-skip-message -d 'The text --ci-skip appends' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l push-retries -d 'On a rejected push: fetch, re-plan on the new head, commit and push again, this often' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l notify -d 'Post the result to this URL after a change or a failure (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l notify-format -d 'Format of the notifications' -r -f -a "json\t'The JSON report'
+slack\t'`{"text": …}` for a Slack incoming webhook'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l git-url -d 'Instead of --repo: clone (or fetch into a clone kept under the cache dir) and work there' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l git-ssh-key -d 'SSH private key for git over SSH [default: ssh-agent]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l git-branch -d 'Branch to read, commit to and push; in --repo mode it must be the checked-out branch' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l git-remote -d 'Remote to push to' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l path -d 'Only scan below these paths, relative to the repository root (repeatable)' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s n -l namespace -d 'Only workloads in this namespace' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l default-namespace -d 'Namespace of a manifest that names none' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
+json\t'One JSON document'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l platform -d 'Which image of a multi-platform tag to read' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l concurrency -d 'Registry requests in flight at once' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l registry-rps -d 'Request rate per registry host, halved on HTTP 429' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l all -d 'Release every workload under --path'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l update-all-images -d 'Move every container to its newest allowed tag'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l force -d 'Release locked workloads named with -w, and ignore tag filters with -i'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l no-verify -d 'Do not check that the tag of -i exists in the registry'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l dry-run -d 'Compute and print the result, write nothing'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l diff -d 'Also print a unified diff of every file changed or to be changed'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l no-commit -d 'Write the files, do not commit'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l no-push -d 'Commit, do not push'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l ci-skip -d 'Append "\\n\\n[ci skip]" to every commit message'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l exit-code -d 'Exit with 3 when something was (or, with --dry-run, would be) changed'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l allow-dirty -d 'Allow writing files that have uncommitted changes'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s v -l verbose -d 'More log detail on stderr (repeatable)'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s q -l quiet -d 'Only print errors on stderr'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l no-cache -d 'Do not use the cache'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l refresh -d 'Re-check every tag now'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s V -l version -d 'Print version'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -s m -l message -d 'Commit message (release and the policy commands); for lock also the lock message' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l user -d 'Recorded as the commit author (and the lock\'s user): "Name <email>"' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l ci-skip-message -d 'The text --ci-skip appends' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l push-retries -d 'On a rejected push: fetch, re-plan on the new head, commit and push again, this often' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l notify -d 'Post the result to this URL after a change or a failure (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l notify-format -d 'Format of the notifications' -r -f -a "json\t'The JSON report'
+slack\t'`{"text": …}` for a Slack incoming webhook'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l git-url -d 'Instead of --repo: clone (or fetch into a clone kept under the cache dir) and work there' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l git-ssh-key -d 'SSH private key for git over SSH [default: ssh-agent]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l git-branch -d 'Branch to read, commit to and push; in --repo mode it must be the checked-out branch' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l git-remote -d 'Remote to push to' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l path -d 'Only scan below these paths, relative to the repository root (repeatable)' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -s n -l namespace -d 'Only workloads in this namespace' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l default-namespace -d 'Namespace of a manifest that names none' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
+json\t'One JSON document'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l platform -d 'Which image of a multi-platform tag to read' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l concurrency -d 'Registry requests in flight at once' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l registry-rps -d 'Request rate per registry host, halved on HTTP 429' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l dry-run -d 'Compute and print the result, write nothing'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l diff -d 'Also print a unified diff of every file changed or to be changed'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l no-commit -d 'Write the files, do not commit'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l no-push -d 'Commit, do not push'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l ci-skip -d 'Append "\\n\\n[ci skip]" to every commit message'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l exit-code -d 'Exit with 3 when something was (or, with --dry-run, would be) changed'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l allow-dirty -d 'Allow writing files that have uncommitted changes'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -s v -l verbose -d 'More log detail on stderr (repeatable)'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -s q -l quiet -d 'Only print errors on stderr'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l no-cache -d 'Do not use the cache'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l refresh -d 'Re-check every tag now'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -s V -l version -d 'Print version'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l git-url -d 'Instead of --repo: clone (or fetch into a clone kept under the cache dir) and work there' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l git-ssh-key -d 'SSH private key for git over SSH [default: ssh-agent]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l git-branch -d 'Branch to read, commit to and push; in --repo mode it must be the checked-out branch' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l git-remote -d 'Remote to push to' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l path -d 'Only scan below these paths, relative to the repository root (repeatable)' -r -F
@@ -315,12 +444,14 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l no-cac
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads list-images automate deautomate lock unlock policy completions help" -f -a "list-workloads" -d 'List the workloads, their containers, images and policies (no network)'
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads list-images automate deautomate lock unlock policy completions help" -f -a "list-images" -d 'List the tags of every container\'s image, newest allowed first, with build times'
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads list-images automate deautomate lock unlock policy completions help" -f -a "automate" -d 'Turn on automated image updates for a workload'
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads list-images automate deautomate lock unlock policy completions help" -f -a "deautomate" -d 'Turn off automated image updates for a workload'
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads list-images automate deautomate lock unlock policy completions help" -f -a "lock" -d 'Lock a workload: no image updates by sync or release'
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads list-images automate deautomate lock unlock policy completions help" -f -a "unlock" -d 'Unlock a workload'
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads list-images automate deautomate lock unlock policy completions help" -f -a "policy" -d 'Change a workload\'s policies: tag filters, automation, lock'
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads list-images automate deautomate lock unlock policy completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads list-images automate deautomate lock unlock policy completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads list-images automate deautomate lock unlock policy release sync completions help" -f -a "list-workloads" -d 'List the workloads, their containers, images and policies (no network)'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads list-images automate deautomate lock unlock policy release sync completions help" -f -a "list-images" -d 'List the tags of every container\'s image, newest allowed first, with build times'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads list-images automate deautomate lock unlock policy release sync completions help" -f -a "automate" -d 'Turn on automated image updates for a workload'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads list-images automate deautomate lock unlock policy release sync completions help" -f -a "deautomate" -d 'Turn off automated image updates for a workload'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads list-images automate deautomate lock unlock policy release sync completions help" -f -a "lock" -d 'Lock a workload: no image updates by sync or release'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads list-images automate deautomate lock unlock policy release sync completions help" -f -a "unlock" -d 'Unlock a workload'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads list-images automate deautomate lock unlock policy release sync completions help" -f -a "policy" -d 'Change a workload\'s policies: tag filters, automation, lock'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads list-images automate deautomate lock unlock policy release sync completions help" -f -a "release" -d 'Move workloads to an image tag, or every container to its newest allowed tag'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads list-images automate deautomate lock unlock policy release sync completions help" -f -a "sync" -d 'Update every automated, unlocked workload to its newest allowed tags'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads list-images automate deautomate lock unlock policy release sync completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads list-images automate deautomate lock unlock policy release sync completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -34,6 +34,20 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "DIR", env = "TAGPILOT_REPO")]
     pub repo: Option<PathBuf>,
 
+    /// Instead of --repo: clone (or fetch into a clone kept under the cache dir) and work there
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        env = "TAGPILOT_GIT_URL",
+        conflicts_with = "repo"
+    )]
+    pub git_url: Option<String>,
+
+    /// SSH private key for git over SSH [default: ssh-agent]
+    #[arg(long, global = true, value_name = "FILE", env = "TAGPILOT_GIT_SSH_KEY")]
+    pub git_ssh_key: Option<PathBuf>,
+
     /// Branch to read, commit to and push; in --repo mode it must be the checked-out branch
     #[arg(long, global = true, value_name = "B", env = "TAGPILOT_GIT_BRANCH")]
     pub git_branch: Option<String>,
@@ -229,6 +243,10 @@ pub enum Command {
     Unlock(PolicyVerbArgs),
     /// Change a workload's policies: tag filters, automation, lock
     Policy(PolicyArgs),
+    /// Move workloads to an image tag, or every container to its newest allowed tag
+    Release(ReleaseArgs),
+    /// Update every automated, unlocked workload to its newest allowed tags
+    Sync(SyncArgs),
     /// Print a shell completion script to stdout
     Completions(CompletionsArgs),
 }
@@ -284,7 +302,7 @@ pub struct WriteArgs {
     #[arg(long, value_name = "EMAIL", env = "TAGPILOT_GIT_EMAIL")]
     pub git_email: Option<String>,
 
-    /// Commit message; for lock also the lock message
+    /// Commit message (release and the policy commands); for lock also the lock message
     #[arg(short = 'm', long, value_name = "MSG", env = "TAGPILOT_MESSAGE")]
     pub message: Option<String>,
 
@@ -312,6 +330,89 @@ pub struct WriteArgs {
     /// Allow writing files that have uncommitted changes
     #[arg(long, env = "TAGPILOT_ALLOW_DIRTY")]
     pub allow_dirty: bool,
+
+    /// On a rejected push: fetch, re-plan on the new head, commit and push again, this often
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 3,
+        env = "TAGPILOT_PUSH_RETRIES"
+    )]
+    pub push_retries: u32,
+
+    /// Post the result to this URL after a change or a failure (repeatable)
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "TAGPILOT_NOTIFY",
+        value_delimiter = ','
+    )]
+    pub notify: Vec<String>,
+
+    /// Format of the notifications
+    #[arg(
+        long,
+        value_enum,
+        value_name = "FORMAT",
+        default_value_t = NotifyFormat::Json,
+        env = "TAGPILOT_NOTIFY_FORMAT"
+    )]
+    pub notify_format: NotifyFormat,
+}
+
+/// Notification formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum NotifyFormat {
+    /// The JSON report
+    Json,
+    /// `{"text": …}` for a Slack incoming webhook
+    Slack,
+}
+
+/// `release`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("which").required(true).args(["workloads", "all"])))]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["image", "update_all_images"])))]
+pub struct ReleaseArgs {
+    /// A workload to release: `namespace:kind/name` or `kind/name` (repeatable)
+    #[arg(short = 'w', long = "workload", value_name = "ID")]
+    pub workloads: Vec<String>,
+
+    /// Release every workload under --path
+    #[arg(long)]
+    pub all: bool,
+
+    /// The image to release, with its tag: every container using this image moves to the tag
+    #[arg(short = 'i', long = "update-image", value_name = "IMAGE:TAG")]
+    pub image: Option<String>,
+
+    /// Move every container to its newest allowed tag
+    #[arg(long)]
+    pub update_all_images: bool,
+
+    /// Leave this workload alone (repeatable)
+    #[arg(long = "exclude", value_name = "ID")]
+    pub exclude: Vec<String>,
+
+    /// Release locked workloads named with -w, and ignore tag filters with -i
+    #[arg(long)]
+    pub force: bool,
+
+    /// Do not check that the tag of -i exists in the registry
+    #[arg(long)]
+    pub no_verify: bool,
+
+    /// How to write it.
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+/// `sync`.
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// How to write it.
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 /// `automate`, `deautomate`, `lock`, `unlock`.

@@ -12,6 +12,7 @@ pub mod commands;
 pub mod git;
 pub mod image;
 pub mod manifest;
+pub mod notify;
 pub mod output;
 pub mod policy;
 pub mod registry;

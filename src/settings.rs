@@ -1,7 +1,7 @@
 //! Values that come from the environment rather than the command line; the only module
 //! besides `cli` that reads it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Result, anyhow, bail};
@@ -10,10 +10,13 @@ use crate::cli::RegistryArgs;
 use crate::git::{Auth, Secret};
 use crate::registry::{ClientOptions, Platform};
 
-/// Git credentials: `GIT_USERNAME` + `GIT_PASSWORD`, or `GIT_TOKEN`, on top of ssh-agent
-/// and git's credential helpers (SPEC §7.2).
-pub fn git_auth() -> Auth {
-    let auth = Auth::new();
+/// Git credentials: `--git-ssh-key`, `GIT_USERNAME` + `GIT_PASSWORD` or `GIT_TOKEN`, on top of
+/// ssh-agent and git's credential helpers (SPEC §7.2).
+pub fn git_auth(ssh_key: Option<&Path>) -> Auth {
+    let mut auth = Auth::new();
+    if let Some(key) = ssh_key {
+        auth = auth.with_ssh_key(key, None);
+    }
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     match (var("GIT_USERNAME"), var("GIT_PASSWORD"), var("GIT_TOKEN")) {
         (Some(user), Some(password), _) => auth.with_user_password(user, Secret::new(password)),

@@ -6,3 +6,4 @@ mod list_workloads;
 mod policy;
 mod registry;
 mod support;
+mod sync;

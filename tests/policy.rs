@@ -304,7 +304,7 @@ fn json_report_dry_run_diff_and_exit_code() {
         json!({
             "dryRun": true, "commit": null, "pushed": false,
             "results": [{"id": "default:deployment/bare", "file": "manifests/bare.yaml", "status": "success", "reason": null,
-                "updates": [{"container": "fluxcd.io/locked", "from": null, "to": "true"}]}],
+                "updates": [{"container": "fluxcd.io/locked", "from": null, "to": "true"}], "skipped": []}],
             "warnings": [], "errors": []
         })
     );

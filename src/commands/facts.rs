@@ -12,8 +12,10 @@ use crate::cli::RegistryArgs;
 use crate::image::ImageRef;
 use crate::manifest::{Container, Workload};
 use crate::output::{Progress, Ui};
-use crate::policy::{Pattern, glob_match};
-use crate::registry::{Client, ClientOptions, RegistryError, RepoKey, RepoScan};
+use crate::policy::{Pattern, TagFacts, glob_match};
+use crate::registry::{
+    Availability, Client, ClientOptions, RegistryError, RepoKey, RepoScan, TagDetails,
+};
 
 /// One container image to look up.
 pub struct Site<'a> {
@@ -139,4 +141,28 @@ pub fn gather(sites: &[Site<'_>], options: ClientOptions, ui: &mut Ui) -> Result
     }
     ui.info(&format!("{} registry requests", client.requests_sent()));
     Ok(facts)
+}
+
+/// Whether a tag can be chosen under `pattern`: allowed by it, read without error, built
+/// for the platform, and (for a time-ordered pattern) with a known build time.
+pub fn is_candidate(pattern: &Pattern, tag: &str, details: Option<&TagDetails>) -> bool {
+    details.is_some_and(|d| {
+        pattern.allows(tag)
+            && d.availability == Availability::Available
+            && (pattern.orders_by_version() || d.created.is_some())
+    })
+}
+
+/// The candidates of a repository under `pattern`, as the policy functions take them.
+pub fn candidates(pattern: &Pattern, scan: &RepoScan) -> Vec<TagFacts> {
+    scan.tags
+        .iter()
+        .filter_map(|tag| {
+            let details = scan.details.get(tag).and_then(|d| d.as_ref().ok());
+            is_candidate(pattern, tag, details).then(|| TagFacts {
+                tag: tag.clone(),
+                created: details.and_then(|d| d.created),
+            })
+        })
+        .collect()
 }

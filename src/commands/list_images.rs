@@ -8,8 +8,8 @@ use super::{Outcome, locate, scan, select};
 use crate::cli::{Format, GlobalArgs, ListImagesArgs};
 use crate::output::images::{self, ContainerImages, TagRow, WorkloadImages};
 use crate::output::{self, Ui};
-use crate::policy::{self, Pattern, TagFacts};
-use crate::registry::{Availability, TagDetails};
+use crate::policy::{self, TagFacts};
+use crate::registry::Availability;
 use crate::settings;
 
 /// Run `list-images`.
@@ -43,16 +43,6 @@ pub fn run(global: &GlobalArgs, args: &ListImagesArgs, ui: &mut Ui) -> Result<Ou
         Format::Json => output::json(ui.out(), &listing)?,
     }
     Ok(Outcome::Success)
-}
-
-/// Whether a tag can be chosen under `pattern`: allowed by it, read without error, built for
-/// the platform, and (for time-ordered patterns) with a known build time.
-fn candidate(pattern: &Pattern, tag: &str, details: Option<&TagDetails>) -> bool {
-    details.is_some_and(|d| {
-        pattern.allows(tag)
-            && d.availability == Availability::Available
-            && (pattern.orders_by_version() || d.created.is_some())
-    })
 }
 
 /// One container's listing.
@@ -105,7 +95,7 @@ fn container_images(site: &Site<'_>, facts: &Facts, platform: &str) -> Container
             tag: tag.to_owned(),
             digest: ok.map(|d| d.digest.clone()),
             created: ok.and_then(|d| d.created),
-            allowed: Some(candidate(pattern, tag, ok)),
+            allowed: Some(facts::is_candidate(pattern, tag, ok)),
             note: match found {
                 Some(Err(err)) => Some(err.to_string()),
                 Some(Ok(d)) if d.availability == Availability::NotForPlatform => {
@@ -129,10 +119,7 @@ fn container_images(site: &Site<'_>, facts: &Facts, platform: &str) -> Container
     let mut rows: Vec<TagRow> = order.iter().map(|f| row(&f.tag)).collect();
     rows.sort_by_key(|r| r.allowed != Some(true));
 
-    let candidates: Vec<TagFacts> = order
-        .into_iter()
-        .filter(|f| candidate(pattern, &f.tag, details(&f.tag)))
-        .collect();
+    let candidates = facts::candidates(pattern, scan);
     out.latest_allowed = policy::newest_allowed(pattern, &candidates).map(|f| TagRow {
         allowed: None,
         ..row(&f.tag)

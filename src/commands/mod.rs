@@ -1,9 +1,11 @@
 //! One file per subcommand; the only place that combines the modules below it.
 
+mod automation;
 mod completions;
 mod facts;
 mod list_images;
 mod list_workloads;
+mod plan;
 mod policy;
 mod write;
 
@@ -50,6 +52,8 @@ pub fn run(cli: Cli, ui: &mut Ui) -> Result<Outcome> {
         Command::Lock(args) => policy::run_verb(&cli.global, policy::Verb::Lock, args, ui),
         Command::Unlock(args) => policy::run_verb(&cli.global, policy::Verb::Unlock, args, ui),
         Command::Policy(args) => policy::run(&cli.global, args, ui),
+        Command::Release(args) => automation::release(&cli.global, args, ui),
+        Command::Sync(args) => automation::sync(&cli.global, args, ui),
         Command::Completions(args) => completions::run(args, ui),
     }
 }

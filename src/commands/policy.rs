@@ -246,6 +246,7 @@ fn change(
                     to: u.to,
                 })
                 .collect(),
+            skipped: Vec::new(),
         }],
         warnings: scan.warnings.clone(),
         errors: Vec::new(),

@@ -129,7 +129,7 @@ pub fn apply(
     if args.no_push {
         return Ok(written);
     }
-    let auth = settings::git_auth();
+    let auth = settings::git_auth(global.git_ssh_key.as_deref());
     if let Err(err) = repo.push(&global.git_remote, &branch, &auth) {
         let undone = repo.undo_commit(commit, &paths);
         restore(changes.len());

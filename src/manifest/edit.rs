@@ -224,14 +224,14 @@ pub fn set_annotations(
         }
     }
     verify(src, &text, &workload.file, |w| {
+        let mut want = summary(w);
         if same_place(w, workload) {
-            let mut expected = w.clone();
-            expected.annotations = annotations.to_vec();
-            expected.policies = super::scan::policies(annotations);
-            expected
-        } else {
-            w.clone()
+            want.1 = annotations
+                .iter()
+                .map(|a| (a.key.clone(), a.value.clone()))
+                .collect();
         }
+        want
     })?;
     Ok(text)
 }
@@ -241,13 +241,13 @@ fn same_place(a: &Workload, b: &Workload) -> bool {
     a.doc == b.doc && a.item == b.item
 }
 
-/// Re-scan `new` and check that each workload equals what `expect` says it should be, given
-/// its scan in `old`. Spans and lines are not compared; everything read from them is.
+/// Re-scan `new` and check that each workload reads as `expect` says it should, given its
+/// scan in `old`. Spans and lines are not compared; everything read from them is.
 pub fn verify(
     old: &str,
     new: &str,
     file: &str,
-    expect: impl Fn(&Workload) -> Workload,
+    expect: impl Fn(&Workload) -> Summary,
 ) -> Result<()> {
     let before = scan_file(file, old, "default");
     let after = scan_file(file, new, "default");
@@ -264,26 +264,83 @@ pub fn verify(
     );
     for (old, new) in before.workloads.iter().zip(&after.workloads) {
         let want = expect(old);
+        let got = summary(new);
         ensure!(
-            summary(&want) == summary(new),
-            "{file}: after editing, {} reads as {:?} instead of {:?}; nothing was written",
-            old.id,
-            summary(new),
-            summary(&want)
+            want == got,
+            "{file}: after editing, {} reads as {got:?} instead of {want:?}; nothing was written",
+            old.id
         );
     }
     Ok(())
 }
 
+/// One container image to change in a file.
+pub struct ImageUpdate<'a> {
+    /// The workload.
+    pub workload: &'a Workload,
+    /// The container's name.
+    pub container: &'a str,
+    /// Where its image is written.
+    pub site: &'a ImageSite,
+    /// The full new reference, the name kept as written.
+    pub reference: &'a str,
+    /// The new tag.
+    pub tag: &'a str,
+}
+
+/// Rewrite `src` with every update applied; every other byte stays. The result is verified
+/// by reading it again.
+pub fn update_images(src: &str, file: &str, updates: &[ImageUpdate<'_>]) -> Result<String> {
+    let mut edits = Vec::new();
+    for update in updates {
+        let mut found =
+            image_edits(src, update.site, update.reference, update.tag).with_context(|| {
+                format!(
+                    "rewriting the image of container {} of {} in {file}",
+                    update.container, update.workload.id
+                )
+            })?;
+        edits.append(&mut found);
+    }
+    let text = apply(src, &edits).with_context(|| format!("rewriting images in {file}"))?;
+    verify(src, &text, file, |w| {
+        let mut want = summary(w);
+        for update in updates.iter().filter(|u| same_place(u.workload, w)) {
+            for container in want.2.iter_mut().filter(|c| c.0 == update.container) {
+                container.1 = Some(match update.site {
+                    ImageSite::Whole(_) => update.reference.to_owned(),
+                    ImageSite::Split { .. } => split_reference(update.site, update.tag),
+                });
+            }
+        }
+        want
+    })?;
+    Ok(text)
+}
+
+/// The reference a split site spells once its tag is `tag`.
+fn split_reference(site: &ImageSite, tag: &str) -> String {
+    let reference = site.reference();
+    match site {
+        ImageSite::Split { tag: Some(_), .. } => {
+            let base = reference
+                .rsplit_once(':')
+                .map_or(reference.as_str(), |(b, _)| b);
+            format!("{base}:{tag}")
+        }
+        _ => format!("{}:{tag}", strip_tag(&reference)),
+    }
+}
+
 /// What a workload says, without where it says it: its ID, annotations and containers.
-type Summary = (
+pub type Summary = (
     String,
     Vec<(String, String)>,
     Vec<(String, Option<String>, bool)>,
 );
 
 /// The [`Summary`] of a workload.
-fn summary(w: &Workload) -> Summary {
+pub fn summary(w: &Workload) -> Summary {
     (
         w.id.to_string(),
         w.annotations
@@ -803,11 +860,9 @@ mod properties {
             let tail = src.len() - whole.span.end;
             prop_assert_eq!(&out[out.len() - tail..], &src[whole.span.end..]);
             verify(src, &out, "p.yaml", |w| {
-                let mut w = w.clone();
-                if let Some(ImageSite::Whole(s)) = &mut w.containers[0].image {
-                    s.text = reference.clone();
-                }
-                w
+                let mut want = summary(w);
+                want.2[0].1 = Some(reference.clone());
+                want
             }).unwrap();
         }
 

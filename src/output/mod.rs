@@ -50,6 +50,11 @@ impl Ui {
         }
     }
 
+    /// `error: …` on stderr, always.
+    pub fn error(&mut self, message: &str) {
+        let _ = writeln!(self.err, "error: {message}");
+    }
+
     /// A summary line on stderr (`Commit pushed: …`), unless `-q`.
     pub fn status(&mut self, message: &str) {
         if self.verbosity >= 0 {

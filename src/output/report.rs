@@ -39,6 +39,25 @@ pub struct WorkloadResult {
     pub reason: Option<String>,
     /// The values changed.
     pub updates: Vec<Update>,
+    /// The containers left alone or failed, each with why.
+    pub skipped: Vec<Skip>,
+}
+
+/// A container left alone, and why.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Skip {
+    /// The container.
+    pub container: String,
+    /// Why.
+    pub reason: String,
+}
+
+impl Skip {
+    /// `<container>: <reason>`.
+    pub fn line(&self) -> String {
+        format!("{}: {}", self.container, self.reason)
+    }
 }
 
 /// A workload's outcome.
@@ -82,8 +101,9 @@ impl Report {
                 Status::Failed => "failed",
             };
             let mut lines: Vec<String> = result.updates.iter().map(Update::line).collect();
-            if let Some(reason) = &result.reason {
-                lines.insert(0, reason.clone());
+            lines.extend(result.skipped.iter().map(Skip::line));
+            if lines.is_empty() {
+                lines.extend(result.reason.clone());
             }
             let mut lines = lines.into_iter();
             rows.push(vec![

@@ -1,0 +1,442 @@
+//! `release` and `sync`: scan, ask the registries, plan, print, write, commit and push, and
+//! on a rejected push start over on the remote's new head (SPEC §5, §7, §8).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, bail};
+use sha2::{Digest as _, Sha256};
+
+use super::facts::{self, Facts, Site};
+use super::plan::{self, Plan, Rules, Target};
+use super::write::{self, FileChange, Written};
+use super::{Location, Outcome, locate, parse_id, scan, select_one};
+use crate::cli::{Format, GlobalArgs, ReleaseArgs, SyncArgs, WriteArgs};
+use crate::git::{GitError, Repo};
+use crate::image::ImageRef;
+use crate::manifest::edit::{ImageUpdate, update_images};
+use crate::manifest::{Scan, Workload};
+use crate::output::report::{Report, Skip, Status};
+use crate::output::{self, Ui};
+use crate::registry::ClientOptions;
+use crate::{notify, settings};
+
+/// Which command, with what it asks for.
+enum Job<'a> {
+    Sync,
+    Release(&'a ReleaseArgs),
+}
+
+/// Run `sync`.
+pub fn sync(global: &GlobalArgs, args: &SyncArgs, ui: &mut Ui) -> Result<Outcome> {
+    run(global, &args.write, &Job::Sync, ui)
+}
+
+/// Run `release`.
+pub fn release(global: &GlobalArgs, args: &ReleaseArgs, ui: &mut Ui) -> Result<Outcome> {
+    if let Some(image) = &args.image {
+        let parsed = ImageRef::parse(image).with_context(|| format!("-i {image}"))?;
+        if parsed.tag().is_none() {
+            bail!("-i {image}: name the tag to release, as IMAGE:TAG");
+        }
+    }
+    run(global, &args.write, &Job::Release(args), ui)
+}
+
+/// The loop shared by both commands.
+fn run(global: &GlobalArgs, write_args: &WriteArgs, job: &Job<'_>, ui: &mut Ui) -> Result<Outcome> {
+    let options = settings::client_options(&global.registry)?;
+    let auth = settings::git_auth(global.git_ssh_key.as_deref());
+    // `--git-url` clones into the cache (or a temporary directory with --no-cache).
+    let mut _scratch = None;
+    let location = match &global.git_url {
+        Some(url) => {
+            let dir = match &options.cache_dir {
+                Some(cache) => cache.join("git").join(url_key(url)),
+                None => {
+                    let tmp = tempfile::tempdir().context("creating a directory for the clone")?;
+                    let dir = tmp.path().join("clone");
+                    _scratch = Some(tmp);
+                    dir
+                }
+            };
+            if let Some(parent) = dir.parent() {
+                fs::create_dir_all(parent)
+                    .with_context(|| format!("creating {}", parent.display()))?;
+            }
+            ui.info(&format!("using the clone of {url} in {}", dir.display()));
+            let (repo, _) = Repo::clone_or_update(url, &dir, global.git_branch.as_deref(), &auth)
+                .with_context(|| format!("cloning {}", crate::git::redact_url(url)))?;
+            Location {
+                root: repo.workdir().to_path_buf(),
+                repo: Some(repo),
+                prefix: PathBuf::new(),
+            }
+        }
+        None => locate(global, true)?,
+    };
+    let repo = location
+        .repo
+        .as_ref()
+        .context("a git work tree is needed to write")?;
+    let branch = write::branch(repo, global)?;
+
+    let mut facts = Facts::new();
+    let mut attempt = 0;
+    loop {
+        let scan = scan(global, &location.root, ui)?;
+        let Round { plan, changes } =
+            plan_round(global, job, &location.root, &scan, &options, &mut facts, ui)?;
+        let message = commit_message(job, &plan, write_args);
+        let written = {
+            match write::apply(&location, repo, global, write_args, &changes, &message, ui) {
+                Ok(written) => written,
+                Err(err) if is_rejected(&err) && attempt < write_args.push_retries => {
+                    attempt += 1;
+                    ui.warn(&format!(
+                        "the push was rejected, the remote has moved on; fetching and planning again (attempt {} of {})",
+                        attempt + 1,
+                        write_args.push_retries + 1
+                    ));
+                    repo.fetch_and_reset(&global.git_remote, &branch, &auth)
+                        .with_context(|| format!("fetching {branch} from {}", global.git_remote))?;
+                    continue;
+                }
+                Err(err) => {
+                    let report = report(
+                        &plan,
+                        &scan,
+                        write_args,
+                        &Written::default(),
+                        vec![format!("{err:#}")],
+                    );
+                    notify::send(&write_args.notify, write_args.notify_format, &report, ui);
+                    return Err(err);
+                }
+            }
+        };
+        for warning in &plan.warnings {
+            ui.warn(warning);
+        }
+        let report = report(&plan, &scan, write_args, &written, Vec::new());
+        match global.output {
+            Format::Table => report.write_table(ui.out())?,
+            Format::Json => output::json(ui.out(), &report)?,
+        }
+        if write_args.diff {
+            for change in &changes {
+                output::diff(ui.out(), &change.file, &change.old, &change.new)?;
+            }
+        }
+        for error in &report.errors {
+            ui.error(error);
+        }
+        ui.status(&write::summary(write_args, &written, report.changed()));
+        if report.changed() || !report.errors.is_empty() {
+            notify::send(&write_args.notify, write_args.notify_format, &report, ui);
+        }
+        return outcome(&report, write_args);
+    }
+}
+
+/// A directory name for a clone of `url`.
+fn url_key(url: &str) -> String {
+    let digest = Sha256::digest(crate::git::redact_url(url).as_bytes());
+    digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Whether an error is a push the remote rejected because it moved on.
+fn is_rejected(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<GitError>()
+            .is_some_and(GitError::is_push_rejected)
+    })
+}
+
+/// One planning round's result.
+struct Round<'a> {
+    plan: Plan<'a>,
+    changes: Vec<FileChange>,
+}
+
+/// Select, ask, plan and compute the new file contents.
+fn plan_round<'a>(
+    global: &GlobalArgs,
+    job: &Job<'_>,
+    root: &Path,
+    scan: &'a Scan,
+    options: &ClientOptions,
+    facts: &mut Facts,
+    ui: &mut Ui,
+) -> Result<Round<'a>> {
+    let in_namespace = |w: &&Workload| {
+        global
+            .namespace
+            .as_ref()
+            .is_none_or(|ns| &w.id.namespace == ns)
+    };
+    let mut forced = BTreeSet::new();
+    let mut excluded = BTreeSet::new();
+    let (selected, target, automated_only, ignore_filter): (Vec<&Workload>, Target, bool, bool) =
+        match job {
+            Job::Sync => (
+                scan.workloads.iter().filter(in_namespace).collect(),
+                Target::Newest,
+                true,
+                false,
+            ),
+            Job::Release(args) => {
+                for text in &args.exclude {
+                    excluded.insert(parse_id(text, global)?.to_string());
+                }
+                let selected: Vec<&Workload> = if args.all {
+                    scan.workloads.iter().filter(in_namespace).collect()
+                } else {
+                    let mut chosen = Vec::new();
+                    for text in &args.workloads {
+                        let w = select_one(scan, text, global)?;
+                        if args.force {
+                            forced.insert(w.id.to_string());
+                        }
+                        if !chosen.iter().any(|c: &&Workload| std::ptr::eq(*c, w)) {
+                            chosen.push(w);
+                        }
+                    }
+                    chosen
+                };
+                let target = match &args.image {
+                    Some(text) => {
+                        let image = ImageRef::parse(text).with_context(|| format!("-i {text}"))?;
+                        Target::Image {
+                            name: image.canonical_name(),
+                            tag: image.tag().unwrap_or("latest").to_owned(),
+                            verify: !args.no_verify,
+                        }
+                    }
+                    None => Target::Newest,
+                };
+                let ignore_filter = args.force && args.image.is_some();
+                (selected, target, false, ignore_filter)
+            }
+        };
+    // Ask the registries only about what the plan can use.
+    let wanted: Vec<&Workload> = selected
+        .iter()
+        .copied()
+        .filter(|w| {
+            let id = w.id.to_string();
+            !excluded.contains(&id)
+                && (forced.contains(&id) || !(w.policies.locked || w.policies.ignore))
+                && (!automated_only || w.policies.automated)
+        })
+        .collect();
+    let mut sites: Vec<Site<'a>> = facts::sites(&wanted, &global.registry);
+    if let Target::Image { name, verify, .. } = &target {
+        sites.retain(|s| s.image.as_ref().is_ok_and(|i| i.canonical_name() == *name));
+        if !verify {
+            // Nothing to ask: the tag is taken as given.
+            let plan = plan::plan(
+                &selected,
+                &sites,
+                facts,
+                &rules(
+                    &target,
+                    automated_only,
+                    &forced,
+                    ignore_filter,
+                    &excluded,
+                    global,
+                ),
+            );
+            return Ok(finish(root, plan));
+        }
+    }
+    let missing: Vec<Site<'a>> = sites
+        .iter()
+        .filter(|s| s.repo().is_some_and(|r| !facts.contains_key(&r)))
+        .map(|s| Site {
+            workload: s.workload,
+            container: s.container,
+            written: s.written.clone(),
+            image: s.image.clone(),
+            pattern: s.pattern.clone(),
+        })
+        .collect();
+    if !missing.is_empty() {
+        let found = facts::gather(&missing, options.clone(), ui)?;
+        facts.extend(found);
+    }
+    let plan = plan::plan(
+        &selected,
+        &sites,
+        facts,
+        &rules(
+            &target,
+            automated_only,
+            &forced,
+            ignore_filter,
+            &excluded,
+            global,
+        ),
+    );
+    Ok(finish(root, plan))
+}
+
+/// The planning rules.
+fn rules<'r>(
+    target: &Target,
+    automated_only: bool,
+    forced: &'r BTreeSet<String>,
+    ignore_filter: bool,
+    excluded: &'r BTreeSet<String>,
+    global: &'r GlobalArgs,
+) -> Rules<'r> {
+    Rules {
+        target: match target {
+            Target::Newest => Target::Newest,
+            Target::Image { name, tag, verify } => Target::Image {
+                name: name.clone(),
+                tag: tag.clone(),
+                verify: *verify,
+            },
+        },
+        automated_only,
+        forced,
+        ignore_filter,
+        excluded,
+        platform: &global.registry.platform,
+    }
+}
+
+/// Turn the plan's changes into new file contents, file by file. A file that cannot be
+/// rewritten fails its workloads' changes and is left alone.
+fn finish<'a>(root: &Path, mut plan: Plan<'a>) -> Round<'a> {
+    let mut by_file: BTreeMap<String, Vec<ImageUpdate<'_>>> = BTreeMap::new();
+    for entry in &plan.workloads {
+        for change in &entry.changes {
+            by_file
+                .entry(entry.workload.file.clone())
+                .or_default()
+                .push(ImageUpdate {
+                    workload: entry.workload,
+                    container: &change.container,
+                    site: &change.site,
+                    reference: &change.to,
+                    tag: &change.tag,
+                });
+        }
+    }
+    let mut changes = Vec::new();
+    let mut broken: BTreeMap<String, String> = BTreeMap::new();
+    for (file, updates) in by_file {
+        let result = fs::read_to_string(root.join(&file))
+            .with_context(|| format!("reading {file}"))
+            .and_then(|old| {
+                let new = update_images(&old, &file, &updates)?;
+                Ok((old, new))
+            });
+        match result {
+            Ok((old, new)) => changes.push(FileChange { file, old, new }),
+            Err(err) => {
+                broken.insert(file, format!("{err:#}"));
+            }
+        }
+    }
+    for entry in &mut plan.workloads {
+        if let Some(err) = broken.get(&entry.workload.file) {
+            for change in entry.changes.drain(..) {
+                entry.failed.push(Skip {
+                    container: change.container,
+                    reason: err.clone(),
+                });
+            }
+        }
+    }
+    Round { plan, changes }
+}
+
+/// The commit message (SPEC §7.3): `-m` for release, else Flux v1's.
+fn commit_message(job: &Job<'_>, plan: &Plan<'_>, args: &WriteArgs) -> String {
+    match job {
+        Job::Release(release) => {
+            if let Some(message) = &args.message {
+                return message.clone();
+            }
+            let image = release
+                .image
+                .clone()
+                .unwrap_or_else(|| "all latest".to_owned());
+            let workloads = if release.all {
+                "all".to_owned()
+            } else {
+                plan.workloads
+                    .iter()
+                    .map(|w| w.workload.id.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            format!("Release {image} to {workloads}")
+        }
+        Job::Sync => {
+            let refs: BTreeSet<&str> = plan.changes().map(|(_, c)| c.to.as_str()).collect();
+            match refs.len() {
+                1 => format!(
+                    "Auto-release {}",
+                    refs.iter().next().copied().unwrap_or_default()
+                ),
+                n => {
+                    let list: String = refs.iter().map(|r| format!(" - {r}\n")).collect();
+                    format!("Auto-release multiple ({n}) images\n\n{list}")
+                }
+            }
+        }
+    }
+}
+
+/// The report of a run.
+fn report(
+    plan: &Plan<'_>,
+    scan: &Scan,
+    args: &WriteArgs,
+    written: &Written,
+    mut errors: Vec<String>,
+) -> Report {
+    errors.extend(plan.workloads.iter().flat_map(|w| {
+        w.failed
+            .iter()
+            .map(move |f| format!("{}: {}", w.workload.id, f.line()))
+    }));
+    let mut warnings = scan.warnings.clone();
+    warnings.extend(plan.warnings.iter().cloned());
+    Report {
+        dry_run: args.dry_run,
+        commit: written.commit.clone(),
+        pushed: written.pushed,
+        results: plan.results(),
+        warnings,
+        errors,
+    }
+}
+
+/// The exit code: 4 when some workloads failed while the rest went through, 1 when all
+/// that was tried failed, 3 with `--exit-code` when something changed.
+fn outcome(report: &Report, args: &WriteArgs) -> Result<Outcome> {
+    let failed = report
+        .results
+        .iter()
+        .filter(|r| r.status == Status::Failed)
+        .count();
+    let partial = !report.errors.is_empty();
+    if partial && failed > 0 && failed == report.results.len() {
+        bail!("every workload failed; nothing was written");
+    }
+    Ok(if partial {
+        Outcome::Partial
+    } else if args.exit_code && report.changed() {
+        Outcome::Changed
+    } else {
+        Outcome::Success
+    })
+}
