@@ -25,6 +25,24 @@ pub fn git_auth(ssh_key: Option<&Path>) -> Auth {
     }
 }
 
+/// The cache directory: `--cache-dir`, else `$XDG_CACHE_HOME/tagpilot`, else
+/// `~/.cache/tagpilot`; none with `--no-cache`.
+pub fn cache_dir(args: &RegistryArgs) -> Option<PathBuf> {
+    if args.no_cache {
+        return None;
+    }
+    let var = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    args.cache_dir.clone().or_else(|| {
+        var("XDG_CACHE_HOME")
+            .map(|dir| dir.join("tagpilot"))
+            .or_else(|| var("HOME").map(|h| h.join(".cache/tagpilot")))
+    })
+}
+
 /// The registry client's options from the command line and the environment: the Docker
 /// config file and cache directory defaults come from `DOCKER_CONFIG`, `XDG_CACHE_HOME` and
 /// `HOME` (SPEC §1.1).
@@ -53,15 +71,7 @@ pub fn client_options(args: &RegistryArgs) -> Result<ClientOptions> {
             .map(|dir| dir.join("config.json"))
             .or_else(|| home.as_ref().map(|h| h.join(".docker/config.json")))
     });
-    let cache_dir = if args.no_cache {
-        None
-    } else {
-        args.cache_dir.clone().or_else(|| {
-            var("XDG_CACHE_HOME")
-                .map(|dir| dir.join("tagpilot"))
-                .or_else(|| home.as_ref().map(|h| h.join(".cache/tagpilot")))
-        })
-    };
+    let cache_dir = cache_dir(args);
     Ok(ClientOptions {
         concurrency: args.concurrency,
         rps: args.registry_rps,

@@ -478,7 +478,10 @@ fn rejected_push_is_an_error_and_undoes_the_commit() {
     let head = sandbox.git(&repo.work, &["rev-parse", "HEAD"]);
     let file = repo.read("manifests/bare.yaml");
     let run = sandbox
-        .tagpilot(&repo.work, &["automate", "-w", "deployment/bare"])
+        .tagpilot(
+            &repo.work,
+            &["automate", "-w", "deployment/bare", "--push-retries", "0"],
+        )
         .code(1);
     assert!(
         run.stderr.starts_with("error: pushing main to origin"),
@@ -492,4 +495,40 @@ fn rejected_push_is_an_error_and_undoes_the_commit() {
     assert_eq!(sandbox.git(&repo.work, &["rev-parse", "HEAD"]), head);
     assert_eq!(repo.read("manifests/bare.yaml"), file);
     assert_eq!(sandbox.git(&repo.work, &["status", "--porcelain"]), "");
+}
+
+#[test]
+fn rejected_push_is_retried_on_the_remote_head() {
+    let sandbox = Sandbox::new();
+    let repo = tricky_repo(&sandbox);
+    let other = sandbox.path().join("other");
+    sandbox.git(
+        sandbox.path(),
+        &["clone", "-q", repo.remote.to_str().unwrap(), "other"],
+    );
+    fs::write(other.join("new.txt"), "x\n").unwrap();
+    sandbox.git(&other, &["add", "new.txt"]);
+    sandbox.git(&other, &["commit", "-q", "-m", "elsewhere"]);
+    sandbox.git(&other, &["push", "-q", "origin", "main"]);
+    let theirs = sandbox.git(&other, &["rev-parse", "HEAD"]);
+    let run = sandbox
+        .tagpilot(&repo.work, &["automate", "-w", "deployment/bare"])
+        .ok();
+    assert!(
+        run.stderr.contains("the push was rejected"),
+        "{}",
+        run.stderr
+    );
+    let log = sandbox.git(&repo.remote, &["log", "--format=%H %s", "main"]);
+    let lines: Vec<&str> = log.lines().collect();
+    assert_eq!(lines.len(), 3, "{log}");
+    assert!(
+        lines[0].ends_with("Automated: default:deployment/bare"),
+        "{log}"
+    );
+    assert!(lines[1].starts_with(theirs.trim()), "{log}");
+    assert_eq!(
+        fs::read_to_string(repo.work.join("new.txt")).unwrap(),
+        "x\n"
+    );
 }

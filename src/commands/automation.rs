@@ -3,17 +3,15 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context as _, Result, bail};
-use sha2::{Digest as _, Sha256};
 
 use super::facts::{self, Facts, Site};
 use super::plan::{self, Plan, Rules, Target};
 use super::write::{self, FileChange, Written};
-use super::{Location, Outcome, locate, parse_id, scan, select_one};
+use super::{Outcome, locate, parse_id, scan, select_one};
 use crate::cli::{Format, GlobalArgs, ReleaseArgs, SyncArgs, WriteArgs};
-use crate::git::{GitError, Repo};
 use crate::image::ImageRef;
 use crate::manifest::edit::{ImageUpdate, update_images};
 use crate::manifest::{Scan, Workload};
@@ -48,34 +46,7 @@ pub fn release(global: &GlobalArgs, args: &ReleaseArgs, ui: &mut Ui) -> Result<O
 fn run(global: &GlobalArgs, write_args: &WriteArgs, job: &Job<'_>, ui: &mut Ui) -> Result<Outcome> {
     let options = settings::client_options(&global.registry)?;
     let auth = settings::git_auth(global.git_ssh_key.as_deref());
-    // `--git-url` clones into the cache (or a temporary directory with --no-cache).
-    let mut _scratch = None;
-    let location = match &global.git_url {
-        Some(url) => {
-            let dir = match &options.cache_dir {
-                Some(cache) => cache.join("git").join(url_key(url)),
-                None => {
-                    let tmp = tempfile::tempdir().context("creating a directory for the clone")?;
-                    let dir = tmp.path().join("clone");
-                    _scratch = Some(tmp);
-                    dir
-                }
-            };
-            if let Some(parent) = dir.parent() {
-                fs::create_dir_all(parent)
-                    .with_context(|| format!("creating {}", parent.display()))?;
-            }
-            ui.info(&format!("using the clone of {url} in {}", dir.display()));
-            let (repo, _) = Repo::clone_or_update(url, &dir, global.git_branch.as_deref(), &auth)
-                .with_context(|| format!("cloning {}", crate::git::redact_url(url)))?;
-            Location {
-                root: repo.workdir().to_path_buf(),
-                repo: Some(repo),
-                prefix: PathBuf::new(),
-            }
-        }
-        None => locate(global, true)?,
-    };
+    let location = locate(global, true, ui)?;
     let repo = location
         .repo
         .as_ref()
@@ -92,7 +63,7 @@ fn run(global: &GlobalArgs, write_args: &WriteArgs, job: &Job<'_>, ui: &mut Ui) 
         let written = {
             match write::apply(&location, repo, global, write_args, &changes, &message, ui) {
                 Ok(written) => written,
-                Err(err) if is_rejected(&err) && attempt < write_args.push_retries => {
+                Err(err) if write::is_rejected(&err) && attempt < write_args.push_retries => {
                     attempt += 1;
                     ui.warn(&format!(
                         "the push was rejected, the remote has moved on; fetching and planning again (attempt {} of {})",
@@ -138,21 +109,6 @@ fn run(global: &GlobalArgs, write_args: &WriteArgs, job: &Job<'_>, ui: &mut Ui) 
         }
         return outcome(&report, write_args);
     }
-}
-
-/// A directory name for a clone of `url`.
-fn url_key(url: &str) -> String {
-    let digest = Sha256::digest(crate::git::redact_url(url).as_bytes());
-    digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
-}
-
-/// Whether an error is a push the remote rejected because it moved on.
-fn is_rejected(err: &anyhow::Error) -> bool {
-    err.chain().any(|cause| {
-        cause
-            .downcast_ref::<GitError>()
-            .is_some_and(GitError::is_push_rejected)
-    })
 }
 
 /// One planning round's result.

@@ -15,7 +15,7 @@ use crate::settings;
 /// Run `list-images`.
 pub fn run(global: &GlobalArgs, args: &ListImagesArgs, ui: &mut Ui) -> Result<Outcome> {
     let options = settings::client_options(&global.registry)?;
-    let location = locate(global, false)?;
+    let location = locate(global, false, ui)?;
     let scan = scan(global, &location.root, ui)?;
     let workloads = select(&scan, &args.workloads, global)?;
     let sites = facts::sites(&workloads, &global.registry);

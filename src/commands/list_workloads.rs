@@ -8,7 +8,7 @@ use crate::output::{self, Ui, report};
 
 /// Run `list-workloads`.
 pub fn run(global: &GlobalArgs, args: &ListWorkloadsArgs, ui: &mut Ui) -> Result<Outcome> {
-    let location = locate(global, false)?;
+    let location = locate(global, false, ui)?;
     let scan = scan(global, &location.root, ui)?;
     let workloads = select(&scan, &args.workloads, global)?;
     match global.output {

@@ -11,12 +11,16 @@ mod write;
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Result, bail};
+use std::fs;
+
+use anyhow::{Context as _, Result, bail};
+use sha2::{Digest as _, Sha256};
 
 use crate::cli::{Cli, Command, GlobalArgs};
 use crate::git::Repo;
 use crate::manifest::{self, Scan, Workload, WorkloadId};
 use crate::output::Ui;
+use crate::settings;
 
 /// How a run ended (SPEC §10). Errors are 1 and usage errors 2; those are decided in `main`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,6 +70,9 @@ struct Location {
     repo: Option<Repo>,
     /// `root` relative to the work tree's top (empty when they are the same).
     prefix: PathBuf,
+    /// A temporary clone's directory, removed when the run ends (`--git-url` with
+    /// `--no-cache`).
+    _scratch: Option<tempfile::TempDir>,
 }
 
 impl Location {
@@ -75,10 +82,14 @@ impl Location {
     }
 }
 
-/// Find the manifests. `--repo DIR` names the directory to scan, which is (or is inside) a
-/// git work tree; without it the work tree around `.` is used, as git finds it. With
-/// `need_git` false a plain directory is accepted.
-fn locate(global: &GlobalArgs, need_git: bool) -> Result<Location> {
+/// Find the manifests. `--git-url` clones (or updates the clone kept under the cache
+/// directory); `--repo DIR` names the directory to scan, which is (or is inside) a git work
+/// tree; without either the work tree around `.` is used, as git finds it. With `need_git`
+/// false a plain directory is accepted.
+fn locate(global: &GlobalArgs, need_git: bool, ui: &mut Ui) -> Result<Location> {
+    if let Some(url) = &global.git_url {
+        return clone(global, url, ui);
+    }
     let start = global.repo.clone().unwrap_or_else(|| PathBuf::from("."));
     if !start.is_dir() {
         bail!("--repo {}: not a directory", start.display());
@@ -100,6 +111,7 @@ fn locate(global: &GlobalArgs, need_git: bool) -> Result<Location> {
                 root,
                 repo: Some(repo),
                 prefix,
+                _scratch: None,
             })
         }
         Err(err) if need_git => Err(anyhow::Error::new(err)
@@ -108,8 +120,41 @@ fn locate(global: &GlobalArgs, need_git: bool) -> Result<Location> {
             root: start,
             repo: None,
             prefix: PathBuf::new(),
+            _scratch: None,
         }),
     }
+}
+
+/// `--git-url`: the clone lives under `<cache>/git/<hash of the URL>` and is fetched on the
+/// next run; with `--no-cache` it is a temporary directory.
+fn clone(global: &GlobalArgs, url: &str, ui: &mut Ui) -> Result<Location> {
+    let (dir, scratch) = match settings::cache_dir(&global.registry) {
+        Some(cache) => (cache.join("git").join(url_key(url)), None),
+        None => {
+            let tmp = tempfile::tempdir().context("creating a directory for the clone")?;
+            (tmp.path().join("clone"), Some(tmp))
+        }
+    };
+    if let Some(parent) = dir.parent() {
+        fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    }
+    let shown = crate::git::redact_url(url);
+    ui.info(&format!("using the clone of {shown} in {}", dir.display()));
+    let auth = settings::git_auth(global.git_ssh_key.as_deref());
+    let (repo, _) = Repo::clone_or_update(url, &dir, global.git_branch.as_deref(), &auth)
+        .with_context(|| format!("cloning {shown}"))?;
+    Ok(Location {
+        root: repo.workdir().to_path_buf(),
+        repo: Some(repo),
+        prefix: PathBuf::new(),
+        _scratch: scratch,
+    })
+}
+
+/// A directory name for a clone of `url`.
+fn url_key(url: &str) -> String {
+    let digest = Sha256::digest(crate::git::redact_url(url).as_bytes());
+    digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
 }
 
 /// Scan the manifests and report the scan's warnings.

@@ -13,6 +13,7 @@ use crate::manifest::edit::{AnnotationChange, planned_annotations, set_annotatio
 use crate::output::report::{Report, Status, Update, WorkloadResult};
 use crate::output::{self, Ui};
 use crate::policy::Pattern;
+use crate::{notify, settings};
 
 /// The single-purpose policy commands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -166,7 +167,8 @@ fn actions(request: &Request, workload: &Workload, write: &WriteArgs) -> Result<
     Ok(actions)
 }
 
-/// Plan, print, write, commit and push one workload's policy change.
+/// Plan, print, write, commit and push one workload's policy change; on a rejected push,
+/// fetch, plan again on the remote's new head and retry.
 fn change(
     global: &GlobalArgs,
     id: &str,
@@ -174,98 +176,113 @@ fn change(
     args: &WriteArgs,
     ui: &mut Ui,
 ) -> Result<Outcome> {
-    let location = locate(global, true)?;
+    let location = locate(global, true, ui)?;
     let repo = location
         .repo
         .as_ref()
         .context("a git work tree is needed to write")?;
-    let scan = scan(global, &location.root, ui)?;
-    let workload = select_one(&scan, id, global)?;
-    let actions = actions(request, workload, args)?;
+    let mut attempt = 0;
+    loop {
+        let scan = scan(global, &location.root, ui)?;
+        let workload = select_one(&scan, id, global)?;
+        let actions = actions(request, workload, args)?;
 
-    let mut annotations = workload.annotations.clone();
-    let mut updates = Vec::new();
-    let mut events = Vec::new();
-    for action in &actions {
-        let (next, changed) = planned_annotations(&annotations, &action.changes);
-        if !changed.is_empty() {
-            events.push(format!("{}: {}", action.verb, workload.id));
+        let mut annotations = workload.annotations.clone();
+        let mut updates = Vec::new();
+        let mut events = Vec::new();
+        for action in &actions {
+            let (next, changed) = planned_annotations(&annotations, &action.changes);
+            if !changed.is_empty() {
+                events.push(format!("{}: {}", action.verb, workload.id));
+            }
+            annotations = next;
+            updates.extend(changed);
         }
-        annotations = next;
-        updates.extend(changed);
-    }
 
-    let mut changes = Vec::new();
-    if !updates.is_empty() {
-        let path = location.root.join(&workload.file);
-        let old =
-            fs::read_to_string(&path).with_context(|| format!("reading {}", workload.file))?;
-        let new = set_annotations(&old, workload, &annotations).with_context(|| {
-            format!(
-                "changing the annotations of {} in {}",
-                workload.id, workload.file
-            )
-        })?;
-        changes.push(FileChange {
-            file: workload.file.clone(),
-            old,
-            new,
+        let mut changes = Vec::new();
+        if !updates.is_empty() {
+            let path = location.root.join(&workload.file);
+            let old =
+                fs::read_to_string(&path).with_context(|| format!("reading {}", workload.file))?;
+            let new = set_annotations(&old, workload, &annotations).with_context(|| {
+                format!(
+                    "changing the annotations of {} in {}",
+                    workload.id, workload.file
+                )
+            })?;
+            changes.push(FileChange {
+                file: workload.file.clone(),
+                old,
+                new,
+            });
+        }
+        if !args.dry_run && !changes.is_empty() {
+            write::check_clean(&location, repo, &changes, args)?;
+        }
+        let message = commit_message(&events, args);
+        let written = match write::apply(&location, repo, global, args, &changes, &message, ui) {
+            Ok(written) => written,
+            Err(err) if write::is_rejected(&err) && attempt < args.push_retries => {
+                attempt += 1;
+                ui.warn(&format!(
+                    "the push was rejected, the remote has moved on; fetching and planning again (attempt {} of {})",
+                    attempt + 1,
+                    args.push_retries + 1
+                ));
+                let branch = write::branch(repo, global)?;
+                let auth = settings::git_auth(global.git_ssh_key.as_deref());
+                repo.fetch_and_reset(&global.git_remote, &branch, &auth)
+                    .with_context(|| format!("fetching {branch} from {}", global.git_remote))?;
+                continue;
+            }
+            Err(err) => return Err(err),
+        };
+
+        let report = Report {
+            dry_run: args.dry_run,
+            commit: written.commit.clone(),
+            pushed: written.pushed,
+            results: vec![WorkloadResult {
+                id: workload.id.to_string(),
+                file: workload.file.clone(),
+                status: if updates.is_empty() {
+                    Status::Skipped
+                } else {
+                    Status::Success
+                },
+                reason: updates.is_empty().then(|| "no change".to_owned()),
+                updates: updates
+                    .into_iter()
+                    .map(|u| Update {
+                        container: u.key,
+                        from: u.from,
+                        to: u.to,
+                    })
+                    .collect(),
+                skipped: Vec::new(),
+            }],
+            warnings: scan.warnings.clone(),
+            errors: Vec::new(),
+        };
+        match global.output {
+            Format::Table => report.write_table(ui.out())?,
+            Format::Json => output::json(ui.out(), &report)?,
+        }
+        if args.diff {
+            for change in &changes {
+                output::diff(ui.out(), &change.file, &change.old, &change.new)?;
+            }
+        }
+        ui.status(&write::summary(args, &written, report.changed()));
+        if report.changed() {
+            notify::send(&args.notify, args.notify_format, &report, ui);
+        }
+        return Ok(if args.exit_code && report.changed() {
+            Outcome::Changed
+        } else {
+            Outcome::Success
         });
     }
-    if !args.dry_run && !changes.is_empty() {
-        write::check_clean(&location, repo, &changes, args)?;
-    }
-    let written = write::apply(
-        &location,
-        repo,
-        global,
-        args,
-        &changes,
-        &commit_message(&events, args),
-        ui,
-    )?;
-
-    let report = Report {
-        dry_run: args.dry_run,
-        commit: written.commit.clone(),
-        pushed: written.pushed,
-        results: vec![WorkloadResult {
-            id: workload.id.to_string(),
-            file: workload.file.clone(),
-            status: if updates.is_empty() {
-                Status::Skipped
-            } else {
-                Status::Success
-            },
-            reason: updates.is_empty().then(|| "no change".to_owned()),
-            updates: updates
-                .into_iter()
-                .map(|u| Update {
-                    container: u.key,
-                    from: u.from,
-                    to: u.to,
-                })
-                .collect(),
-            skipped: Vec::new(),
-        }],
-        warnings: scan.warnings.clone(),
-        errors: Vec::new(),
-    };
-    match global.output {
-        Format::Table => report.write_table(ui.out())?,
-        Format::Json => output::json(ui.out(), &report)?,
-    }
-    if args.diff {
-        for change in &changes {
-            output::diff(ui.out(), &change.file, &change.old, &change.new)?;
-        }
-    }
-    ui.status(&write::summary(args, &written, report.changed()));
-    Ok(if args.exit_code && report.changed() {
-        Outcome::Changed
-    } else {
-        Outcome::Success
-    })
 }
 
 /// Flux v1's policy commit message: one event alone, several under a heading; `-m` leads

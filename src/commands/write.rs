@@ -7,7 +7,7 @@ use anyhow::{Context as _, Result, bail};
 
 use super::Location;
 use crate::cli::{GlobalArgs, WriteArgs};
-use crate::git::{Identity, Repo};
+use crate::git::{GitError, Identity, Repo};
 use crate::manifest::write_atomic;
 use crate::output::Ui;
 use crate::settings;
@@ -173,4 +173,13 @@ pub fn summary(args: &WriteArgs, written: &Written, changed: bool) -> String {
         (Some(id), _) => format!("Committed: {}", short(id)),
         (None, _) => "Files written".to_owned(),
     }
+}
+
+/// Whether an error is a push the remote rejected because it moved on (the retry case).
+pub fn is_rejected(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<GitError>()
+            .is_some_and(GitError::is_push_rejected)
+    })
 }
