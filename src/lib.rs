@@ -16,4 +16,5 @@ pub mod notify;
 pub mod output;
 pub mod policy;
 pub mod registry;
+pub mod secret;
 pub mod settings;

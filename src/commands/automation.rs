@@ -45,13 +45,11 @@ pub fn release(global: &GlobalArgs, args: &ReleaseArgs, ui: &mut Ui) -> Result<O
 /// The loop shared by both commands.
 fn run(global: &GlobalArgs, write_args: &WriteArgs, job: &Job<'_>, ui: &mut Ui) -> Result<Outcome> {
     let options = settings::client_options(&global.registry)?;
-    let auth = settings::git_auth(global.git_ssh_key.as_deref());
     let location = locate(global, true, ui)?;
     let repo = location
         .repo
         .as_ref()
         .context("a git work tree is needed to write")?;
-    let branch = write::branch(repo, global)?;
 
     let mut facts = Facts::new();
     let mut attempt = 0;
@@ -65,13 +63,7 @@ fn run(global: &GlobalArgs, write_args: &WriteArgs, job: &Job<'_>, ui: &mut Ui) 
                 Ok(written) => written,
                 Err(err) if write::is_rejected(&err) && attempt < write_args.push_retries => {
                     attempt += 1;
-                    ui.warn(&format!(
-                        "the push was rejected, the remote has moved on; fetching and planning again (attempt {} of {})",
-                        attempt + 1,
-                        write_args.push_retries + 1
-                    ));
-                    repo.fetch_and_reset(&global.git_remote, &branch, &auth)
-                        .with_context(|| format!("fetching {branch} from {}", global.git_remote))?;
+                    write::refetch(repo, global, write_args, attempt, ui)?;
                     continue;
                 }
                 Err(err) => {
@@ -189,81 +181,33 @@ fn plan_round<'a>(
         })
         .collect();
     let mut sites: Vec<Site<'a>> = facts::sites(&wanted, &global.registry);
-    if let Target::Image { name, verify, .. } = &target {
-        sites.retain(|s| s.image.as_ref().is_ok_and(|i| i.canonical_name() == *name));
-        if !verify {
-            // Nothing to ask: the tag is taken as given.
-            let plan = plan::plan(
-                &selected,
-                &sites,
-                facts,
-                &rules(
-                    &target,
-                    automated_only,
-                    &forced,
-                    ignore_filter,
-                    &excluded,
-                    global,
-                ),
-            );
-            return Ok(finish(root, plan));
+    let ask = match &target {
+        Target::Image { name, verify, .. } => {
+            sites.retain(|s| s.image.as_ref().is_ok_and(|i| i.canonical_name() == *name));
+            // Without verification the tag is taken as given: nothing to ask.
+            *verify
+        }
+        Target::Newest => true,
+    };
+    if ask {
+        let missing: Vec<&Site<'a>> = sites
+            .iter()
+            .filter(|s| s.repo().is_some_and(|r| !facts.contains_key(&r)))
+            .collect();
+        if !missing.is_empty() {
+            let found = facts::gather(&missing, options.clone(), ui)?;
+            facts.extend(found);
         }
     }
-    let missing: Vec<Site<'a>> = sites
-        .iter()
-        .filter(|s| s.repo().is_some_and(|r| !facts.contains_key(&r)))
-        .map(|s| Site {
-            workload: s.workload,
-            container: s.container,
-            written: s.written.clone(),
-            image: s.image.clone(),
-            pattern: s.pattern.clone(),
-        })
-        .collect();
-    if !missing.is_empty() {
-        let found = facts::gather(&missing, options.clone(), ui)?;
-        facts.extend(found);
-    }
-    let plan = plan::plan(
-        &selected,
-        &sites,
-        facts,
-        &rules(
-            &target,
-            automated_only,
-            &forced,
-            ignore_filter,
-            &excluded,
-            global,
-        ),
-    );
-    Ok(finish(root, plan))
-}
-
-/// The planning rules.
-fn rules<'r>(
-    target: &Target,
-    automated_only: bool,
-    forced: &'r BTreeSet<String>,
-    ignore_filter: bool,
-    excluded: &'r BTreeSet<String>,
-    global: &'r GlobalArgs,
-) -> Rules<'r> {
-    Rules {
-        target: match target {
-            Target::Newest => Target::Newest,
-            Target::Image { name, tag, verify } => Target::Image {
-                name: name.clone(),
-                tag: tag.clone(),
-                verify: *verify,
-            },
-        },
+    let rules = Rules {
+        target,
         automated_only,
-        forced,
+        forced: &forced,
         ignore_filter,
-        excluded,
+        excluded: &excluded,
         platform: &global.registry.platform,
-    }
+    };
+    Ok(finish(root, plan::plan(&selected, &sites, facts, &rules)))
 }
 
 /// Turn the plan's changes into new file contents, file by file. A file that cannot be

@@ -93,9 +93,9 @@ pub type Facts = BTreeMap<RepoKey, Result<RepoScan, RegistryError>>;
 /// Ask every repository of `sites` for its tags, and for the details of each tag that a
 /// site's pattern matches or that a site uses now. Warnings are printed; one repository's
 /// failure is its own entry.
-pub fn gather(sites: &[Site<'_>], options: ClientOptions, ui: &mut Ui) -> Result<Facts> {
+pub fn gather(sites: &[&Site<'_>], options: ClientOptions, ui: &mut Ui) -> Result<Facts> {
     let mut repos: BTreeMap<RepoKey, Vec<&Site<'_>>> = BTreeMap::new();
-    for site in sites {
+    for &site in sites {
         if let Some(repo) = site.repo() {
             repos.entry(repo).or_default().push(site);
         }

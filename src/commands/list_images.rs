@@ -19,7 +19,7 @@ pub fn run(global: &GlobalArgs, args: &ListImagesArgs, ui: &mut Ui) -> Result<Ou
     let scan = scan(global, &location.root, ui)?;
     let workloads = select(&scan, &args.workloads, global)?;
     let sites = facts::sites(&workloads, &global.registry);
-    let facts = facts::gather(&sites, options, ui)?;
+    let facts = facts::gather(&sites.iter().collect::<Vec<_>>(), options, ui)?;
     let platform = &global.registry.platform;
 
     let mut listing: Vec<WorkloadImages> = Vec::new();

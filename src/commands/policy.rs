@@ -10,10 +10,10 @@ use super::{Outcome, locate, scan, select_one};
 use crate::cli::{Format, GlobalArgs, PolicyArgs, PolicyVerbArgs, WriteArgs};
 use crate::manifest::Workload;
 use crate::manifest::edit::{AnnotationChange, planned_annotations, set_annotations};
+use crate::notify;
 use crate::output::report::{Report, Status, Update, WorkloadResult};
 use crate::output::{self, Ui};
 use crate::policy::Pattern;
-use crate::{notify, settings};
 
 /// The single-purpose policy commands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -224,15 +224,7 @@ fn change(
             Ok(written) => written,
             Err(err) if write::is_rejected(&err) && attempt < args.push_retries => {
                 attempt += 1;
-                ui.warn(&format!(
-                    "the push was rejected, the remote has moved on; fetching and planning again (attempt {} of {})",
-                    attempt + 1,
-                    args.push_retries + 1
-                ));
-                let branch = write::branch(repo, global)?;
-                let auth = settings::git_auth(global.git_ssh_key.as_deref());
-                repo.fetch_and_reset(&global.git_remote, &branch, &auth)
-                    .with_context(|| format!("fetching {branch} from {}", global.git_remote))?;
+                write::refetch(repo, global, args, attempt, ui)?;
                 continue;
             }
             Err(err) => return Err(err),

@@ -183,3 +183,24 @@ pub fn is_rejected(err: &anyhow::Error) -> bool {
             .is_some_and(GitError::is_push_rejected)
     })
 }
+
+/// After a rejected push (attempt `attempt` of `args.push_retries + 1`): say so, fetch the
+/// branch and move to the remote's tip, so the caller can plan again.
+pub fn refetch(
+    repo: &Repo,
+    global: &GlobalArgs,
+    args: &WriteArgs,
+    attempt: u32,
+    ui: &mut Ui,
+) -> Result<()> {
+    ui.warn(&format!(
+        "the push was rejected, the remote has moved on; fetching and planning again (attempt {} of {})",
+        attempt + 1,
+        args.push_retries + 1
+    ));
+    let branch = branch(repo, global)?;
+    let auth = settings::git_auth(global.git_ssh_key.as_deref());
+    repo.fetch_and_reset(&global.git_remote, &branch, &auth)
+        .with_context(|| format!("fetching {branch} from {}", global.git_remote))?;
+    Ok(())
+}

@@ -6,7 +6,6 @@
 //! failed attempt, so [`CredentialState`] remembers what it has offered and gives up
 //! with a clear message instead of looping.
 
-use std::fmt;
 use std::path::PathBuf;
 
 use git2::{Cred, CredentialType};
@@ -23,40 +22,7 @@ const TOKEN_USERNAME: &str = "x-access-token";
 /// SSH username when the URL names none (`ssh://host/repo`).
 const DEFAULT_SSH_USERNAME: &str = "git";
 
-/// A password, token or key passphrase. `Debug` and `Display` print `(redacted)`; use
-/// [`Secret::expose`] to read it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wrap a secret value.
-    pub fn new(value: impl Into<String>) -> Secret {
-        Secret(value.into())
-    }
-
-    /// The secret value, for handing to libgit2.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("(redacted)")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("(redacted)")
-    }
-}
-
-impl From<String> for Secret {
-    fn from(value: String) -> Secret {
-        Secret(value)
-    }
-}
+pub use crate::secret::Secret;
 
 /// Credentials for fetching from and pushing to remotes.
 ///

@@ -5,39 +5,12 @@
 //! Basic (send the credentials on every request to that host) or Bearer (get a token
 //! from the realm for `repository:<name>:pull`, cache it until it expires).
 
-use std::fmt;
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use serde::Deserialize;
 
-/// A secret value (password, token). `Debug` and `Display` print `(redacted)`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret.
-    pub fn new(s: impl Into<String>) -> Secret {
-        Secret(s.into())
-    }
-
-    /// The secret itself, for building a header. Never format it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("(redacted)")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("(redacted)")
-    }
-}
+pub use crate::secret::Secret;
 
 /// Credentials for one registry host, as the Docker config file or a helper gives them.
 #[derive(Debug, Clone, PartialEq, Eq)]
