@@ -11,12 +11,12 @@ use super::facts::{self, Facts, Site};
 use super::plan::{self, Plan, Rules, Target};
 use super::write::{self, FileChange, Written};
 use super::{Outcome, locate, parse_id, scan, select_one};
-use crate::cli::{Format, GlobalArgs, ReleaseArgs, SyncArgs, WriteArgs};
+use crate::cli::{GlobalArgs, ReleaseArgs, SyncArgs, WriteArgs};
 use crate::image::ImageRef;
 use crate::manifest::edit::{ImageUpdate, update_images};
 use crate::manifest::{Scan, Workload};
+use crate::output::Ui;
 use crate::output::report::{Report, Skip, Status};
-use crate::output::{self, Ui};
 use crate::registry::ClientOptions;
 use crate::{notify, settings};
 
@@ -82,16 +82,8 @@ fn run(global: &GlobalArgs, write_args: &WriteArgs, job: &Job<'_>, ui: &mut Ui) 
         for warning in &plan.warnings {
             ui.warn(warning);
         }
-        let report = report(&plan, &scan, write_args, &written, Vec::new());
-        match global.output {
-            Format::Table => report.write_table(ui.out())?,
-            Format::Json => output::json(ui.out(), &report)?,
-        }
-        if write_args.diff {
-            for change in &changes {
-                output::diff(ui.out(), &change.file, &change.old, &change.new)?;
-            }
-        }
+        let mut report = report(&plan, &scan, write_args, &written, Vec::new());
+        write::print(ui, global, write_args, &mut report, &changes)?;
         for error in &report.errors {
             ui.error(error);
         }
@@ -317,6 +309,7 @@ fn report(
         results: plan.results(),
         warnings,
         errors,
+        diff: None,
     }
 }
 

@@ -7,12 +7,12 @@ use anyhow::{Context as _, Result, bail};
 
 use super::write::{self, FileChange};
 use super::{Outcome, locate, scan, select_one};
-use crate::cli::{Format, GlobalArgs, PolicyArgs, PolicyVerbArgs, WriteArgs};
+use crate::cli::{GlobalArgs, PolicyArgs, PolicyVerbArgs, WriteArgs};
 use crate::manifest::Workload;
 use crate::manifest::edit::{AnnotationChange, planned_annotations, set_annotations};
 use crate::notify;
+use crate::output::Ui;
 use crate::output::report::{Report, Status, Update, WorkloadResult};
-use crate::output::{self, Ui};
 use crate::policy::Pattern;
 
 /// The single-purpose policy commands.
@@ -132,6 +132,7 @@ fn actions(request: &Request, workload: &Workload, write: &WriteArgs) -> Result<
         Ok(())
     };
     if let Some(text) = request.tag_all {
+        Pattern::parse(text).with_context(|| format!("--tag-all {text:?}"))?;
         for container in &workload.containers {
             tag(&container.name, text)?;
         }
@@ -230,7 +231,7 @@ fn change(
             Err(err) => return Err(err),
         };
 
-        let report = Report {
+        let mut report = Report {
             dry_run: args.dry_run,
             commit: written.commit.clone(),
             pushed: written.pushed,
@@ -255,16 +256,9 @@ fn change(
             }],
             warnings: scan.warnings.clone(),
             errors: Vec::new(),
+            diff: None,
         };
-        match global.output {
-            Format::Table => report.write_table(ui.out())?,
-            Format::Json => output::json(ui.out(), &report)?,
-        }
-        if args.diff {
-            for change in &changes {
-                output::diff(ui.out(), &change.file, &change.old, &change.new)?;
-            }
-        }
+        write::print(ui, global, args, &mut report, &changes)?;
         ui.status(&write::summary(args, &written, report.changed()));
         if report.changed() {
             notify::send(&args.notify, args.notify_format, &report, ui);

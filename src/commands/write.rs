@@ -6,10 +6,11 @@ use std::path::PathBuf;
 use anyhow::{Context as _, Result, bail};
 
 use super::Location;
-use crate::cli::{GlobalArgs, WriteArgs};
+use crate::cli::{Format, GlobalArgs, WriteArgs};
 use crate::git::{GitError, Identity, Repo};
 use crate::manifest::write_atomic;
 use crate::output::Ui;
+use crate::output::report::{Report, write_report};
 use crate::settings;
 
 /// The new text of one file.
@@ -90,6 +91,12 @@ pub fn apply(
         branch(repo, global)?
     };
     check_clean(location, repo, changes, args)?;
+    // Everything that can be refused is checked before the first file is written.
+    let committer = committer(repo, args);
+    let author = match &args.user {
+        Some(user) => Some(Identity::parse_user(user).context("reading --user")?),
+        None => None,
+    };
     let root = location.root.clone();
     let restore = |upto: usize| {
         for change in &changes[..upto] {
@@ -108,11 +115,6 @@ pub fn apply(
         return Ok(written);
     }
     let paths: Vec<PathBuf> = changes.iter().map(|c| location.git_path(&c.file)).collect();
-    let committer = committer(repo, args);
-    let author = match &args.user {
-        Some(user) => Some(Identity::parse_user(user).context("reading --user")?),
-        None => None,
-    };
     let mut message = message.to_owned();
     if args.ci_skip {
         message.push_str("\n\n");
@@ -202,5 +204,27 @@ pub fn refetch(
     let auth = settings::git_auth(global.git_ssh_key.as_deref());
     repo.fetch_and_reset(&global.git_remote, &branch, &auth)
         .with_context(|| format!("fetching {branch} from {}", global.git_remote))?;
+    Ok(())
+}
+
+/// Print the report of a write command on stdout (with `--diff`, the diffs too).
+pub fn print(
+    ui: &mut Ui,
+    global: &GlobalArgs,
+    args: &WriteArgs,
+    report: &mut Report,
+    changes: &[FileChange],
+) -> Result<()> {
+    let diffs: Vec<(&str, &str, &str)> = changes
+        .iter()
+        .map(|c| (c.file.as_str(), c.old.as_str(), c.new.as_str()))
+        .collect();
+    let json = global.output == Format::Json;
+    write_report(
+        ui.out(),
+        report,
+        json,
+        args.diff.then_some(diffs.as_slice()),
+    )?;
     Ok(())
 }

@@ -2,13 +2,14 @@
 //! exact byte spans, then re-read the result and refuse it unless it says exactly what
 //! was intended.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use anyhow::{Context as _, Result, anyhow, bail, ensure};
 
-use super::scalar::{render, single_quoted};
+use super::scalar::render;
 use super::scan::{Annotation, ImageSite, Site, Workload, flux_key, scan_file};
-use super::yaml::{Document, Node, Style, parse_stream};
+use super::yaml::{Document, Node, Style, Value, parse_stream};
 
 /// Replace `span` of the source with `text`; an empty span inserts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,10 +23,63 @@ pub struct Edit {
 /// Apply edits to `src`. Identical edits count once (two aliases of one anchor); edits
 /// that overlap otherwise are refused.
 pub fn apply(src: &str, edits: &[Edit]) -> Result<String> {
+    apply_tracked(src, edits).map(|(out, _, _)| out)
+}
+
+/// [`apply`], then check the result by reading it again: every value of every document
+/// that differs must stand inside an edited region (before or after the edit), or inside one
+/// of the `allowed` regions of the source. A value reached through an alias counts at the
+/// alias, so an edit that would change something else through an anchor is refused.
+pub fn apply_checked(src: &str, edits: &[Edit], allowed: &[Range<usize>]) -> Result<String> {
+    let (out, old_regions, new_regions) = apply_tracked(src, edits)?;
+    let before = parse_stream(src).map_err(|e| anyhow!("the text does not parse: {e}"))?;
+    let after = parse_stream(&out).map_err(|e| anyhow!("the edited text does not parse: {e}"))?;
+    ensure!(
+        before.len() == after.len(),
+        "the edited text has {} documents instead of {}",
+        after.len(),
+        before.len()
+    );
+    let inside = |span: &Range<usize>, regions: &[Range<usize>]| {
+        regions
+            .iter()
+            .any(|r| r.start <= span.start && span.end <= r.end)
+    };
+    let old_ok = |span: &Range<usize>| inside(span, &old_regions) || inside(span, allowed);
+    for (old_doc, new_doc) in before.iter().zip(&after) {
+        let old = leaves(old_doc, src)?;
+        let new = leaves(new_doc, &out)?;
+        for (path, (value, span)) in &old {
+            let same = new.get(path).is_some_and(|(v, _)| v == value);
+            let explained =
+                old_ok(span) || new.get(path).is_some_and(|(_, s)| inside(s, &new_regions));
+            ensure!(
+                same || explained,
+                "the edit would also change {path:?} (document {}); nothing was written",
+                old_doc.index + 1
+            );
+        }
+        for (path, (_, span)) in &new {
+            ensure!(
+                old.contains_key(path) || inside(span, &new_regions),
+                "the edit would also add {path:?} (document {}); nothing was written",
+                new_doc.index + 1
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// The edited text, with each edit's region in the source and in the result.
+type Tracked = (String, Vec<Range<usize>>, Vec<Range<usize>>);
+
+/// [`apply`], also returning each edit's region in the source and in the result.
+fn apply_tracked(src: &str, edits: &[Edit]) -> Result<Tracked> {
     let mut edits = edits.to_vec();
     edits.sort_by_key(|e| (e.span.start, e.span.end));
     edits.dedup();
     let mut out = String::with_capacity(src.len() + 64);
+    let (mut old_regions, mut new_regions) = (Vec::new(), Vec::new());
     let mut at = 0;
     for edit in &edits {
         ensure!(
@@ -34,10 +88,75 @@ pub fn apply(src: &str, edits: &[Edit]) -> Result<String> {
             edit.span.start
         );
         out.push_str(&src[at..edit.span.start]);
+        let start = out.len();
         out.push_str(&edit.text);
+        old_regions.push(edit.span.clone());
+        new_regions.push(start..out.len());
         at = edit.span.end;
     }
     out.push_str(&src[at..]);
+    Ok((out, old_regions, new_regions))
+}
+
+/// Every scalar of a document by its path, with the span where it is written (for a value
+/// reached through an alias, the alias's span; for a block scalar, without the line breaks
+/// and indentation its span takes in after the content). Bounded, against alias bombs.
+fn leaves(doc: &Document, src: &str) -> Result<BTreeMap<String, (String, Range<usize>)>> {
+    const LIMIT: usize = 1_000_000;
+    fn walk(
+        src: &str,
+        doc: &Document,
+        node: &Node,
+        path: &mut String,
+        at: Option<&Range<usize>>,
+        out: &mut BTreeMap<String, (String, Range<usize>)>,
+    ) -> Result<()> {
+        ensure!(out.len() < LIMIT, "too many values to check the edit");
+        let span = at.unwrap_or(&node.span);
+        match &node.value {
+            Value::Alias(_) => {
+                let target = doc.resolve(node);
+                ensure!(!std::ptr::eq(target, node), "an alias without its anchor");
+                walk(src, doc, target, path, Some(at.unwrap_or(&node.span)), out)
+            }
+            Value::Scalar { text, .. } => {
+                let end = span.start + src.get(span.clone()).map_or(0, |t| t.trim_end().len());
+                out.insert(
+                    path.clone(),
+                    (text.clone(), span.start..end.max(span.start)),
+                );
+                Ok(())
+            }
+            Value::Seq(items) => {
+                out.insert(format!("{path}[]"), (String::new(), span.start..span.start));
+                for (i, item) in items.iter().enumerate() {
+                    let len = path.len();
+                    path.push_str(&format!("[{i}]"));
+                    walk(src, doc, item, path, at, out)?;
+                    path.truncate(len);
+                }
+                Ok(())
+            }
+            Value::Map(entries) => {
+                out.insert(
+                    format!("{path}{{}}"),
+                    (String::new(), span.start..span.start),
+                );
+                for (key, value) in entries {
+                    let len = path.len();
+                    path.push('/');
+                    path.push_str(doc.resolve(key).as_str().unwrap_or("?"));
+                    walk(src, doc, value, path, at, out)?;
+                    path.truncate(len);
+                }
+                Ok(())
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    if let Some(root) = &doc.root {
+        walk(src, doc, root, &mut String::new(), None, &mut out)?;
+    }
     Ok(out)
 }
 
@@ -209,18 +328,19 @@ pub fn set_annotations(
     annotations: &[Annotation],
 ) -> Result<String> {
     let mut text = src.to_owned();
-    // Remove keys that go, then change and add, one edit at a time on a fresh parse, so
-    // every edit sees the layout the previous one left.
+    // Change and add, then remove, one edit at a time on a fresh parse, so every edit sees
+    // the layout the previous one left; adding first keeps a block (and its comments) that
+    // loses its last old key but gains a new one.
     let current = workload.annotations.clone();
-    for old in &current {
-        if !annotations.iter().any(|a| a.key == old.key) {
-            text = edit_annotation(&text, workload, &old.key, None)?;
-        }
-    }
     for new in annotations {
         let old = current.iter().find(|a| a.key == new.key);
         if old.is_none_or(|old| old.value != new.value) {
             text = edit_annotation(&text, workload, &new.key, Some(&new.value))?;
+        }
+    }
+    for old in &current {
+        if !annotations.iter().any(|a| a.key == old.key) {
+            text = edit_annotation(&text, workload, &old.key, None)?;
         }
     }
     verify(src, &text, &workload.file, |w| {
@@ -302,7 +422,9 @@ pub fn update_images(src: &str, file: &str, updates: &[ImageUpdate<'_>]) -> Resu
             })?;
         edits.append(&mut found);
     }
-    let text = apply(src, &edits).with_context(|| format!("rewriting images in {file}"))?;
+    let aliases: Vec<Range<usize>> = updates.iter().filter_map(|u| u.site.alias()).collect();
+    let text = apply_checked(src, &edits, &aliases)
+        .with_context(|| format!("rewriting images in {file}"))?;
     verify(src, &text, file, |w| {
         let mut want = summary(w);
         for update in updates.iter().filter(|u| same_place(u.workload, w)) {
@@ -397,14 +519,26 @@ fn edit_annotation(
         what()
     );
     let annotations = doc.get_entry(metadata, "annotations");
-    let edit = match (annotations, value) {
+    let (metadata_key, _) = doc
+        .get_entry(object, "metadata")
+        .context("metadata is gone")?;
+    let parent = column(src, metadata_key.span.start);
+    let edits = match (annotations, value) {
         (None, None) => return Ok(src.to_owned()),
-        (None, Some(value)) => {
-            let (metadata_key, _) = doc
-                .get_entry(object, "metadata")
-                .context("metadata is gone")?;
-            let parent = column(src, metadata_key.span.start);
-            insert_entry(src, metadata, "annotations", &Nested(key, value), parent)?
+        (None, Some(value)) => vec![insert_entry(
+            src,
+            metadata,
+            "annotations",
+            &Nested(key, value),
+            parent,
+        )?],
+        (Some((_, map)), None) if is_null(map) => return Ok(src.to_owned()),
+        (Some((annotations_key, map)), Some(value)) if is_null(map) => {
+            // `annotations:` with no value: the new entry becomes its value.
+            let indent = column(src, annotations_key.span.start);
+            let step = if indent > parent { indent - parent } else { 2 };
+            let text = Nested(key, value).block(indent, step, newline_of(src));
+            vec![replace_value(src, annotations_key, map, text, false)?]
         }
         (Some((_, map)), _) if map.as_map().is_none() => {
             bail!("metadata.annotations of {} is not a mapping", what())
@@ -416,31 +550,75 @@ fn edit_annotation(
                 .position(|(k, _)| doc.resolve(k).as_str() == Some(key));
             match (index, value) {
                 (Some(i), Some(value)) => {
-                    let node = &entries[i].1;
+                    let (entry_key, node) = &entries[i];
                     ensure!(
-                        matches!(
-                            node.style(),
-                            Some(Style::Plain | Style::SingleQuoted | Style::DoubleQuoted)
-                        ),
-                        "annotation {key} of {} is not a one-line value; change it by hand",
+                        !matches!(node.value, Value::Alias(_)),
+                        "annotation {key} of {} is an alias (*name); change it by hand",
                         what()
                     );
-                    Edit {
-                        span: node.span.clone(),
-                        text: single_quoted(value),
-                    }
+                    vec![replace_value(
+                        src,
+                        entry_key,
+                        node,
+                        format!(" {}", quoted(value)),
+                        true,
+                    )?]
                 }
                 (Some(_), None) if entries.len() == 1 => {
                     let index = metadata_index(doc, metadata, "annotations")?;
                     remove_entry(src, metadata, index)?
                 }
                 (Some(i), None) => remove_entry(src, map, i)?,
-                (None, Some(value)) => insert_entry(src, map, key, &Flat(value), 0)?,
+                (None, Some(value)) => vec![insert_entry(src, map, key, &Flat(value), 0)?],
                 (None, None) => return Ok(src.to_owned()),
             }
         }
     };
-    apply(src, &[edit])
+    apply_checked(src, &edits, &[])
+}
+
+/// Whether a value is null: empty, `~` or `null` written plain.
+fn is_null(node: &Node) -> bool {
+    node.style() == Some(Style::Plain)
+        && matches!(node.as_str(), Some("" | "~" | "null" | "Null" | "NULL"))
+}
+
+/// The edit that replaces a mapping value with `text`, which starts with its own separator
+/// (a space, or a line break for a nested block). Everything from just after the key's `:`
+/// to the end of the value goes (a block scalar's header included; a comment after the value
+/// stays); with `token_only`, a one-line value's token alone is replaced, keeping an anchor
+/// or tag before it.
+fn replace_value(
+    src: &str,
+    key: &Node,
+    value: &Node,
+    text: String,
+    token_only: bool,
+) -> Result<Edit> {
+    let colon = src[key.span.end..]
+        .find(':')
+        .map(|i| key.span.end + i)
+        .context("the key's colon")?;
+    let start = colon + 1;
+    let (start, end, text) = match value.style() {
+        _ if value.span.is_empty() => (start, start, text),
+        Some(Style::Literal | Style::Folded) => (start, content_end(src, value), text),
+        // Just the token, so an anchor or tag before it stays.
+        _ if token_only => (
+            value.span.start,
+            value.span.end,
+            text.trim_start().to_owned(),
+        ),
+        _ => (start, value.span.end, text),
+    };
+    ensure!(end >= start, "unexpected value layout");
+    // An absent value's zero-width span may sit before the colon: take it in, writing the
+    // bytes in between back unchanged, so the edited region holds the old value too.
+    let from = value.span.start.min(start);
+    Ok(Edit {
+        span: from..end,
+        text: format!("{}{text}", &src[from..start]),
+    })
 }
 
 fn metadata_index(doc: &Document, metadata: &Node, key: &str) -> Result<usize> {
@@ -465,10 +643,10 @@ struct Flat<'a>(&'a str);
 
 impl EntryValue for Flat<'_> {
     fn block(&self, _: usize, _: usize, _: &str) -> String {
-        format!(" {}", single_quoted(self.0))
+        format!(" {}", quoted(self.0))
     }
     fn flow(&self) -> String {
-        single_quoted(self.0)
+        quoted(self.0)
     }
 }
 
@@ -481,12 +659,18 @@ impl EntryValue for Nested<'_> {
             "{newline}{}{}: {}",
             " ".repeat(indent + step),
             self.0,
-            single_quoted(self.1)
+            quoted(self.1)
         )
     }
     fn flow(&self) -> String {
-        format!("{{{}: {}}}", self.0, single_quoted(self.1))
+        format!("{{{}: {}}}", self.0, quoted(self.1))
     }
+}
+
+/// An annotation value as written: single-quoted, or double-quoted when it holds line
+/// breaks or tabs (which single quotes would fold).
+fn quoted(value: &str) -> String {
+    render(value, Style::SingleQuoted, false)
 }
 
 /// The line break the file uses.
@@ -548,7 +732,16 @@ fn insert_entry(
     let newline = newline_of(src);
     let (last_key, last_value) = entries.last().context("empty block mapping")?;
     let end = content_end(src, last_value).max(last_key.span.end);
-    let at = line_end(src, end);
+    let mut at = line_end(src, end);
+    if matches!(last_value.style(), Some(Style::Literal | Style::Folded)) {
+        // A block scalar's span runs on to the next content line and takes in the blank
+        // lines that a `|+` keeps: go in after all of them.
+        let span_end = last_value.span.end;
+        let start = line_start(src, span_end);
+        if span_end > at && src[start..span_end].trim().is_empty() {
+            at = start;
+        }
+    }
     let entry = format!(
         "{}{key}:{}",
         " ".repeat(indent),
@@ -581,23 +774,40 @@ fn indent_step(src: &str, map: &Node) -> Option<usize> {
     None
 }
 
-/// The edit that removes entry `index` of a mapping.
-fn remove_entry(src: &str, map: &Node, index: usize) -> Result<Edit> {
+/// The edits that remove entry `index` of a mapping. Comments around it stay.
+fn remove_entry(src: &str, map: &Node, index: usize) -> Result<Vec<Edit>> {
     let entries = map.as_map().context("not a mapping")?;
     let (key, value) = &entries[index];
+    let value_end = value.span.end.max(key.span.end);
+    let remove = |span: Range<usize>| Edit {
+        span,
+        text: String::new(),
+    };
     if map.flow {
-        let span = if index > 0 {
+        if index + 1 < entries.len() {
+            // Up to and with the comma after it, and the spaces after that on its line.
+            let comma = src[value_end..]
+                .find(',')
+                .map(|i| value_end + i + 1)
+                .context("the comma after a flow entry")?;
+            let rest = src[comma..].len() - src[comma..].trim_start_matches([' ', '\t']).len();
+            return Ok(vec![remove(key.span.start..comma + rest)]);
+        }
+        if index > 0 {
+            // The last entry: it, and the comma before it.
             let (_, prev) = &entries[index - 1];
-            prev.span.end..value.span.end.max(key.span.end)
-        } else if let Some((next, _)) = entries.get(1) {
-            key.span.start..next.span.start
-        } else {
-            key.span.start..value.span.end.max(key.span.end)
-        };
-        return Ok(Edit {
-            span,
-            text: String::new(),
-        });
+            let prev_end = prev.span.end;
+            let comma = src[prev_end..key.span.start]
+                .find(',')
+                .map(|i| prev_end + i)
+                .context("the comma before a flow entry")?;
+            let mut start = key.span.start;
+            while start > comma + 1 && matches!(src.as_bytes()[start - 1], b' ' | b'\t') {
+                start -= 1;
+            }
+            return Ok(vec![remove(comma..comma + 1), remove(start..value_end)]);
+        }
+        return Ok(vec![remove(key.span.start..value_end)]);
     }
     let start = line_start(src, key.span.start);
     ensure!(
@@ -616,10 +826,7 @@ fn remove_entry(src: &str, map: &Node, index: usize) -> Result<Edit> {
             .map_or(start, |s| s.strip_suffix('\r').unwrap_or(s).len());
         before..end
     };
-    Ok(Edit {
-        span,
-        text: String::new(),
-    })
+    Ok(vec![remove(span)])
 }
 
 #[cfg(test)]
@@ -755,6 +962,113 @@ mod tests {
             src.replace("tag: 5.0.7", "tag: \"5.1\"")
                 .replace("nginx:1.0", "nginx:1.2")
         );
+    }
+
+    #[test]
+    fn null_annotations_and_empty_values() {
+        for null in ["", " ~", " null"] {
+            let src =
+                format!("kind: Pod\nmetadata:\n  name: p\n  annotations:{null}\nspec: {{}}\n");
+            let out = change(&src, &[set("automated", "true")]);
+            assert_eq!(
+                out,
+                "kind: Pod\nmetadata:\n  name: p\n  annotations:\n    fluxcd.io/automated: 'true'\nspec: {}\n",
+                "{null:?}"
+            );
+        }
+        let src =
+            "kind: Pod\nmetadata:\n  name: p\n  annotations:\n    fluxcd.io/automated:\n    x: y\n";
+        let out = change(src, &[set("automated", "true")]);
+        assert_eq!(out, src.replace("automated:\n", "automated: 'true'\n"));
+    }
+
+    #[test]
+    fn swapping_the_last_key_keeps_the_block_and_its_comments() {
+        let src = "kind: Pod\nmetadata:\n  annotations:\n    # managed by ops\n    fluxcd.io/locked: \"true\"   # why\n  name: swap\n";
+        let out = change(src, &[remove("locked"), set("automated", "true")]);
+        assert_eq!(
+            out,
+            "kind: Pod\nmetadata:\n  annotations:\n    # managed by ops\n    fluxcd.io/automated: 'true'\n  name: swap\n"
+        );
+        let src = "kind: Pod\nmetadata:\n  annotations: {fluxcd.io/locked: \"true\"}  # keep me\n  name: swap\n";
+        let out = change(src, &[remove("locked"), set("automated", "true")]);
+        assert_eq!(
+            out,
+            "kind: Pod\nmetadata:\n  annotations: {fluxcd.io/automated: 'true'}  # keep me\n  name: swap\n"
+        );
+    }
+
+    #[test]
+    fn multi_line_values_are_double_quoted() {
+        let src = "kind: Pod\nmetadata:\n  name: p\n";
+        let out = change(src, &[set("locked_msg", "incident 42\n\ndetails")]);
+        assert_eq!(
+            out,
+            "kind: Pod\nmetadata:\n  name: p\n  annotations:\n    fluxcd.io/locked_msg: \"incident 42\\n\\ndetails\"\n"
+        );
+    }
+
+    #[test]
+    fn block_scalar_values_can_be_replaced_and_followed() {
+        let src = "kind: Pod\nmetadata:\n  name: p\n  annotations:\n    fluxcd.io/locked_msg: >-\n      old\n      reason\n    note: |+\n      hello\n\nspec: {}\n";
+        let out = change(src, &[set("locked_msg", "new"), set("automated", "true")]);
+        assert_eq!(
+            out,
+            "kind: Pod\nmetadata:\n  name: p\n  annotations:\n    fluxcd.io/locked_msg: 'new'\n    note: |+\n      hello\n\n    fluxcd.io/automated: 'true'\nspec: {}\n"
+        );
+    }
+
+    #[test]
+    fn flow_removal_keeps_comments() {
+        let src = "kind: Pod\nmetadata:\n  name: p\n  annotations: {\n    a: b, # c1\n    fluxcd.io/automated: \"true\" # c2\n  }\n";
+        let out = change(src, &[remove("automated")]);
+        assert_eq!(
+            out,
+            "kind: Pod\nmetadata:\n  name: p\n  annotations: {\n    a: b # c1\n # c2\n  }\n"
+        );
+        let src =
+            "kind: Pod\nmetadata: {name: p, annotations: {fluxcd.io/automated: 'true', a: b}}\n";
+        let out = change(src, &[remove("automated")]);
+        assert_eq!(out, "kind: Pod\nmetadata: {name: p, annotations: {a: b}}\n");
+    }
+
+    #[test]
+    fn changes_through_anchors_are_refused() {
+        let src = "kind: Pod\nmetadata:\n  name: p\n  annotations:\n    fluxcd.io/automated: &f \"false\"\n  labels:\n    auto: *f\n";
+        let w = workload(src);
+        let (planned, _) = planned_annotations(&w.annotations, &[set("automated", "true")]);
+        let err = set_annotations(src, &w, &planned).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("would also change \"/metadata/labels/auto\""),
+            "{err:#}"
+        );
+    }
+
+    #[test]
+    fn a_shared_image_anchor_moves_only_with_all_its_users() {
+        let src = "kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: a, image: &img 'x:1'}\n  - {name: b, image: *img}\n  volumes: [{name: v, note: *img}]\n";
+        let w = workload(src);
+        let update = |c: usize| ImageUpdate {
+            workload: &w,
+            container: &w.containers[c].name,
+            site: w.containers[c].image.as_ref().unwrap(),
+            reference: "x:2",
+            tag: "2",
+        };
+        let err = update_images(src, "f.yaml", &[update(0), update(1)]).unwrap_err();
+        assert!(format!("{err:#}").contains("volumes[0]/note"), "{err:#}");
+        let src = src.replace("  volumes: [{name: v, note: *img}]\n", "");
+        let w = workload(&src);
+        let update = |c: usize| ImageUpdate {
+            workload: &w,
+            container: &w.containers[c].name,
+            site: w.containers[c].image.as_ref().unwrap(),
+            reference: "x:2",
+            tag: "2",
+        };
+        let out = update_images(&src, "f.yaml", &[update(0), update(1)]).unwrap();
+        assert_eq!(out, src.replace("'x:1'", "'x:2'"));
+        assert!(update_images(&src, "f.yaml", &[update(0)]).is_err());
     }
 
     #[test]

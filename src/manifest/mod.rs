@@ -210,12 +210,14 @@ impl Walk<'_> {
         Ok(())
     }
 
+    /// A file is known by its real path, so that a link and its target are one file, and an
+    /// edit replaces the target rather than the link.
     fn file(&mut self, path: &Path) -> Result<()> {
         let Some(real) = self.inside(path) else {
             return Ok(());
         };
-        if self.seen_files.insert(real) {
-            let rel = self.relative(path);
+        if self.seen_files.insert(real.clone()) {
+            let rel = self.relative(&real);
             self.files.push(rel);
         }
         Ok(())
@@ -269,6 +271,7 @@ mod tests {
         fs::write(outside.join("o.yaml"), "kind: x\n").unwrap();
         std::os::unix::fs::symlink(&outside, root.join("link-out")).unwrap();
         std::os::unix::fs::symlink(root.join("a"), root.join("z/link-in")).unwrap();
+        std::os::unix::fs::symlink(root.join("a/y.yaml"), root.join("0-link.yaml")).unwrap();
         let (files, warnings) = discover(&root, &[]).unwrap();
         assert_eq!(files, [".top.yaml", "a/b/x.yml", "a/y.yaml"]);
         assert_eq!(

@@ -5,7 +5,7 @@ use std::fmt;
 use std::ops::Range;
 
 use super::scalar::plain_is_string;
-use super::yaml::{Document, Node, ParseError, Style, parse_stream};
+use super::yaml::{Document, Node, ParseError, Style, Value, parse_stream};
 
 /// The annotation prefixes that mean the same thing (SPEC §3).
 pub const PREFIXES: [&str; 2] = ["fluxcd.io/", "flux.weave.works/"];
@@ -40,6 +40,9 @@ pub struct Site {
     pub line: usize,
     /// Whether the scalar stands inside a flow collection (where `,[]{}` need quoting).
     pub in_flow: bool,
+    /// When the value is written as an alias (`image: *app`), the alias's span; the other
+    /// fields then describe the anchored scalar, which an edit changes.
+    pub via: Option<Range<usize>>,
 }
 
 /// Where a container's image is written.
@@ -81,6 +84,14 @@ impl ImageSite {
                 }
                 text
             }
+        }
+    }
+
+    /// The alias span, when the whole reference is written as an alias.
+    pub fn alias(&self) -> Option<Range<usize>> {
+        match self {
+            ImageSite::Whole(site) => site.via.clone(),
+            ImageSite::Split { repository, .. } => repository.via.clone(),
         }
     }
 
@@ -322,8 +333,8 @@ impl Context<'_> {
                 }
                 let name = doc.get_str(item, "name").unwrap_or("").to_owned();
                 let image = doc
-                    .get_entry(item, "image")
-                    .and_then(|(_, value)| self.site(value))
+                    .get_raw(item, "image")
+                    .and_then(|value| self.site(value))
                     .map(ImageSite::Whole);
                 out.push(Container { name, image, init });
             }
@@ -333,6 +344,7 @@ impl Context<'_> {
 
     /// A scalar node as an editable site. An alias yields the anchored scalar's site.
     fn site(&self, node: &Node) -> Option<Site> {
+        let via = matches!(node.value, Value::Alias(_)).then(|| node.span.clone());
         let node = self.doc.resolve(node);
         let text = node.as_str()?;
         Some(Site {
@@ -341,6 +353,7 @@ impl Context<'_> {
             style: node.style()?,
             line: node.line,
             in_flow: node.flow,
+            via,
         })
     }
 
@@ -357,9 +370,9 @@ impl Context<'_> {
         let doc = self.doc;
         let image = doc.get(map, "image")?;
         let (holder, repository) = if image.as_map().is_some() {
-            (image, self.string_site(doc.get(image, "repository")?)?)
+            (image, self.string_site(doc.get_raw(image, "repository")?)?)
         } else {
-            (map, self.string_site(image)?)
+            (map, self.string_site(doc.get_raw(map, "image")?)?)
         };
         if repository.text.is_empty() {
             return None;

@@ -154,6 +154,15 @@ impl Document {
             .map(|(k, v)| (k, self.resolve(v)))
     }
 
+    /// The value under `key` in a mapping node as written: an alias stays an alias.
+    pub fn get_raw<'a>(&'a self, map: &'a Node, key: &str) -> Option<&'a Node> {
+        let entries = self.resolve(map).as_map()?;
+        entries
+            .iter()
+            .find(|(k, _)| self.resolve(k).as_str() == Some(key))
+            .map(|(_, v)| v)
+    }
+
     /// The scalar text under `key` in a mapping node, if it is a scalar.
     pub fn get_str<'a>(&'a self, map: &'a Node, key: &str) -> Option<&'a str> {
         self.get(map, key).and_then(Node::as_str)

@@ -23,6 +23,9 @@ pub struct Report {
     pub warnings: Vec<String>,
     /// Errors, as printed on stderr.
     pub errors: Vec<String>,
+    /// With `--diff` and JSON output: the unified diff, so that stdout stays one document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<String>,
 }
 
 /// What happened to one workload.
@@ -236,4 +239,27 @@ pub fn workloads_table(out: &mut dyn Write, workloads: &[&Workload]) -> io::Resu
         }
     }
     super::table(out, &rows)
+}
+
+/// Print a write command's report: the table or JSON, and with `diff` the unified diff of
+/// each change (after the table, or inside the JSON document).
+pub fn write_report(
+    out: &mut dyn Write,
+    report: &mut Report,
+    json: bool,
+    diffs: Option<&[(&str, &str, &str)]>,
+) -> io::Result<()> {
+    let mut text = Vec::new();
+    for (file, old, new) in diffs.unwrap_or_default() {
+        super::diff(&mut text, file, old, new)?;
+    }
+    if json {
+        if diffs.is_some() {
+            report.diff = Some(String::from_utf8_lossy(&text).into_owned());
+        }
+        super::json(out, report)
+    } else {
+        report.write_table(out)?;
+        out.write_all(&text)
+    }
 }
