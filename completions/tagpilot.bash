@@ -89,7 +89,7 @@ _tagpilot() {
 
     case "${cmd}" in
         tagpilot)
-            opts="-n -o -v -q -h -V --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version list-workloads list-images automate deautomate lock unlock policy release sync completions help"
+            opts="-n -o -v -q -h -V --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version list-workloads list-images automate deautomate lock unlock policy release sync completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -139,6 +139,10 @@ _tagpilot() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -183,7 +187,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__automate)
-            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
+            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -275,6 +279,10 @@ _tagpilot() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --platform)
@@ -321,7 +329,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__completions)
-            opts="-n -o -v -q -h -V --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version bash elvish fish powershell zsh"
+            opts="-n -o -v -q -h -V --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -371,6 +379,10 @@ _tagpilot() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -415,7 +427,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__deautomate)
-            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
+            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -507,6 +519,10 @@ _tagpilot() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --platform)
@@ -721,7 +737,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__list__subcmd__images)
-            opts="-w -l -n -o -v -q -h -V --workload --limit --no-headers --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
+            opts="-w -l -n -o -v -q -h -V --workload --limit --no-headers --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -787,6 +803,10 @@ _tagpilot() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -831,7 +851,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__list__subcmd__workloads)
-            opts="-w -n -o -v -q -h -V --workload --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
+            opts="-w -n -o -v -q -h -V --workload --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -889,6 +909,10 @@ _tagpilot() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -933,7 +957,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__lock)
-            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
+            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1027,6 +1051,10 @@ _tagpilot() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1071,7 +1099,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__policy)
-            opts="-w -m -n -o -v -q -h -V --workload --tag-all --tag --automate --deautomate --lock --unlock --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
+            opts="-w -m -n -o -v -q -h -V --workload --tag-all --tag --automate --deautomate --lock --unlock --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1173,6 +1201,10 @@ _tagpilot() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1217,7 +1249,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__release)
-            opts="-w -i -m -n -o -v -q -h -V --workload --all --update-image --update-all-images --exclude --force --no-verify --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
+            opts="-w -i -m -n -o -v -q -h -V --workload --all --update-image --update-all-images --exclude --force --no-verify --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1323,6 +1355,10 @@ _tagpilot() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1367,7 +1403,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__sync)
-            opts="-m -n -o -v -q -h -V --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
+            opts="-m -n -o -v -q -h -V --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1453,6 +1489,10 @@ _tagpilot() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1497,7 +1537,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__unlock)
-            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
+            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1589,6 +1629,10 @@ _tagpilot() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --platform)

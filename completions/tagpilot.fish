@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tagpilot_global_optspecs
-    string join \n repo= git-url= git-ssh-key= git-branch= git-remote= path= n/namespace= default-namespace= o/output= v/verbose q/quiet platform= docker-config= insecure-registry= include-image= exclude-image= concurrency= registry-rps= timeout= cache-dir= no-cache refresh h/help V/version
+    string join \n repo= git-url= git-ssh-key= git-branch= git-remote= path= n/namespace= default-namespace= o/output= v/verbose q/quiet config= platform= docker-config= insecure-registry= include-image= exclude-image= concurrency= registry-rps= timeout= cache-dir= no-cache refresh h/help V/version
 end
 
 function __fish_tagpilot_needs_command
@@ -34,6 +34,7 @@ complete -c tagpilot -n "__fish_tagpilot_needs_command" -s n -l namespace -d 'On
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l default-namespace -d 'Namespace of a manifest that names none' -r
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
 json\t'One JSON document'"
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
@@ -71,6 +72,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -s n -
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l default-namespace -d 'Namespace of a manifest that names none' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
 json\t'One JSON document'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
@@ -98,6 +100,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -s n -l n
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l default-namespace -d 'Namespace of a manifest that names none' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
 json\t'One JSON document'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
@@ -134,6 +137,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s n -l name
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l default-namespace -d 'Namespace of a manifest that names none' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
 json\t'One JSON document'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
@@ -176,6 +180,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s n -l na
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l default-namespace -d 'Namespace of a manifest that names none' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
 json\t'One JSON document'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
@@ -218,6 +223,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s n -l namespac
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l default-namespace -d 'Namespace of a manifest that names none' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
 json\t'One JSON document'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
@@ -260,6 +266,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s n -l namesp
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l default-namespace -d 'Namespace of a manifest that names none' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
 json\t'One JSON document'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
@@ -304,6 +311,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s n -l namesp
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l default-namespace -d 'Namespace of a manifest that names none' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
 json\t'One JSON document'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
@@ -352,6 +360,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s n -l names
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l default-namespace -d 'Namespace of a manifest that names none' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
 json\t'One JSON document'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
@@ -397,6 +406,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -s n -l namespac
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l default-namespace -d 'Namespace of a manifest that names none' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
 json\t'One JSON document'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
@@ -429,6 +439,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s n -l n
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l default-namespace -d 'Namespace of a manifest that names none' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
 json\t'One JSON document'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r

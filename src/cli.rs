@@ -1,6 +1,8 @@
 //! The command line as clap sees it. Doc comments here are the help text; every option can
-//! also come from the environment as `TAGPILOT_<NAME>`.
+//! also come from the environment as `TAGPILOT_<NAME>` and from the configuration file, which
+//! `settings` reads and applies.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -117,6 +119,11 @@ pub struct GlobalArgs {
     )]
     pub quiet: bool,
 
+    /// Configuration file (YAML; keys are the long options in camelCase) [default:
+    /// .tagpilot.yaml at the top of the repository, if present]
+    #[arg(long, global = true, value_name = "FILE", env = "TAGPILOT_CONFIG")]
+    pub config: Option<PathBuf>,
+
     /// How to reach the registries.
     #[command(flatten)]
     pub registry: RegistryArgs,
@@ -215,6 +222,21 @@ pub struct RegistryArgs {
     /// Re-check every tag now
     #[arg(long, global = true, env = "TAGPILOT_REFRESH")]
     pub refresh: bool,
+
+    /// Per-registry settings; only the configuration file's `registries` sets them.
+    #[arg(skip)]
+    pub registries: Vec<RegistrySetting>,
+}
+
+/// One entry of the configuration file's `registries` list (SPEC §9).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RegistrySetting {
+    /// `host[:port]` as written in image references; without a port it covers every port.
+    pub host: String,
+    /// Allow plain HTTP and unverified TLS, as `--insecure-registry HOST` does.
+    pub insecure: bool,
+    /// Request rate for this host instead of `--registry-rps`.
+    pub rps: Option<f64>,
 }
 
 /// Output formats.
@@ -358,6 +380,11 @@ pub struct WriteArgs {
         env = "TAGPILOT_NOTIFY_FORMAT"
     )]
     pub notify_format: NotifyFormat,
+
+    /// Formats of single `--notify` URLs; only the configuration file's `notify` entries set
+    /// them. A URL not in here gets `--notify-format`.
+    #[arg(skip)]
+    pub notify_formats: BTreeMap<String, NotifyFormat>,
 }
 
 /// Notification formats.

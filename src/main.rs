@@ -1,16 +1,24 @@
-//! The `tagpilot` binary: parse the command line, run the command, print `error: …` and map
-//! the outcome to an exit code (SPEC §10). A closed stdout (`tagpilot … | head`) is success.
+//! The `tagpilot` binary: read the settings (command line, environment, configuration file),
+//! run the command, print `error: …` and map the outcome to an exit code (SPEC §10). A closed
+//! stdout (`tagpilot … | head`) is success.
 
 use std::io::{self, BufWriter, ErrorKind};
 use std::process::ExitCode;
 
-use clap::Parser;
-use tagpilot::cli::Cli;
 use tagpilot::commands;
 use tagpilot::output::Ui;
+use tagpilot::settings::{self, ArgsError};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match settings::parse_args(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(ArgsError::Clap(err)) => err.exit(),
+        // A configuration file that cannot be used is a usage error, like a wrong flag.
+        Err(ArgsError::Config(err)) => {
+            eprintln!("error: {err:#}");
+            return ExitCode::from(2);
+        }
+    };
     let verbosity = if cli.global.quiet {
         -1
     } else {

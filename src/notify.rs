@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::cli::NotifyFormat;
+use crate::cli::{NotifyFormat, WriteArgs};
 use crate::output::Ui;
 use crate::output::report::Report;
 
@@ -14,6 +14,31 @@ use crate::output::report::Report;
 const ATTEMPTS: u32 = 3;
 /// Timeout of one attempt.
 const TIMEOUT: Duration = Duration::from_secs(10);
+
+/// One place to post the report to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Target<'a> {
+    /// The URL.
+    pub url: &'a str,
+    /// The body's format.
+    pub format: NotifyFormat,
+}
+
+/// The URLs to post to, each with its format: the configuration file's `notify` entries may
+/// name one, otherwise `--notify-format` applies.
+pub fn targets(args: &WriteArgs) -> Vec<Target<'_>> {
+    args.notify
+        .iter()
+        .map(|url| Target {
+            url,
+            format: args
+                .notify_formats
+                .get(url)
+                .copied()
+                .unwrap_or(args.notify_format),
+        })
+        .collect()
+}
 
 /// The body to post.
 pub fn body(report: &Report, format: NotifyFormat) -> serde_json::Value {
@@ -45,12 +70,11 @@ pub fn body(report: &Report, format: NotifyFormat) -> serde_json::Value {
     }
 }
 
-/// Post the report to every URL; failures are printed as warnings.
-pub fn send(urls: &[String], format: NotifyFormat, report: &Report, ui: &mut Ui) {
-    if urls.is_empty() {
+/// Post the report to every target; failures are printed as warnings.
+pub fn send(targets: &[Target<'_>], report: &Report, ui: &mut Ui) {
+    if targets.is_empty() {
         return;
     }
-    let body = body(report, format);
     let _ = rustls::crypto::ring::default_provider().install_default();
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -63,8 +87,9 @@ pub fn send(urls: &[String], format: NotifyFormat, report: &Report, ui: &mut Ui)
         Ok(client) => client,
         Err(err) => return ui.warn(&format!("sending notifications: {err}")),
     };
-    for url in urls {
+    for &Target { url, format } in targets {
         let shown = redact(url);
+        let body = body(report, format);
         let result = runtime.block_on(async {
             let mut last = String::new();
             for attempt in 1..=ATTEMPTS {

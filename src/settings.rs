@@ -1,14 +1,470 @@
-//! Values that come from the environment rather than the command line; the only module
-//! besides `cli` that reads it.
+//! Settings: what the command line, the environment and the configuration file say, resolved
+//! once into the `cli` structs with the precedence flag > environment > file > default (SPEC
+//! §1.1, §9); then the values that come from the environment rather than the command line.
+//! With `cli`, the only module that reads the environment and configuration files.
+//!
+//! clap applies flags, `TAGPILOT_*` variables and defaults; [`ArgMatches::value_source`] then
+//! tells which options a flag or a variable set, and the file fills the others.
 
+mod file;
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Context as _, Result, anyhow, bail};
+use clap::parser::ValueSource;
+use clap::{ArgMatches, CommandFactory as _, FromArgMatches as _};
 
-use crate::cli::RegistryArgs;
-use crate::git::{Auth, Secret};
+use crate::cli::{
+    Cli, Command, GlobalArgs, NotifyFormat, RegistryArgs, RegistrySetting, WriteArgs,
+};
+use crate::git::{Auth, Repo, Secret};
+use crate::image::{DOCKER_HUB_API_HOST, DOCKER_HUB_REGISTRY};
 use crate::registry::{ClientOptions, Platform};
+use file::{ConfigFile, Item, Kind, Problem, check_keys, field};
+
+/// The configuration file looked for in the repository when `--config` names none.
+pub const CONFIG_FILE_NAME: &str = ".tagpilot.yaml";
+
+/// The configuration file's keys for options: each option's long name in camelCase, in the
+/// plural for the repeatable ones (`notify` keeps its name, as SPEC §9 writes it). Every
+/// option with a `TAGPILOT_*` variable has one, but `--config`.
+const OPTION_KEYS: [&str; 36] = [
+    "repo",
+    "gitUrl",
+    "gitSshKey",
+    "gitBranch",
+    "gitRemote",
+    "paths",
+    "namespace",
+    "defaultNamespace",
+    "output",
+    "quiet",
+    "platform",
+    "dockerConfig",
+    "insecureRegistries",
+    "includeImages",
+    "excludeImages",
+    "concurrency",
+    "registryRps",
+    "timeout",
+    "cacheDir",
+    "noCache",
+    "refresh",
+    "dryRun",
+    "diff",
+    "noCommit",
+    "noPush",
+    "gitUser",
+    "gitEmail",
+    "message",
+    "user",
+    "ciSkip",
+    "ciSkipMessage",
+    "exitCode",
+    "allowDirty",
+    "pushRetries",
+    "notify",
+    "notifyFormat",
+];
+
+/// Options that exclude each other (clap's `conflicts_with`): a file value for one is dropped
+/// when a flag or variable set the other.
+const CONFLICTS: [[&str; 2]; 2] = [["repo", "git_url"], ["quiet", "verbose"]];
+
+/// Why the arguments gave no [`Cli`].
+#[derive(Debug)]
+pub enum ArgsError {
+    /// clap's own: a usage error, `--help` or `--version`; [`clap::Error::exit`] prints it.
+    Clap(clap::Error),
+    /// The configuration file could not be read, or holds an unknown key or a wrong value.
+    Config(anyhow::Error),
+}
+
+/// Parse the command line (`args`, the program name first) and fill every option that
+/// neither a flag nor a `TAGPILOT_*` variable set from the configuration file, if there is
+/// one: `--config`, else [`CONFIG_FILE_NAME`] in the repository.
+/// `completions` reads no file.
+pub fn parse_args<I, T>(args: I) -> Result<Cli, ArgsError>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let mut command = Cli::command();
+    let matches = command
+        .try_get_matches_from_mut(args)
+        .map_err(ArgsError::Clap)?;
+    let mut cli =
+        Cli::from_arg_matches(&matches).map_err(|err| ArgsError::Clap(err.format(&mut command)))?;
+    if matches!(cli.command, Command::Completions(_)) {
+        return Ok(cli);
+    }
+    let Some(path) = config_path(&cli.global) else {
+        return Ok(cli);
+    };
+    let subcommand = matches.subcommand().map_or(&matches, |(_, m)| m);
+    ConfigFile::load(&path)
+        .and_then(|file| Ok(apply(&mut cli, subcommand, &file)?))
+        .with_context(|| format!("reading the configuration file {}", path.display()))
+        .map_err(ArgsError::Config)?;
+    Ok(cli)
+}
+
+/// The configuration file to read: `--config`; else, unless `--git-url`, [`CONFIG_FILE_NAME`]
+/// in the `--repo` directory, or at the top of the work tree around `.` (in `.` outside
+/// one), if it exists. A clone made for `--git-url` is not searched: where and how it is
+/// cloned depends on options the file would set.
+fn config_path(global: &GlobalArgs) -> Option<PathBuf> {
+    if let Some(path) = &global.config {
+        return Some(path.clone());
+    }
+    if global.git_url.is_some() {
+        return None;
+    }
+    let dir = match &global.repo {
+        Some(dir) => dir.clone(),
+        None => Repo::discover(Path::new("."))
+            .map_or_else(|_| PathBuf::from("."), |repo| repo.workdir().to_path_buf()),
+    };
+    let path = dir.join(CONFIG_FILE_NAME);
+    path.is_file().then_some(path)
+}
+
+/// Fills options from the file into the `cli` structs, where neither a flag nor a variable
+/// set them.
+struct Fill<'a> {
+    file: &'a ConfigFile,
+    /// The running command's matches.
+    matches: &'a ArgMatches,
+    /// Whether the running command takes the options being filled; when not, their values
+    /// are checked and dropped.
+    takes: bool,
+    /// Every key asked for.
+    keys: Vec<&'static str>,
+}
+
+impl Fill<'_> {
+    /// Whether the file decides option `id`: the command takes it, and no flag or variable
+    /// set it or an option it conflicts with.
+    fn open(&self, id: &str) -> bool {
+        let set = |id: &str| {
+            matches!(
+                self.matches.value_source(id),
+                Some(ValueSource::CommandLine | ValueSource::EnvVariable)
+            )
+        };
+        self.takes
+            && !set(id)
+            && !CONFLICTS
+                .iter()
+                .filter(|pair| pair.contains(&id))
+                .flatten()
+                .any(|other| *other != id && set(other))
+    }
+
+    /// The value of `key` read with `read`, if the file has one and decides option `id`. A
+    /// wrong value is an error even when a flag overrides it.
+    fn read<T>(
+        &mut self,
+        key: &'static str,
+        id: &str,
+        read: impl FnOnce(&Item, &str) -> Result<T, Problem>,
+    ) -> Result<Option<T>, Problem> {
+        self.keys.push(key);
+        let Some(item) = self.file.get(key) else {
+            return Ok(None);
+        };
+        let value = read(item, key)?;
+        Ok(self.open(id).then_some(value))
+    }
+
+    /// Set `field` to the value of `key`, as [`Fill::read`] decides.
+    fn set<T>(
+        &mut self,
+        key: &'static str,
+        id: &str,
+        field: &mut T,
+        read: impl FnOnce(&Item, &str) -> Result<T, Problem>,
+    ) -> Result<(), Problem> {
+        if let Some(value) = self.read(key, id, read)? {
+            *field = value;
+        }
+        Ok(())
+    }
+}
+
+/// Apply the file to `cli`; `matches` are the running subcommand's.
+fn apply(cli: &mut Cli, matches: &ArgMatches, file: &ConfigFile) -> Result<(), Problem> {
+    if let Some(item) = file.get("config") {
+        return Err(Problem::at(
+            item.line,
+            "config: a configuration file cannot name another one",
+        ));
+    }
+    let mut known: Vec<&str> = OPTION_KEYS.to_vec();
+    known.push("registries");
+    check_keys(file.entries(), "", &known)?;
+
+    let mut fill = Fill {
+        file,
+        matches,
+        takes: true,
+        keys: Vec::new(),
+    };
+    fill_global(&mut fill, &mut cli.global)?;
+    cli.global.registry.registries = registries(file)?;
+    let mut unused = unused_write_args();
+    let write = match &mut cli.command {
+        Command::Automate(args)
+        | Command::Deautomate(args)
+        | Command::Lock(args)
+        | Command::Unlock(args) => &mut args.write,
+        Command::Policy(args) => &mut args.write,
+        Command::Release(args) => &mut args.write,
+        Command::Sync(args) => &mut args.write,
+        Command::ListWorkloads(_) | Command::ListImages(_) | Command::Completions(_) => {
+            fill.takes = false;
+            &mut unused
+        }
+    };
+    fill_write(&mut fill, write)?;
+    debug_assert_eq!(fill.keys, OPTION_KEYS);
+
+    if let (Some(_), Some(_), Some(item)) =
+        (&cli.global.repo, &cli.global.git_url, file.get("gitUrl"))
+    {
+        return Err(Problem::at(
+            item.line,
+            "repo and gitUrl are both set; keep one",
+        ));
+    }
+    Ok(())
+}
+
+/// The options every command takes.
+fn fill_global(fill: &mut Fill<'_>, g: &mut GlobalArgs) -> Result<(), Problem> {
+    let dir = fill.file.dir().to_path_buf();
+    // Paths of the local file system are relative to the file's directory.
+    let path = |item: &Item, key: &str| item.string(key).map(|p| Some(dir.join(p)));
+    let text = |item: &Item, key: &str| item.string(key).map(Some);
+    fill.set("repo", "repo", &mut g.repo, path)?;
+    fill.set("gitUrl", "git_url", &mut g.git_url, text)?;
+    fill.set("gitSshKey", "git_ssh_key", &mut g.git_ssh_key, path)?;
+    fill.set("gitBranch", "git_branch", &mut g.git_branch, text)?;
+    fill.set("gitRemote", "git_remote", &mut g.git_remote, Item::string)?;
+    // --path is relative to the repository, wherever the file is.
+    fill.set("paths", "paths", &mut g.paths, |item, key| {
+        Ok(item.strings(key)?.into_iter().map(PathBuf::from).collect())
+    })?;
+    fill.set("namespace", "namespace", &mut g.namespace, text)?;
+    fill.set(
+        "defaultNamespace",
+        "default_namespace",
+        &mut g.default_namespace,
+        Item::string,
+    )?;
+    fill.set("output", "output", &mut g.output, Item::choice)?;
+    fill.set("quiet", "quiet", &mut g.quiet, Item::boolean)?;
+    let r = &mut g.registry;
+    fill.set("platform", "platform", &mut r.platform, Item::string)?;
+    fill.set("dockerConfig", "docker_config", &mut r.docker_config, path)?;
+    fill.set(
+        "insecureRegistries",
+        "insecure_registry",
+        &mut r.insecure_registry,
+        Item::strings,
+    )?;
+    fill.set(
+        "includeImages",
+        "include_image",
+        &mut r.include_image,
+        Item::strings,
+    )?;
+    fill.set(
+        "excludeImages",
+        "exclude_image",
+        &mut r.exclude_image,
+        Item::strings,
+    )?;
+    fill.set(
+        "concurrency",
+        "concurrency",
+        &mut r.concurrency,
+        Item::whole,
+    )?;
+    fill.set(
+        "registryRps",
+        "registry_rps",
+        &mut r.registry_rps,
+        Item::number,
+    )?;
+    fill.set("timeout", "timeout", &mut r.timeout, Item::whole)?;
+    fill.set("cacheDir", "cache_dir", &mut r.cache_dir, path)?;
+    fill.set("noCache", "no_cache", &mut r.no_cache, Item::boolean)?;
+    fill.set("refresh", "refresh", &mut r.refresh, Item::boolean)?;
+    Ok(())
+}
+
+/// The options of the write commands.
+fn fill_write(fill: &mut Fill<'_>, w: &mut WriteArgs) -> Result<(), Problem> {
+    let text = |item: &Item, key: &str| item.string(key).map(Some);
+    fill.set("dryRun", "dry_run", &mut w.dry_run, Item::boolean)?;
+    fill.set("diff", "diff", &mut w.diff, Item::boolean)?;
+    fill.set("noCommit", "no_commit", &mut w.no_commit, Item::boolean)?;
+    fill.set("noPush", "no_push", &mut w.no_push, Item::boolean)?;
+    fill.set("gitUser", "git_user", &mut w.git_user, text)?;
+    fill.set("gitEmail", "git_email", &mut w.git_email, text)?;
+    fill.set("message", "message", &mut w.message, text)?;
+    fill.set("user", "user", &mut w.user, text)?;
+    fill.set("ciSkip", "ci_skip", &mut w.ci_skip, Item::boolean)?;
+    fill.set(
+        "ciSkipMessage",
+        "ci_skip_message",
+        &mut w.ci_skip_message,
+        Item::string,
+    )?;
+    fill.set("exitCode", "exit_code", &mut w.exit_code, Item::boolean)?;
+    fill.set(
+        "allowDirty",
+        "allow_dirty",
+        &mut w.allow_dirty,
+        Item::boolean,
+    )?;
+    fill.set(
+        "pushRetries",
+        "push_retries",
+        &mut w.push_retries,
+        Item::whole,
+    )?;
+    if let Some((urls, formats)) = fill.read("notify", "notify", notify)? {
+        w.notify = urls;
+        w.notify_formats = formats;
+    }
+    fill.set(
+        "notifyFormat",
+        "notify_format",
+        &mut w.notify_format,
+        Item::choice,
+    )?;
+    Ok(())
+}
+
+/// Write options for a command that takes none: the file's values are checked against them
+/// and dropped.
+fn unused_write_args() -> WriteArgs {
+    WriteArgs {
+        dry_run: false,
+        diff: false,
+        no_commit: false,
+        no_push: false,
+        git_user: None,
+        git_email: None,
+        message: None,
+        user: None,
+        ci_skip: false,
+        ci_skip_message: String::new(),
+        exit_code: false,
+        allow_dirty: false,
+        push_retries: 0,
+        notify: Vec::new(),
+        notify_format: NotifyFormat::Json,
+        notify_formats: BTreeMap::new(),
+    }
+}
+
+/// The `notify` list: URLs, or `{url, format}` mappings; a URL without a format gets
+/// `notifyFormat`.
+fn notify(
+    item: &Item,
+    key: &str,
+) -> Result<(Vec<String>, BTreeMap<String, NotifyFormat>), Problem> {
+    let mut urls: Vec<String> = Vec::new();
+    let mut formats = BTreeMap::new();
+    for (i, entry) in item.list().iter().enumerate() {
+        let at = format!("{key}[{i}]");
+        let url = match &entry.kind {
+            Kind::Map(_) => {
+                let fields = entry.map(&at, &["url", "format"])?;
+                let url = field(fields, "url")
+                    .ok_or_else(|| Problem::at(entry.line, format!("{at}: url is missing")))?
+                    .string(&format!("{at}.url"))?;
+                if let Some(format) = field(fields, "format") {
+                    formats.insert(url.clone(), format.choice(&format!("{at}.format"))?);
+                }
+                url
+            }
+            _ => entry.string(&at)?,
+        };
+        if urls.contains(&url) {
+            return Err(Problem::at(
+                entry.line,
+                format!("{at}: {url:?} is listed twice"),
+            ));
+        }
+        urls.push(url);
+    }
+    Ok((urls, formats))
+}
+
+/// The `registries` list: `{host, insecure, rps}` mappings.
+fn registries(file: &ConfigFile) -> Result<Vec<RegistrySetting>, Problem> {
+    let Some(item) = file.get("registries") else {
+        return Ok(Vec::new());
+    };
+    let Kind::List(entries) = &item.kind else {
+        return Err(item.expected("registries", "a list of {host, insecure, rps} mappings"));
+    };
+    let mut out: Vec<RegistrySetting> = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        let at = format!("registries[{i}]");
+        let fields = entry.map(&at, &["host", "insecure", "rps"])?;
+        let host_item = field(fields, "host")
+            .ok_or_else(|| Problem::at(entry.line, format!("{at}: host is missing")))?;
+        let host = host_item.string(&format!("{at}.host"))?;
+        if host.is_empty() || host.contains(['/', ' ']) {
+            return Err(host_item.expected(&format!("{at}.host"), "a host or host:port"));
+        }
+        if out.iter().any(|r| api_host(&r.host) == api_host(&host)) {
+            return Err(Problem::at(
+                host_item.line,
+                format!("{at}.host: {host:?} is listed twice"),
+            ));
+        }
+        let insecure = match field(fields, "insecure") {
+            Some(flag) => flag.boolean(&format!("{at}.insecure"))?,
+            None => false,
+        };
+        let rps = match field(fields, "rps") {
+            Some(rate) => {
+                let key = format!("{at}.rps");
+                match rate.number(&key)? {
+                    n if n > 0.0 => Some(n),
+                    _ => return Err(rate.expected(&key, "a number more than 0")),
+                }
+            }
+            None => None,
+        };
+        out.push(RegistrySetting {
+            host,
+            insecure,
+            rps,
+        });
+    }
+    Ok(out)
+}
+
+/// The host registry requests go to for a registry as written: Docker Hub's names all
+/// become its API host, as image references do.
+fn api_host(host: &str) -> String {
+    let host = host.trim().to_ascii_lowercase();
+    if ["docker.io", DOCKER_HUB_REGISTRY, DOCKER_HUB_API_HOST].contains(&host.as_str()) {
+        DOCKER_HUB_API_HOST.to_owned()
+    } else {
+        host
+    }
+}
 
 /// Git credentials: `--git-ssh-key`, `GIT_USERNAME` + `GIT_PASSWORD` or `GIT_TOKEN`, on top of
 /// ssh-agent and git's credential helpers (SPEC §7.2).
@@ -43,9 +499,9 @@ pub fn cache_dir(args: &RegistryArgs) -> Option<PathBuf> {
     })
 }
 
-/// The registry client's options from the command line and the environment: the Docker
-/// config file and cache directory defaults come from `DOCKER_CONFIG`, `XDG_CACHE_HOME` and
-/// `HOME` (SPEC §1.1).
+/// The registry client's options from the settings: the Docker config file and cache
+/// directory defaults come from `DOCKER_CONFIG`, `XDG_CACHE_HOME` and `HOME` (SPEC §1.1);
+/// the file's `registries` add insecure hosts and per-host rates.
 pub fn client_options(args: &RegistryArgs) -> Result<ClientOptions> {
     let platform: Platform = args
         .platform
@@ -72,15 +528,324 @@ pub fn client_options(args: &RegistryArgs) -> Result<ClientOptions> {
             .or_else(|| home.as_ref().map(|h| h.join(".docker/config.json")))
     });
     let cache_dir = cache_dir(args);
+    let mut insecure_hosts = args.insecure_registry.clone();
+    let mut rps_by_host = BTreeMap::new();
+    for registry in &args.registries {
+        let host = api_host(&registry.host);
+        if registry.insecure {
+            insecure_hosts.push(host.clone());
+        }
+        if let Some(rps) = registry.rps {
+            rps_by_host.insert(host, rps);
+        }
+    }
     Ok(ClientOptions {
         concurrency: args.concurrency,
         rps: args.registry_rps,
+        rps_by_host,
         timeout: Duration::from_secs(args.timeout),
-        insecure_hosts: args.insecure_registry.clone(),
+        insecure_hosts,
         platform,
         docker_config,
         cache_dir,
         refresh: args.refresh,
         ..ClientOptions::default()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::fs;
+
+    use clap::ArgAction;
+
+    use super::*;
+    use crate::cli::Format;
+
+    /// Parse `args` after `tagpilot` with `yaml` as the `--config` file.
+    fn parse_with(yaml: &str, args: &[&str]) -> Result<Cli, String> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tagpilot.yaml");
+        fs::write(&path, yaml).unwrap();
+        let mut argv = vec!["tagpilot".to_owned()];
+        argv.extend(args.iter().map(|a| (*a).to_owned()));
+        argv.extend(["--config".to_owned(), path.display().to_string()]);
+        parse_args(argv).map_err(|err| match err {
+            ArgsError::Clap(err) => err.to_string(),
+            ArgsError::Config(err) => format!("{err:#}").replace(&path.display().to_string(), "F"),
+        })
+    }
+
+    #[test]
+    fn keys_are_the_long_options_in_camel_case() {
+        let mut command = Cli::command();
+        command.build();
+        let sync = command.find_subcommand("sync").unwrap();
+        let mut want = BTreeSet::new();
+        for arg in sync.get_arguments() {
+            let (Some(long), Some(_)) = (arg.get_long(), arg.get_env()) else {
+                continue;
+            };
+            if long == "config" {
+                continue;
+            }
+            let mut key = String::new();
+            let mut upper = false;
+            for c in long.chars() {
+                match c {
+                    '-' => upper = true,
+                    c if upper => {
+                        key.push(c.to_ascii_uppercase());
+                        upper = false;
+                    }
+                    c => key.push(c),
+                }
+            }
+            if matches!(arg.get_action(), ArgAction::Append) && long != "notify" {
+                key = match key.strip_suffix('y') {
+                    Some(stem) => format!("{stem}ies"),
+                    None => format!("{key}s"),
+                };
+            }
+            want.insert(key);
+        }
+        let have: BTreeSet<String> = OPTION_KEYS.iter().map(|k| (*k).to_owned()).collect();
+        assert_eq!(have, want);
+    }
+
+    #[test]
+    fn every_key_sets_its_option() {
+        let yaml = "repo: r\ngitSshKey: /keys/id\ngitBranch: b\ngitRemote: up\npaths: [p1, p2]\n\
+            namespace: ns\ndefaultNamespace: dns\noutput: json\nquiet: true\nplatform: linux/arm64\n\
+            dockerConfig: d.json\ninsecureRegistries: [i1]\nincludeImages: [in*]\n\
+            excludeImages: ex*\nconcurrency: 3\nregistryRps: 2.5\ntimeout: 9\ncacheDir: c\n\
+            noCache: true\nrefresh: true\ndryRun: true\ndiff: true\nnoCommit: true\nnoPush: true\n\
+            gitUser: gu\ngitEmail: ge\nmessage: m\nuser: U <u@x>\nciSkip: true\nciSkipMessage: '[skip]'\n\
+            exitCode: true\nallowDirty: true\npushRetries: 7\nnotify: [http://n]\nnotifyFormat: slack\n";
+        let cli = parse_with(yaml, &["sync"]).unwrap();
+        let g = &cli.global;
+        let Command::Sync(sync) = &cli.command else {
+            panic!("not sync")
+        };
+        let w = &sync.write;
+        // Relative file-system paths are the file's directory's; --config was absolute.
+        assert!(g.repo.as_ref().unwrap().is_absolute() && g.repo.as_ref().unwrap().ends_with("r"));
+        assert_eq!(g.git_ssh_key.as_deref(), Some(Path::new("/keys/id")));
+        assert!(
+            g.registry
+                .docker_config
+                .as_ref()
+                .unwrap()
+                .ends_with("d.json")
+        );
+        assert!(g.registry.cache_dir.as_ref().unwrap().ends_with("c"));
+        assert_eq!(
+            (g.git_branch.as_deref(), g.git_remote.as_str()),
+            (Some("b"), "up")
+        );
+        assert_eq!(g.paths, [PathBuf::from("p1"), PathBuf::from("p2")]);
+        assert_eq!(
+            (g.namespace.as_deref(), g.default_namespace.as_str()),
+            (Some("ns"), "dns")
+        );
+        assert_eq!((g.output, g.quiet), (Format::Json, true));
+        let r = &g.registry;
+        assert_eq!(r.platform, "linux/arm64");
+        assert_eq!(
+            (&r.insecure_registry, &r.include_image, &r.exclude_image),
+            (&vec!["i1".into()], &vec!["in*".into()], &vec!["ex*".into()])
+        );
+        assert_eq!((r.concurrency, r.registry_rps, r.timeout), (3, 2.5, 9));
+        assert!(r.no_cache && r.refresh);
+        assert!(w.dry_run && w.diff && w.no_commit && w.no_push && w.ci_skip);
+        assert!(w.exit_code && w.allow_dirty);
+        assert_eq!(
+            (
+                w.git_user.as_deref(),
+                w.git_email.as_deref(),
+                w.message.as_deref(),
+                w.user.as_deref()
+            ),
+            (Some("gu"), Some("ge"), Some("m"), Some("U <u@x>"))
+        );
+        assert_eq!((w.ci_skip_message.as_str(), w.push_retries), ("[skip]", 7));
+        assert_eq!(
+            (&w.notify, w.notify_format),
+            (&vec!["http://n".to_owned()], NotifyFormat::Slack)
+        );
+        // gitUrl conflicts with repo, so it is checked on its own.
+        let cli = parse_with("gitUrl: file:///r.git\n", &["sync"]).unwrap();
+        assert_eq!(cli.global.git_url.as_deref(), Some("file:///r.git"));
+    }
+
+    #[test]
+    fn flags_win_and_conflicting_file_values_are_dropped() {
+        let yaml = "gitUrl: file:///r.git\nquiet: true\nciSkip: false\npaths: [a]\nnotify: [{url: http://f, format: slack}]\n";
+        let cli = parse_with(
+            yaml,
+            &[
+                "sync",
+                "--repo",
+                ".",
+                "-v",
+                "--ci-skip",
+                "--path",
+                "b",
+                "--notify",
+                "http://c",
+            ],
+        )
+        .unwrap();
+        let Command::Sync(sync) = &cli.command else {
+            panic!("not sync")
+        };
+        assert_eq!(cli.global.git_url, None);
+        assert!(!cli.global.quiet);
+        assert!(sync.write.ci_skip);
+        assert_eq!(cli.global.paths, [PathBuf::from("b")]);
+        assert_eq!(
+            crate::notify::targets(&sync.write),
+            [crate::notify::Target {
+                url: "http://c",
+                format: NotifyFormat::Json
+            }]
+        );
+        assert_eq!(
+            parse_with("repo: .\ngitUrl: file:///r.git\n", &["sync"]).err(),
+            Some(
+                "reading the configuration file F: line 2: repo and gitUrl are both set; keep one"
+                    .to_owned()
+            )
+        );
+    }
+
+    #[test]
+    fn write_keys_are_checked_but_ignored_by_the_list_commands() {
+        assert!(parse_with("ciSkip: true\ndryRun: false\n", &["list-workloads"]).is_ok());
+        assert_eq!(
+            parse_with("ciSkip: 1\n", &["list-workloads"]).err(),
+            Some(
+                "reading the configuration file F: line 1: ciSkip: expected true or false, found 1"
+                    .to_owned()
+            )
+        );
+        assert_eq!(
+            parse_with("config: other.yaml\n", &["list-workloads"]).err(),
+            Some("reading the configuration file F: line 1: config: a configuration file cannot name another one".to_owned())
+        );
+    }
+
+    #[test]
+    fn notify_entries_carry_their_format() {
+        let yaml = "notifyFormat: json\nnotify:\n  - https://hooks.slack.com/services/x\n  - url: http://a\n    format: slack\n  - {url: http://b}\n";
+        let cli = parse_with(yaml, &["sync"]).unwrap();
+        let Command::Sync(sync) = &cli.command else {
+            panic!("not sync")
+        };
+        let got: Vec<(&str, NotifyFormat)> = crate::notify::targets(&sync.write)
+            .iter()
+            .map(|t| (t.url, t.format))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("https://hooks.slack.com/services/x", NotifyFormat::Json),
+                ("http://a", NotifyFormat::Slack),
+                ("http://b", NotifyFormat::Json),
+            ]
+        );
+        let cases = [
+            (
+                "notify: [{format: slack}]\n",
+                "line 1: notify[0]: url is missing",
+            ),
+            (
+                "notify: [{url: http://a, fmt: slack}]\n",
+                "line 1: notify[0]: unknown key \"fmt\"",
+            ),
+            (
+                "notify: [{url: http://a, format: xml}]\n",
+                "line 1: notify[0].format: expected one of json, slack, found \"xml\"",
+            ),
+            (
+                "notify: [http://a, http://a]\n",
+                "line 1: notify[1]: \"http://a\" is listed twice",
+            ),
+        ];
+        for (yaml, message) in cases {
+            assert_eq!(
+                parse_with(yaml, &["sync"]).err(),
+                Some(format!("reading the configuration file F: {message}")),
+                "{yaml}"
+            );
+        }
+    }
+
+    #[test]
+    fn registries_reach_the_client_options() {
+        let yaml = "registryRps: 20\ninsecureRegistries: [plain.local]\nregistries:\n  - host: Registry.Internal:5000\n    insecure: true\n    rps: 10\n  - host: docker.io\n    rps: 0.5\n  - host: ghcr.io\n";
+        let cli = parse_with(yaml, &["list-images"]).unwrap();
+        let options = client_options(&cli.global.registry).unwrap();
+        assert_eq!(options.rps, 20.0);
+        assert_eq!(
+            options.rps_by_host,
+            BTreeMap::from([
+                ("registry-1.docker.io".to_owned(), 0.5),
+                ("registry.internal:5000".to_owned(), 10.0),
+            ])
+        );
+        assert_eq!(
+            options.insecure_hosts,
+            ["plain.local", "registry.internal:5000"]
+        );
+        // A flag replaces the file's list; the per-registry settings still add to it.
+        let cli = parse_with(yaml, &["list-images", "--insecure-registry", "cli.local"]).unwrap();
+        let options = client_options(&cli.global.registry).unwrap();
+        assert_eq!(
+            options.insecure_hosts,
+            ["cli.local", "registry.internal:5000"]
+        );
+        let cases = [
+            (
+                "registries: [{insecure: true}]\n",
+                "line 1: registries[0]: host is missing",
+            ),
+            (
+                "registries: [{host: a, rps: 0}]\n",
+                "line 1: registries[0].rps: expected a number more than 0, found 0",
+            ),
+            (
+                "registries: [{host: a, rps: fast}]\n",
+                "line 1: registries[0].rps: expected a number, found \"fast\"",
+            ),
+            (
+                "registries: [{host: a, insecure: 'yes'}]\n",
+                "line 1: registries[0].insecure: expected true or false, found \"yes\"",
+            ),
+            (
+                "registries: [{host: a, port: 1}]\n",
+                "line 1: registries[0]: unknown key \"port\"",
+            ),
+            (
+                "registries:\n  - host: docker.io\n  - host: index.docker.io\n",
+                "line 3: registries[1].host: \"index.docker.io\" is listed twice",
+            ),
+            (
+                "registries: [{host: 'a/b'}]\n",
+                "line 1: registries[0].host: expected a host or host:port, found \"a/b\"",
+            ),
+            (
+                "registries: {host: a}\n",
+                "line 1: registries: expected a list of {host, insecure, rps} mappings, found a mapping",
+            ),
+        ];
+        for (yaml, message) in cases {
+            assert_eq!(
+                parse_with(yaml, &["list-images"]).err(),
+                Some(format!("reading the configuration file F: {message}")),
+                "{yaml}"
+            );
+        }
+    }
 }

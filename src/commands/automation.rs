@@ -74,7 +74,7 @@ fn run(global: &GlobalArgs, write_args: &WriteArgs, job: &Job<'_>, ui: &mut Ui) 
                         &Written::default(),
                         vec![format!("{err:#}")],
                     );
-                    notify::send(&write_args.notify, write_args.notify_format, &report, ui);
+                    notify::send(&notify::targets(write_args), &report, ui);
                     return Err(err);
                 }
             }
@@ -89,7 +89,7 @@ fn run(global: &GlobalArgs, write_args: &WriteArgs, job: &Job<'_>, ui: &mut Ui) 
         }
         ui.status(&write::summary(write_args, &written, report.changed()));
         if report.changed() || !report.errors.is_empty() {
-            notify::send(&write_args.notify, write_args.notify_format, &report, ui);
+            notify::send(&notify::targets(write_args), &report, ui);
         }
         return outcome(&report, write_args);
     }

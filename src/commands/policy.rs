@@ -261,7 +261,7 @@ fn change(
         write::print(ui, global, args, &mut report, &changes)?;
         ui.status(&write::summary(args, &written, report.changed()));
         if report.changed() {
-            notify::send(&args.notify, args.notify_format, &report, ui);
+            notify::send(&notify::targets(args), &report, ui);
         }
         return Ok(if args.exit_code && report.changed() {
             Outcome::Changed

@@ -90,6 +90,9 @@ pub struct ClientOptions {
     pub concurrency: usize,
     /// Requests per second per host (`--registry-rps`, 50); halved on each HTTP 429.
     pub rps: f64,
+    /// Hosts (`host[:port]`, or `host` for every port) with their own rate instead of
+    /// `rps`; an entry with the port wins over one without.
+    pub rps_by_host: BTreeMap<String, f64>,
     /// Timeout of one HTTP request (`--timeout`, 30 s).
     pub timeout: Duration,
     /// Hosts (`host[:port]`, or `host` for every port) that may use plain HTTP and
@@ -122,6 +125,7 @@ impl Default for ClientOptions {
         ClientOptions {
             concurrency: 16,
             rps: 50.0,
+            rps_by_host: BTreeMap::new(),
             timeout: Duration::from_secs(30),
             insecure_hosts: Vec::new(),
             platform: Platform::default(),
@@ -142,6 +146,7 @@ impl fmt::Debug for ClientOptions {
         f.debug_struct("ClientOptions")
             .field("concurrency", &self.concurrency)
             .field("rps", &self.rps)
+            .field("rps_by_host", &self.rps_by_host)
             .field("timeout", &self.timeout)
             .field("insecure_hosts", &self.insecure_hosts)
             .field("platform", &self.platform.to_string())
@@ -289,6 +294,7 @@ impl Client {
         let transport = Transport::new(transport::Settings {
             concurrency: opts.concurrency,
             rps: opts.rps,
+            rps_by_host: opts.rps_by_host,
             timeout: opts.timeout,
             insecure_hosts: opts.insecure_hosts,
             max_retries: opts.max_retries,

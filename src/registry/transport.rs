@@ -11,7 +11,7 @@
 //! - bounded response bodies;
 //! - plain HTTP only for `--insecure-registry` hosts, after HTTPS failed.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ffi::OsString;
 use std::hash::BuildHasher as _;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -40,6 +40,7 @@ const MAX_BACKOFF: Duration = Duration::from_secs(30);
 pub(crate) struct Settings {
     pub(crate) concurrency: usize,
     pub(crate) rps: f64,
+    pub(crate) rps_by_host: BTreeMap<String, f64>,
     pub(crate) timeout: Duration,
     pub(crate) insecure_hosts: Vec<String>,
     pub(crate) max_retries: u32,
@@ -173,6 +174,31 @@ fn authority(url: &Url) -> String {
     }
 }
 
+/// Whether a host entry (`host[:port]`, or `host` for every port) covers an authority:
+/// `Some(true)` for the same `host[:port]`, `Some(false)` for a port-less entry naming the
+/// authority's host, `None` otherwise. Case does not matter.
+fn host_matches(entry: &str, authority: &str) -> Option<bool> {
+    let entry = entry.trim().to_ascii_lowercase();
+    let authority = authority.to_ascii_lowercase();
+    let host_only = match authority.rsplit_once(':') {
+        // The colons of a bracketed IPv6 address are not a port separator.
+        Some((h, p))
+            if (!h.ends_with(']') || authority.starts_with('['))
+                && p.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            h
+        }
+        _ => authority.as_str(),
+    };
+    if entry == authority {
+        Some(true)
+    } else if !entry.contains(':') && entry == host_only {
+        Some(false)
+    } else {
+        None
+    }
+}
+
 fn same_origin(a: &Url, b: &Url) -> bool {
     a.scheme() == b.scheme()
         && a.host_str() == b.host_str()
@@ -278,6 +304,15 @@ impl Transport {
                 "the request rate must be a positive number".into(),
             ));
         }
+        if let Some((host, _)) = settings
+            .rps_by_host
+            .iter()
+            .find(|(_, rps)| !(rps.is_finite() && **rps > 0.0))
+        {
+            return Err(RegistryError::Setup(format!(
+                "the request rate of {host} must be a positive number"
+            )));
+        }
         // Installing fails when a provider is already installed, which is fine.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let build = |insecure: bool| {
@@ -312,7 +347,7 @@ impl Transport {
             .or_insert_with(|| {
                 Arc::new(HostState {
                     scheme: Mutex::new(None),
-                    limiter: Mutex::new(Limiter::new(self.settings.rps)),
+                    limiter: Mutex::new(Limiter::new(self.rate(host))),
                     auth: Mutex::new(HostAuth::Anonymous),
                     credential: OnceCell::new(),
                     tokens: tokio::sync::Mutex::new(HashMap::new()),
@@ -322,22 +357,21 @@ impl Transport {
     }
 
     fn is_insecure(&self, authority: &str) -> bool {
-        let host_only = |a: &str| match a.rsplit_once(':') {
-            Some((h, p)) if !h.ends_with(']') || a.starts_with('[') => {
-                if p.bytes().all(|b| b.is_ascii_digit()) {
-                    h.to_owned()
-                } else {
-                    a.to_owned()
-                }
-            }
-            _ => a.to_owned(),
-        };
-        self.settings.insecure_hosts.iter().any(|h| {
-            let h = h.trim().to_ascii_lowercase();
-            let a = authority.to_ascii_lowercase();
-            // An entry without a port allows every port of that host.
-            h == a || (!h.contains(':') && h == host_only(&a))
-        })
+        self.settings
+            .insecure_hosts
+            .iter()
+            .any(|h| host_matches(h, authority).is_some())
+    }
+
+    /// The request rate for a host: its own (`rps_by_host`, the entry with the port first),
+    /// else the common one.
+    fn rate(&self, authority: &str) -> f64 {
+        self.settings
+            .rps_by_host
+            .iter()
+            .filter_map(|(h, rps)| host_matches(h, authority).map(|exact| (exact, *rps)))
+            .max_by_key(|(exact, _)| *exact)
+            .map_or(self.settings.rps, |(_, rps)| rps)
     }
 
     /// Sends an API request to a registry: auth, retries, bounded body. Success is a 2xx
@@ -932,6 +966,49 @@ mod tests {
         l.halve();
         assert_eq!(l.reserve(now), Duration::ZERO);
         assert_eq!(l.reserve(now), Duration::from_millis(500));
+    }
+
+    fn settings(rps: f64, by_host: &[(&str, f64)], insecure: &[&str]) -> Settings {
+        Settings {
+            concurrency: 1,
+            rps,
+            rps_by_host: by_host.iter().map(|(h, r)| ((*h).to_owned(), *r)).collect(),
+            timeout: Duration::from_secs(1),
+            insecure_hosts: insecure.iter().map(|h| (*h).to_owned()).collect(),
+            max_retries: 0,
+            retry_base: Duration::ZERO,
+            max_retry_after: Duration::ZERO,
+            request_log: None,
+            docker_config: None,
+            helper_path: None,
+        }
+    }
+
+    #[test]
+    fn each_host_gets_its_own_rate_and_the_port_wins() {
+        let t = Transport::new(settings(
+            50.0,
+            &[("reg.internal", 5.0), ("reg.internal:5000", 2.0)],
+            &["Reg.Internal", "[::1]:5000"],
+        ))
+        .unwrap();
+        let rate = |host: &str| lock(&t.host(host).limiter).rate;
+        assert_eq!(rate("reg.internal:5000"), 2.0);
+        assert_eq!(rate("reg.internal:6000"), 5.0);
+        assert_eq!(rate("REG.INTERNAL"), 5.0);
+        assert_eq!(rate("ghcr.io"), 50.0);
+        assert!(t.is_insecure("reg.internal:443"));
+        assert!(t.is_insecure("[::1]:5000"));
+        assert!(!t.is_insecure("[::1]:5001"));
+        assert!(!t.is_insecure("ghcr.io"));
+        let bad = Transport::new(settings(50.0, &[("reg.internal", 0.0)], &[]));
+        assert_eq!(
+            bad.err().map(|e| e.to_string()),
+            Some(
+                "setting up the registry client: the request rate of reg.internal must be a positive number"
+                    .to_owned()
+            )
+        );
     }
 
     #[test]

@@ -1,0 +1,336 @@
+//! The configuration file (SPEC §9) and the precedence flag > environment > file > default,
+//! seen through the commands: `list-workloads`, the policy commands with `--dry-run`, and
+//! `sync` against a real registry with a notification receiver.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::support::fake_http::{FakeServer, Response};
+use crate::support::registry::{ImageSpec, Kind, Pusher, Registry};
+use crate::support::{Repo, Run, Sandbox};
+
+/// A work tree with one plain Deployment in `a/` and one in `b/`, neither naming a
+/// namespace, and `config` (if any) as its `.tagpilot.yaml`.
+fn two_dirs(sandbox: &Sandbox, config: Option<&str>) -> Repo {
+    let deployment = |name: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: nginx:1.27\n"
+        )
+    };
+    let (a, b) = (deployment("a"), deployment("b"));
+    let mut files: Vec<(&str, &[u8])> =
+        vec![("a/a.yaml", a.as_bytes()), ("b/b.yaml", b.as_bytes())];
+    if let Some(config) = config {
+        files.push((".tagpilot.yaml", config.as_bytes()));
+    }
+    sandbox.repo(&files)
+}
+
+/// The workload IDs of a `list-workloads -o json` run.
+fn ids(run: &Run) -> Vec<String> {
+    run.json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Run `list-workloads -o json` in `dir` with `args` and `vars`; the IDs.
+fn listed(sandbox: &Sandbox, dir: &Path, args: &[&str], vars: &[(&str, &str)]) -> Vec<String> {
+    let mut all = vec!["list-workloads", "-o", "json"];
+    all.extend(args);
+    ids(&sandbox.tagpilot_env(dir, &all, vars).ok())
+}
+
+/// The work tree as tagpilot names it in messages: the top git finds, links resolved.
+fn top(repo: &Repo) -> PathBuf {
+    repo.work.canonicalize().unwrap()
+}
+
+#[test]
+fn a_scalar_comes_from_flag_then_environment_then_file_then_default() {
+    let sandbox = Sandbox::new();
+    let repo = two_dirs(&sandbox, None);
+    let w = &repo.work;
+    let id = |ns: &str| vec![format!("{ns}:deployment/a"), format!("{ns}:deployment/b")];
+    assert_eq!(listed(&sandbox, w, &[], &[]), id("default"));
+    fs::write(w.join(".tagpilot.yaml"), "defaultNamespace: from-file\n").unwrap();
+    assert_eq!(listed(&sandbox, w, &[], &[]), id("from-file"));
+    let env = [("TAGPILOT_DEFAULT_NAMESPACE", "from-env")];
+    assert_eq!(listed(&sandbox, w, &[], &env), id("from-env"));
+    let flag = ["--default-namespace", "from-flag"];
+    assert_eq!(listed(&sandbox, w, &flag, &env), id("from-flag"));
+
+    // An enum option: the file's `output: json`, and a flag or variable back to a table.
+    fs::write(w.join(".tagpilot.yaml"), "output: json\n").unwrap();
+    let run = sandbox.tagpilot(w, &["list-workloads"]).ok();
+    assert_eq!(run.json()[0]["id"], "default:deployment/a");
+    let table = "WORKLOAD              CONTAINER  IMAGE       POLICY\ndefault:deployment/a  app        nginx:1.27\ndefault:deployment/b  app        nginx:1.27\n";
+    let run = sandbox.tagpilot(w, &["list-workloads", "-o", "table"]).ok();
+    assert_eq!(run.stdout, table);
+    let run = sandbox
+        .tagpilot_env(w, &["list-workloads"], &[("TAGPILOT_OUTPUT", "table")])
+        .ok();
+    assert_eq!(run.stdout, table);
+}
+
+#[test]
+fn a_list_comes_whole_from_one_place() {
+    let sandbox = Sandbox::new();
+    let repo = two_dirs(&sandbox, Some("paths: [a]\n"));
+    let w = &repo.work;
+    let (a, b) = ("default:deployment/a", "default:deployment/b");
+    assert_eq!(listed(&sandbox, w, &[], &[]), [a]);
+    let env = [("TAGPILOT_PATH", "b")];
+    assert_eq!(listed(&sandbox, w, &[], &env), [b]);
+    assert_eq!(
+        listed(&sandbox, w, &["--path", "a", "--path", "b"], &env),
+        [a, b]
+    );
+    // One text is a list of one; an empty list is the default, the whole tree.
+    fs::write(w.join(".tagpilot.yaml"), "paths: b\n").unwrap();
+    assert_eq!(listed(&sandbox, w, &[], &[]), [b]);
+    fs::write(w.join(".tagpilot.yaml"), "paths: []\n").unwrap();
+    assert_eq!(listed(&sandbox, w, &[], &[]), [a, b]);
+}
+
+#[test]
+fn a_boolean_from_the_file_and_false_does_not_undo_a_flag() {
+    let sandbox = Sandbox::new();
+    let repo = two_dirs(&sandbox, None);
+    let w = &repo.work;
+    let policy = ["policy", "-w", "deployment/a", "--automate", "--dry-run"];
+    let with = |extra: &'static str| [&policy[..], &[extra]].concat();
+    sandbox.tagpilot(w, &policy).code(0);
+    fs::write(w.join(".tagpilot.yaml"), "exitCode: true\n").unwrap();
+    sandbox.tagpilot(w, &policy).code(3);
+    let env_false = [("TAGPILOT_EXIT_CODE", "false")];
+    sandbox.tagpilot_env(w, &policy, &env_false).code(0);
+    sandbox
+        .tagpilot_env(w, &with("--exit-code"), &env_false)
+        .code(3);
+    fs::write(w.join(".tagpilot.yaml"), "exitCode: false\n").unwrap();
+    sandbox.tagpilot(w, &policy).code(0);
+    sandbox.tagpilot(w, &with("--exit-code")).code(3);
+    sandbox
+        .tagpilot_env(w, &policy, &[("TAGPILOT_EXIT_CODE", "true")])
+        .code(3);
+
+    // And in a commit: ciSkip with its message from the file.
+    fs::write(
+        w.join(".tagpilot.yaml"),
+        "ciSkip: true\nciSkipMessage: '[skip ci]'\ngitUser: config-bot\n",
+    )
+    .unwrap();
+    sandbox
+        .tagpilot(w, &["automate", "-w", "deployment/a", "--no-push"])
+        .ok();
+    assert_eq!(
+        sandbox
+            .git(w, &["log", "-1", "--format=%cn%n%B"])
+            .trim_end(),
+        "config-bot\nAutomated: default:deployment/a\n\n[skip ci]"
+    );
+    sandbox
+        .tagpilot_env(
+            w,
+            &["automate", "-w", "deployment/b", "--no-push"],
+            &[("TAGPILOT_CI_SKIP", "false")],
+        )
+        .ok();
+    assert_eq!(
+        sandbox.git(w, &["log", "-1", "--format=%B"]).trim_end(),
+        "Automated: default:deployment/b"
+    );
+}
+
+#[test]
+fn an_unknown_key_is_a_usage_error_naming_it_and_the_file() {
+    let sandbox = Sandbox::new();
+    let repo = two_dirs(&sandbox, Some("paths: [a]\ngitUsr: bot\n"));
+    // A write command's key, mistyped, stops a list command too: one file serves all.
+    let run = sandbox.tagpilot(&repo.work, &["list-workloads"]).code(2);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: reading the configuration file {}/.tagpilot.yaml: line 2: unknown key \"gitUsr\" (did you mean \"gitUser\"?)\n",
+            top(&repo).display()
+        )
+    );
+    assert_eq!(run.stdout, "");
+    let cases = [
+        (
+            "ciSkip: yes\n",
+            "line 1: ciSkip: expected true or false, found \"yes\"",
+        ),
+        (
+            "concurrency: lots\n",
+            "line 1: concurrency: expected a whole number, found \"lots\"",
+        ),
+        (
+            "output: yaml\n",
+            "line 1: output: expected one of table, json, found \"yaml\"",
+        ),
+        (
+            "insecureRegistries:\n  - {host: a}\n",
+            "line 2: insecureRegistries[0]: expected text, found a mapping",
+        ),
+        (
+            "paths: [a]\n---\nciSkip: true\n",
+            "2 YAML documents; a configuration file is one mapping",
+        ),
+        (
+            "- paths\n",
+            "line 1: expected a mapping of option names to values, found a list",
+        ),
+    ];
+    for (yaml, message) in cases {
+        fs::write(repo.work.join(".tagpilot.yaml"), yaml).unwrap();
+        let run = sandbox
+            .tagpilot(&repo.work, &["policy", "-w", "deployment/a", "--lock"])
+            .code(2);
+        assert_eq!(
+            run.stderr,
+            format!(
+                "error: reading the configuration file {}/.tagpilot.yaml: {message}\n",
+                top(&repo).display()
+            ),
+            "{yaml}"
+        );
+    }
+    // Nothing was written.
+    assert_eq!(
+        sandbox.git(&repo.work, &["status", "--porcelain", "a", "b"]),
+        ""
+    );
+}
+
+#[test]
+fn config_names_another_file_and_the_repository_file_is_not_read() {
+    let sandbox = Sandbox::new();
+    let repo = two_dirs(&sandbox, Some("not: valid here\n"));
+    let elsewhere = sandbox.path().join("conf");
+    fs::create_dir_all(&elsewhere).unwrap();
+    // A relative repo in the file is the file's directory's.
+    fs::write(
+        elsewhere.join("tagpilot.yaml"),
+        "repo: ../work\npaths: [b]\n",
+    )
+    .unwrap();
+    let ids = listed(
+        &sandbox,
+        sandbox.path(),
+        &["--config", "conf/tagpilot.yaml"],
+        &[],
+    );
+    assert_eq!(ids, ["default:deployment/b"]);
+    let ids = listed(
+        &sandbox,
+        sandbox.path(),
+        &[],
+        &[("TAGPILOT_CONFIG", "conf/tagpilot.yaml")],
+    );
+    assert_eq!(ids, ["default:deployment/b"]);
+    // A flag still wins over that file.
+    let ids = listed(
+        &sandbox,
+        &repo.work,
+        &["--config", "../conf/tagpilot.yaml", "--path", "a"],
+        &[],
+    );
+    assert_eq!(ids, ["default:deployment/a"]);
+    // A named file must exist.
+    let run = sandbox
+        .tagpilot(&repo.work, &["list-workloads", "--config", "missing.yaml"])
+        .code(2);
+    assert_eq!(
+        run.stderr,
+        "error: reading the configuration file missing.yaml: reading it: No such file or directory (os error 2)\n"
+    );
+}
+
+#[test]
+fn the_repository_file_is_found_from_a_subdirectory_and_with_repo() {
+    let sandbox = Sandbox::new();
+    let repo = two_dirs(&sandbox, Some("paths: [b]\ndefaultNamespace: team\n"));
+    let ids = listed(&sandbox, &repo.work.join("a"), &[], &[]);
+    assert_eq!(ids, ["team:deployment/b"]);
+    let ids = listed(&sandbox, sandbox.path(), &["--repo", "work"], &[]);
+    assert_eq!(ids, ["team:deployment/b"]);
+    // --repo names the directory whose .tagpilot.yaml is read: here a/ has none.
+    let ids = listed(&sandbox, sandbox.path(), &["--repo", "work/a"], &[]);
+    assert_eq!(ids, ["default:deployment/a"]);
+    // A plain directory outside git works for the list commands too.
+    let plain = sandbox.path().join("plain");
+    fs::create_dir_all(plain.join("x")).unwrap();
+    fs::copy(repo.work.join("a/a.yaml"), plain.join("x/a.yaml")).unwrap();
+    fs::write(plain.join(".tagpilot.yaml"), "defaultNamespace: plain\n").unwrap();
+    assert_eq!(listed(&sandbox, &plain, &[], &[]), ["plain:deployment/a"]);
+}
+
+#[test]
+fn completions_and_git_url_runs_read_no_repository_file() {
+    let sandbox = Sandbox::new();
+    let repo = two_dirs(&sandbox, Some("bogus: 1\n"));
+    sandbox.tagpilot(&repo.work, &["completions", "bash"]).ok();
+    // With --git-url only --config is read: the clone's own file is not.
+    let url = format!("file://{}", repo.remote.display());
+    let run = sandbox
+        .tagpilot(sandbox.path(), &["sync", "--git-url", &url, "--no-cache"])
+        .ok();
+    assert_eq!(run.stderr, "Nothing to do\n");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn registries_and_notify_from_the_file_run_a_whole_sync() {
+    let registry = Registry::start();
+    let pusher = Pusher::new(&registry);
+    for (tag, day) in [("1.0.0", 1), ("1.1.0", 2)] {
+        let image = ImageSpec::new(tag, Kind::Docker).created(&format!("2024-05-0{day}T10:00:00Z"));
+        pusher.push("acme/web", &image).await;
+    }
+    let host = registry.url().trim_start_matches("http://").to_owned();
+    let hooks = FakeServer::start("127.0.0.1", |_| Response::new(204)).await;
+    let sandbox = Sandbox::new();
+    let manifest = format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  annotations:\n    fluxcd.io/automated: \"true\"\n    fluxcd.io/tag.web: semver:~1\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: {host}/acme/web:1.0.0\n"
+    );
+    // The registry speaks plain HTTP: only the file's `insecure: true` lets tagpilot in.
+    let config = format!(
+        "registries:\n  - host: 127.0.0.1\n    insecure: true\n    rps: 100\nnotify:\n  - url: http://{h}/slack/secret\n    format: slack\n  - http://{h}/json\ngitUser: config-bot\n",
+        h = hooks.host()
+    );
+    let repo = sandbox.repo(&[
+        ("apps/web.yaml", manifest.as_bytes()),
+        (".tagpilot.yaml", config.as_bytes()),
+    ]);
+    let run = sandbox.tagpilot(&repo.work, &["sync"]).ok();
+    assert!(run.stderr.starts_with("Commit pushed: "), "{}", run.stderr);
+    assert_eq!(
+        sandbox.git(&repo.remote, &["log", "-1", "--format=%s %cn", "main"]),
+        format!("Auto-release {host}/acme/web:1.1.0 config-bot\n")
+    );
+    let posted = |path: &str| -> Value {
+        let request = hooks
+            .requests()
+            .into_iter()
+            .find(|r| r.path() == path)
+            .unwrap_or_else(|| panic!("nothing posted to {path}"));
+        serde_json::from_slice(&request.body).unwrap()
+    };
+    let slack = posted("/slack/secret");
+    assert!(
+        slack["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("default:deployment/web: web: "),
+        "{slack}"
+    );
+    let json = posted("/json");
+    assert_eq!(json["pushed"], true);
+    assert_eq!(json["results"][0]["id"], "default:deployment/web");
+    assert_eq!(hooks.requests().len(), 2);
+}
