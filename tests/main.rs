@@ -7,3 +7,4 @@ mod policy;
 mod registry;
 mod support;
 mod sync;
+mod transport;

@@ -65,7 +65,11 @@ fn run(global: &GlobalArgs, write_args: &WriteArgs, job: &Job<'_>, ui: &mut Ui) 
                 fs::create_dir_all(parent)
                     .with_context(|| format!("creating {}", parent.display()))?;
             }
-            ui.info(&format!("using the clone of {url} in {}", dir.display()));
+            ui.info(&format!(
+                "using the clone of {} in {}",
+                crate::git::redact_url(url),
+                dir.display()
+            ));
             let (repo, _) = Repo::clone_or_update(url, &dir, global.git_branch.as_deref(), &auth)
                 .with_context(|| format!("cloning {}", crate::git::redact_url(url)))?;
             Location {

@@ -49,6 +49,11 @@ fn proxy() -> git2::ProxyOptions<'static> {
 
 /// Does a server's per-ref push status mean "someone else pushed first", so that
 /// fetching and trying again can succeed?
+///
+/// git's own receive-pack answers `failed to update ref` when the branch moved between
+/// its advertisement and the update (another push won the race; the detail, "cannot
+/// lock ref … is at X but expected Y", only goes to the progress channel). The same
+/// status can have other causes on the server, but a retry is bounded and harmless.
 fn is_retryable_rejection(status: &str) -> bool {
     let status = status.to_ascii_lowercase();
     [
@@ -57,6 +62,7 @@ fn is_retryable_rejection(status: &str) -> bool {
         "fetch first",
         "stale info",
         "failed to lock",
+        "failed to update ref",
         "cannot lock ref",
         "incorrect old value",
     ]
@@ -534,6 +540,7 @@ mod tests {
             ("fetch first", true),
             ("stale info", true),
             ("failed to lock", true),
+            ("failed to update ref", true),
             (
                 "cannot lock ref 'refs/heads/main': is at 1234 but expected 5678",
                 true,

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod fake_http;
+pub mod git_http;
 pub mod registry;
 
 use std::fs;

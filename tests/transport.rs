@@ -1,0 +1,395 @@
+//! `sync --git-url` over a network transport with authentication: git's smart HTTP behind
+//! HTTP Basic auth (`git http-backend` run by a local server), with a real registry.
+//! Credentials from `GIT_USERNAME`/`GIT_PASSWORD`, `GIT_TOKEN`, the URL and git's
+//! credential helpers; a wrong password; a push that loses a race with another client.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::support::git_http::GitHttp;
+use crate::support::registry::{ImageSpec, Kind, Pusher, Registry};
+use crate::support::{Repo, Run, Sandbox};
+
+const USER: &str = "deploy-bot";
+const PASSWORD: &str = "pw-Zq81xv3Hk";
+const TOKEN: &str = "tok-7f3c2b9d1e";
+
+/// A registry with `acme/web` tags `master-1` and the newer `master-2`; and its host.
+async fn images() -> (Registry, String) {
+    let registry = Registry::start();
+    let pusher = Pusher::new(&registry);
+    for (tag, day) in [("master-1", 1), ("master-2", 2)] {
+        let spec =
+            ImageSpec::new(tag, Kind::Docker).created(&format!("2024-05-{day:02}T10:00:00Z"));
+        pusher.push("acme/web", &spec).await;
+    }
+    let host = registry.url().trim_start_matches("http://").to_owned();
+    (registry, host)
+}
+
+/// A bare remote at `<sandbox>/remote.git` holding one automated workload on `master-1`.
+fn remote(sandbox: &Sandbox, h: &str) -> Repo {
+    let manifest = format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  annotations:\n    fluxcd.io/automated: \"true\"\n    fluxcd.io/tag.web: glob:master-*\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: {h}/acme/web:master-1\n"
+    );
+    sandbox.repo(&[("apps/web.yaml", manifest.as_bytes())])
+}
+
+/// `tagpilot sync --git-url URL` with the clone kept under `cache`.
+fn sync(
+    sandbox: &Sandbox,
+    url: &str,
+    cache: &Path,
+    h: &str,
+    extra: &[&str],
+    vars: &[(&str, &str)],
+) -> Run {
+    let mut args = vec![
+        "sync",
+        "--git-url",
+        url,
+        "--cache-dir",
+        cache.to_str().expect("utf-8"),
+        "--insecure-registry",
+        h,
+    ];
+    args.extend(extra);
+    sandbox.tagpilot_env(sandbox.path(), &args, vars)
+}
+
+/// Neither stream of `run` holds any of `secrets`.
+fn assert_no_secret(run: &Run, secrets: &[&str]) {
+    for secret in secrets {
+        assert!(
+            !run.stdout.contains(secret) && !run.stderr.contains(secret),
+            "{secret} leaked\nstdout:\n{}\nstderr:\n{}",
+            run.stdout,
+            run.stderr
+        );
+    }
+}
+
+/// The clones kept under `<cache>/git`.
+fn clones(cache: &Path) -> Vec<PathBuf> {
+    match fs::read_dir(cache.join("git")) {
+        Ok(entries) => entries.map(|e| e.expect("entry").path()).collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// The remote's `main` subjects, newest first.
+fn subjects(sandbox: &Sandbox, repo: &Repo) -> Vec<String> {
+    sandbox
+        .git(&repo.remote, &["log", "--format=%s", "main"])
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Another client's work tree at `<sandbox>/other`, cloned from the remote on disk, with
+/// one commit (a new README.md) not pushed yet; returns it and the commit.
+fn other_client(sandbox: &Sandbox, repo: &Repo) -> (PathBuf, String) {
+    let other = sandbox.path().join("other");
+    sandbox.git(
+        sandbox.path(),
+        &["clone", "-q", repo.remote.to_str().expect("utf-8"), "other"],
+    );
+    fs::write(other.join("README.md"), "hello\n").expect("write");
+    sandbox.git(&other, &["add", "README.md"]);
+    sandbox.git(&other, &["commit", "-q", "-m", "elsewhere"]);
+    let commit = sandbox
+        .git(&other, &["rev-parse", "HEAD"])
+        .trim()
+        .to_owned();
+    (other, commit)
+}
+
+/// A plain `git push origin main` from `dir` to the remote on disk, as a hook can run it
+/// from the server's thread.
+fn plain_push(dir: PathBuf, home: PathBuf) -> impl FnOnce() + Send + 'static {
+    move || {
+        let out = Command::new("git")
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", home)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .current_dir(dir)
+            .args(["push", "-q", "origin", "main"])
+            .output()
+            .expect("git push");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn http_with_username_and_password_clones_pushes_then_fetches() {
+    let (_registry, h) = images().await;
+    let sandbox = Sandbox::new();
+    let repo = remote(&sandbox, &h);
+    let server = GitHttp::start(sandbox.path(), &[(USER, PASSWORD)]);
+    let url = server.url("remote.git");
+    let cache = sandbox.path().join("cache-dir");
+    let creds = [("GIT_USERNAME", USER), ("GIT_PASSWORD", PASSWORD)];
+
+    let run = sync(&sandbox, &url, &cache, &h, &["-v"], &creds).ok();
+    assert_no_secret(&run, &[PASSWORD]);
+    assert_eq!(
+        subjects(&sandbox, &repo),
+        [
+            format!("Auto-release {h}/acme/web:master-2"),
+            "initial".into()
+        ]
+    );
+    let web = sandbox.git(&repo.remote, &["show", "main:apps/web.yaml"]);
+    assert!(web.contains("acme/web:master-2"), "{web}");
+    assert!(
+        run.stderr.lines().any(|l| l.starts_with("Commit pushed")),
+        "{}",
+        run.stderr
+    );
+
+    // libgit2 asks anonymously first, is challenged, then sends our credentials, and
+    // nothing but ours; the pack went up over HTTP.
+    let requests = server.requests();
+    assert!(!requests[0].sent_credentials, "{requests:#?}");
+    assert_eq!(requests[0].status, 401, "{requests:#?}");
+    assert!(
+        requests
+            .iter()
+            .filter(|r| r.sent_credentials)
+            .all(|r| r.authorized && r.user.as_deref() == Some(USER)),
+        "{requests:#?}"
+    );
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.is_fetch() && r.status == 200 && r.authorized),
+        "{requests:#?}"
+    );
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.is_push() && r.status == 200 && r.authorized),
+        "{requests:#?}\n{}",
+        server.backend_errors()
+    );
+
+    // The clone is kept under the cache dir, on the pushed commit.
+    let kept = clones(&cache);
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let remote_head = || sandbox.git(&repo.remote, &["rev-parse", "main"]);
+    assert_eq!(sandbox.git(&kept[0], &["rev-parse", "HEAD"]), remote_head());
+
+    // Someone else pushes an unrelated commit; the second run fetches it into the kept
+    // clone and has nothing to do.
+    let (other, theirs) = other_client(&sandbox, &repo);
+    sandbox.git(&other, &["push", "-q", "origin", "main"]);
+    server.clear_requests();
+    let run = sync(&sandbox, &url, &cache, &h, &[], &creds).ok();
+    assert_eq!(
+        run.stderr.lines().last(),
+        Some("Nothing to do"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(remote_head().trim(), theirs);
+    assert_eq!(clones(&cache), kept);
+    assert_eq!(sandbox.git(&kept[0], &["rev-parse", "HEAD"]).trim(), theirs);
+    let requests = server.requests();
+    assert!(requests.iter().any(|r| r.is_fetch()), "{requests:#?}");
+    assert!(!requests.iter().any(|r| r.is_push()), "{requests:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn http_with_a_token_alone() {
+    let (_registry, h) = images().await;
+    let sandbox = Sandbox::new();
+    let repo = remote(&sandbox, &h);
+    let server = GitHttp::start(sandbox.path(), &[("x-access-token", TOKEN)]);
+    let cache = sandbox.path().join("cache-dir");
+    let run = sync(
+        &sandbox,
+        &server.url("remote.git"),
+        &cache,
+        &h,
+        &[],
+        &[("GIT_TOKEN", TOKEN)],
+    )
+    .ok();
+    assert_no_secret(&run, &[TOKEN]);
+    assert_eq!(subjects(&sandbox, &repo).len(), 2);
+    let requests = server.requests();
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.is_push() && r.user.as_deref() == Some("x-access-token")),
+        "{requests:#?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn http_with_git_credential_helper() {
+    let (_registry, h) = images().await;
+    let sandbox = Sandbox::new();
+    let repo = remote(&sandbox, &h);
+    let server = GitHttp::start(sandbox.path(), &[(USER, PASSWORD)]);
+    // `git credential-store` with the password, configured in the sandbox's global config.
+    let store = sandbox.path().join("home/.git-credentials");
+    fs::write(
+        &store,
+        format!("http://{USER}:{PASSWORD}@{}\n", server.authority()),
+    )
+    .expect("store");
+    let helper = format!("store --file={}", store.display());
+    sandbox.git(
+        sandbox.path(),
+        &["config", "--global", "credential.helper", &helper],
+    );
+    let run = sync(
+        &sandbox,
+        &server.url("remote.git"),
+        &sandbox.path().join("cache-dir"),
+        &h,
+        &[],
+        &[],
+    )
+    .ok();
+    assert_no_secret(&run, &[PASSWORD]);
+    assert_eq!(subjects(&sandbox, &repo).len(), 2);
+    assert!(
+        server
+            .requests()
+            .iter()
+            .any(|r| r.is_push() && r.user.as_deref() == Some(USER))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn http_with_a_wrong_password_fails_once_and_says_where() {
+    let (_registry, h) = images().await;
+    let sandbox = Sandbox::new();
+    let repo = remote(&sandbox, &h);
+    let server = GitHttp::start(sandbox.path(), &[(USER, PASSWORD)]);
+    let url = server.url("remote.git");
+    let cache = sandbox.path().join("cache-dir");
+    let wrong = "wrong-Pw-19xq";
+    let run = sync(
+        &sandbox,
+        &url,
+        &cache,
+        &h,
+        &["-v"],
+        &[("GIT_USERNAME", USER), ("GIT_PASSWORD", wrong)],
+    )
+    .code(1);
+    assert_no_secret(&run, &[wrong, PASSWORD]);
+    let error = run
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("error: "))
+        .unwrap_or_else(|| panic!("{}", run.stderr));
+    assert!(error.contains(&format!("cloning {url}")), "{error}");
+    assert!(
+        error.contains(&format!("authenticating to remote \"origin\" ({url})")),
+        "{error}"
+    );
+    assert!(error.contains(&format!("user \"{USER}\"")), "{error}");
+    // One anonymous try, one with the password, and no loop.
+    let requests = server.requests();
+    assert!(requests.len() <= 3, "{requests:#?}");
+    assert_eq!(
+        requests.iter().filter(|r| r.sent_credentials).count(),
+        1,
+        "{requests:#?}"
+    );
+    assert!(requests.iter().all(|r| r.status == 401), "{requests:#?}");
+    // Nothing is left behind in the cache, and the remote is as it was.
+    assert_eq!(clones(&cache), Vec::<PathBuf>::new());
+    assert_eq!(subjects(&sandbox, &repo), ["initial"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn http_credentials_in_the_url_are_used_and_never_shown() {
+    let (_registry, h) = images().await;
+    let sandbox = Sandbox::new();
+    let repo = remote(&sandbox, &h);
+    let server = GitHttp::start(sandbox.path(), &[(USER, PASSWORD)]);
+    let authority = server.authority();
+    let cache = sandbox.path().join("cache-dir");
+
+    // A wrong password in the URL: the error shows the URL with it redacted.
+    let wrong = format!("http://{USER}:wrong-Pw-19xq@{authority}/remote.git");
+    let run = sync(&sandbox, &wrong, &cache, &h, &["-v"], &[]).code(1);
+    assert_no_secret(&run, &["wrong-Pw-19xq"]);
+    assert!(
+        run.stderr
+            .contains(&format!("http://{USER}:(redacted)@{authority}/remote.git")),
+        "{}",
+        run.stderr
+    );
+    assert!(server.requests().len() <= 4, "{:#?}", server.requests());
+
+    // The right one, with -v so that every detail line is printed.
+    let right = format!("http://{USER}:{PASSWORD}@{authority}/remote.git");
+    let run = sync(&sandbox, &right, &cache, &h, &["-v"], &[]).ok();
+    assert_no_secret(&run, &[PASSWORD]);
+    assert_eq!(subjects(&sandbox, &repo).len(), 2);
+}
+
+/// The remote moves on after tagpilot cloned: just before it asks to push (`needle`
+/// `service=git-receive-pack`, libgit2 sees the new head in the advertisement) or just
+/// before the pack is received (`git-receive-pack`, the server refuses the ref update).
+/// Either way tagpilot fetches, plans again and pushes on top; nothing is forced.
+async fn push_race(method: &str, needle: &str) {
+    let (_registry, h) = images().await;
+    let sandbox = Sandbox::new();
+    let repo = remote(&sandbox, &h);
+    let server = GitHttp::start(sandbox.path(), &[(USER, PASSWORD)]);
+    let (other, theirs) = other_client(&sandbox, &repo);
+    server.before(
+        method,
+        needle,
+        plain_push(other, sandbox.path().join("home")),
+    );
+    let run = sync(
+        &sandbox,
+        &server.url("remote.git"),
+        &sandbox.path().join("cache-dir"),
+        &h,
+        &[],
+        &[("GIT_USERNAME", USER), ("GIT_PASSWORD", PASSWORD)],
+    );
+    let run = run.ok();
+    assert!(
+        run.stderr.contains("the push was rejected"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        subjects(&sandbox, &repo),
+        [
+            format!("Auto-release {h}/acme/web:master-2"),
+            "elsewhere".into(),
+            "initial".into()
+        ]
+    );
+    let parent = sandbox.git(&repo.remote, &["rev-parse", "main^"]);
+    assert_eq!(parent.trim(), theirs, "no force push");
+    let pushes = server.requests().into_iter().filter(|r| r.is_push());
+    assert!(pushes.count() >= 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn http_push_after_the_remote_moved_is_retried() {
+    push_race("GET", "service=git-receive-pack").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn http_push_losing_the_race_in_the_server_is_retried() {
+    push_race("POST", "/git-receive-pack").await;
+}
