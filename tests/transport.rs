@@ -9,6 +9,7 @@ use std::process::Command;
 
 use crate::support::git_http::GitHttp;
 use crate::support::registry::{ImageSpec, Kind, Pusher, Registry};
+use crate::support::sshd::{KeyPair, Sshd, keygen};
 use crate::support::{Repo, Run, Sandbox};
 
 const USER: &str = "deploy-bot";
@@ -177,6 +178,13 @@ async fn http_with_username_and_password_clones_pushes_then_fetches() {
             .any(|r| r.is_push() && r.status == 200 && r.authorized),
         "{requests:#?}\n{}",
         server.backend_errors()
+    );
+    // libgit2 sends the pack with chunked encoding; the server decoded it.
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.is_push() && r.chunked && r.body_len > 0),
+        "{requests:#?}"
     );
 
     // The clone is kept under the cache dir, on the pushed commit.
@@ -392,4 +400,217 @@ async fn http_push_after_the_remote_moved_is_retried() {
 #[tokio::test(flavor = "multi_thread")]
 async fn http_push_losing_the_race_in_the_server_is_retried() {
     push_race("POST", "/git-receive-pack").await;
+}
+
+/// An sshd serving the sandbox's directories, accepting one client key (returned), and
+/// the server's host key in the sandbox's `~/.ssh/known_hosts` when `trusted`.
+fn ssh_server(sandbox: &Sandbox, trusted: bool) -> (Sshd, KeyPair) {
+    let keys = sandbox.path().join("keys");
+    fs::create_dir_all(&keys).expect("keys");
+    let key = keygen(&keys.join("id_ed25519"));
+    let sshd = Sshd::start(&sandbox.path().join("sshd"), &[&key.public]);
+    if trusted {
+        let ssh_dir = sandbox.path().join("home/.ssh");
+        fs::create_dir_all(&ssh_dir).expect(".ssh");
+        fs::write(
+            ssh_dir.join("known_hosts"),
+            format!("{}\n", sshd.known_hosts_line()),
+        )
+        .expect("known_hosts");
+    }
+    (sshd, key)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ssh_with_a_key_file_clones_pushes_then_fetches() {
+    let (_registry, h) = images().await;
+    let sandbox = Sandbox::new();
+    let repo = remote(&sandbox, &h);
+    let (sshd, key) = ssh_server(&sandbox, true);
+    let url = sshd.url(&repo.remote);
+    let cache = sandbox.path().join("cache-dir");
+    let key_arg = key.private.to_str().expect("utf-8");
+    let run = sync(&sandbox, &url, &cache, &h, &["--git-ssh-key", key_arg], &[]);
+    let run = if run.code == 0 {
+        run
+    } else {
+        panic!("{run:?}\nsshd:\n{}", sshd.log())
+    };
+    assert!(
+        run.stderr.lines().any(|l| l.starts_with("Commit pushed")),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        subjects(&sandbox, &repo),
+        [
+            format!("Auto-release {h}/acme/web:master-2"),
+            "initial".into()
+        ]
+    );
+    assert_eq!(clones(&cache).len(), 1);
+
+    // Hashed host names (`ssh-keygen -H`, Debian's default for ssh) work as well.
+    let known_hosts = sandbox.path().join("home/.ssh/known_hosts");
+    let out = Command::new("ssh-keygen")
+        .arg("-H")
+        .arg("-f")
+        .arg(&known_hosts)
+        .output()
+        .expect("ssh-keygen -H");
+    assert!(out.status.success());
+    let hashed = fs::read_to_string(&known_hosts).expect("known_hosts");
+    assert!(
+        hashed.starts_with("|1|") && !hashed.contains("127.0.0.1"),
+        "{hashed}"
+    );
+    let (other, theirs) = other_client(&sandbox, &repo);
+    sandbox.git(&other, &["push", "-q", "origin", "main"]);
+    let run = sync(&sandbox, &url, &cache, &h, &["--git-ssh-key", key_arg], &[]).ok();
+    assert_eq!(run.stderr.lines().last(), Some("Nothing to do"));
+    let kept = clones(&cache);
+    assert_eq!(kept.len(), 1);
+    assert_eq!(sandbox.git(&kept[0], &["rev-parse", "HEAD"]).trim(), theirs);
+    assert_eq!(
+        sandbox.git(&repo.remote, &["rev-parse", "main"]).trim(),
+        theirs
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ssh_to_an_unknown_or_changed_host_key_is_refused() {
+    let (_registry, h) = images().await;
+    let sandbox = Sandbox::new();
+    let repo = remote(&sandbox, &h);
+    let (sshd, key) = ssh_server(&sandbox, false);
+    let url = sshd.url(&repo.remote);
+    let cache = sandbox.path().join("cache-dir");
+    let key_arg = key.private.to_str().expect("utf-8");
+    let run = sync(&sandbox, &url, &cache, &h, &["--git-ssh-key", key_arg], &[]).code(1);
+    assert!(run.stderr.contains(&url), "{}", run.stderr);
+    assert!(run.stderr.contains("host key"), "{}", run.stderr);
+    assert!(run.stderr.contains("known_hosts"), "{}", run.stderr);
+
+    // Another key recorded for that host and port: refused as well.
+    let ssh_dir = sandbox.path().join("home/.ssh");
+    fs::create_dir_all(&ssh_dir).expect(".ssh");
+    let impostor = keygen(&sandbox.path().join("keys/impostor"));
+    let mut fields = impostor.public.split_whitespace();
+    fs::write(
+        ssh_dir.join("known_hosts"),
+        format!(
+            "[127.0.0.1]:{} {} {}\n",
+            sshd.port(),
+            fields.next().expect("type"),
+            fields.next().expect("key")
+        ),
+    )
+    .expect("known_hosts");
+    let run = sync(&sandbox, &url, &cache, &h, &["--git-ssh-key", key_arg], &[]).code(1);
+    assert!(run.stderr.contains("host key"), "{}", run.stderr);
+    assert_eq!(subjects(&sandbox, &repo), ["initial"]);
+    assert_eq!(clones(&cache), Vec::<PathBuf>::new());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ssh_with_a_key_the_server_refuses() {
+    let (_registry, h) = images().await;
+    let sandbox = Sandbox::new();
+    let repo = remote(&sandbox, &h);
+    let (sshd, _key) = ssh_server(&sandbox, true);
+    let stranger = keygen(&sandbox.path().join("keys/stranger"));
+    let url = sshd.url(&repo.remote);
+    let key_arg = stranger.private.to_str().expect("utf-8");
+    let run = sync(
+        &sandbox,
+        &url,
+        &sandbox.path().join("cache-dir"),
+        &h,
+        &["--git-ssh-key", key_arg],
+        &[],
+    )
+    .code(1);
+    assert!(
+        run.stderr
+            .contains(&format!("authenticating to remote \"origin\" ({url})")),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains(key_arg), "{}", run.stderr);
+    assert_eq!(subjects(&sandbox, &repo), ["initial"]);
+}
+
+/// An `ssh-agent` in the foreground on a socket in the sandbox; killed when dropped.
+struct Agent {
+    child: std::process::Child,
+    socket: PathBuf,
+}
+
+impl Agent {
+    /// Start an agent holding `key`.
+    fn start(sandbox: &Sandbox, key: &Path) -> Agent {
+        let socket = sandbox.path().join("agent.sock");
+        let child = Command::new("ssh-agent")
+            .arg("-D")
+            .arg("-a")
+            .arg(&socket)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("starting ssh-agent");
+        let agent = Agent { child, socket };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !agent.socket.exists() {
+            assert!(std::time::Instant::now() < deadline, "no agent socket");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let out = Command::new("ssh-add")
+            .env("SSH_AUTH_SOCK", &agent.socket)
+            .arg(key)
+            .output()
+            .expect("ssh-add");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        agent
+    }
+}
+
+impl Drop for Agent {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ssh_with_the_agent() {
+    let (_registry, h) = images().await;
+    let sandbox = Sandbox::new();
+    let repo = remote(&sandbox, &h);
+    let (sshd, key) = ssh_server(&sandbox, true);
+    let agent = Agent::start(&sandbox, &key.private);
+    // The key file is gone: only the agent has the key.
+    fs::remove_file(&key.private).expect("remove key");
+    let socket = agent.socket.to_str().expect("utf-8");
+    let run = sync(
+        &sandbox,
+        &sshd.url(&repo.remote),
+        &sandbox.path().join("cache-dir"),
+        &h,
+        &[],
+        &[("SSH_AUTH_SOCK", socket)],
+    );
+    let run = if run.code == 0 {
+        run
+    } else {
+        panic!("{run:?}\nsshd:\n{}", sshd.log())
+    };
+    assert!(
+        run.stderr.lines().any(|l| l.starts_with("Commit pushed")),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(subjects(&sandbox, &repo).len(), 2);
 }

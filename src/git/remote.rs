@@ -501,7 +501,14 @@ impl Repo {
                 detail: detail.clone(),
             };
         }
-        let message = sanitize(e.message(), &info.raw_url, auth);
+        let mut message = sanitize(e.message(), &info.raw_url, auth);
+        if e.code() == ErrorCode::Certificate && e.class() == git2::ErrorClass::Ssh {
+            // libgit2 checks SSH host keys against ~/.ssh/known_hosts, strictly.
+            message.push_str(
+                "; the server's host key must be in ~/.ssh/known_hosts (check its fingerprint, \
+                 then add it, e.g. with ssh-keyscan)",
+            );
+        }
         if e.code() == ErrorCode::Auth {
             return GitError::Auth {
                 remote: info.name.clone(),

@@ -35,6 +35,10 @@ pub struct GitRequest {
     pub sent_credentials: bool,
     /// Whether they matched an account.
     pub authorized: bool,
+    /// Whether the body came in chunks (`Transfer-Encoding: chunked`).
+    pub chunked: bool,
+    /// The body's length, decoded.
+    pub body_len: usize,
     /// The status code sent back.
     pub status: u16,
 }
@@ -235,6 +239,10 @@ fn serve(stream: TcpStream, shared: &Shared) -> io::Result<()> {
             user: credentials.map(|(u, _)| u),
             sent_credentials: request.header("authorization").is_some(),
             authorized,
+            chunked: request
+                .header("transfer-encoding")
+                .is_some_and(|v| v.to_ascii_lowercase().contains("chunked")),
+            body_len: request.body.len(),
             status: response.status,
         });
         let mut head = format!("HTTP/1.1 {} {}\r\n", response.status, response.reason);

@@ -6,6 +6,7 @@
 pub mod fake_http;
 pub mod git_http;
 pub mod registry;
+pub mod sshd;
 
 use std::fs;
 use std::path::{Path, PathBuf};
