@@ -340,6 +340,12 @@ async fn http_credentials_in_the_url_are_used_and_never_shown() {
         "{}",
         run.stderr
     );
+    assert!(
+        run.stderr
+            .contains("tried the username and password in the URL"),
+        "{}",
+        run.stderr
+    );
     assert!(server.requests().len() <= 4, "{:#?}", server.requests());
 
     // The right one, with -v so that every detail line is printed.
