@@ -8,3 +8,4 @@ mod policy;
 mod registry;
 mod support;
 mod sync;
+mod transport;

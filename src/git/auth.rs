@@ -135,6 +135,7 @@ pub(crate) struct CredentialState<'a> {
     offered_user_pass: bool,
     offered_helper: bool,
     offered_default: bool,
+    noted_url_credentials: bool,
     /// Set when the callback gave up: what was tried, for the error message.
     pub(crate) gave_up: Option<String>,
 }
@@ -151,6 +152,7 @@ impl<'a> CredentialState<'a> {
             offered_user_pass: false,
             offered_helper: false,
             offered_default: false,
+            noted_url_credentials: false,
             gave_up: None,
         }
     }
@@ -165,6 +167,17 @@ impl<'a> CredentialState<'a> {
         self.calls += 1;
         if self.calls > MAX_CREDENTIAL_CALLS {
             return Err(self.give_up());
+        }
+
+        // libgit2 offers an HTTP(S) URL's own username and password before asking us, so
+        // being asked means the server refused them.
+        if !self.noted_url_credentials
+            && allowed.contains(CredentialType::USER_PASS_PLAINTEXT)
+            && url_secret(url).is_some()
+        {
+            self.noted_url_credentials = true;
+            self.tried
+                .push("the username and password in the URL".to_owned());
         }
 
         // SSH without a user in the URL first asks for the username alone.
@@ -385,6 +398,26 @@ mod tests {
             "{err}"
         );
         assert!(state.gave_up.is_some());
+    }
+
+    #[test]
+    fn credentials_say_the_url_password_was_refused() {
+        let auth = Auth::new().with_credential_helpers(false);
+        let mut state = CredentialState::new(&auth, None);
+        let https = CredentialType::USER_PASS_PLAINTEXT;
+        let err = state
+            .next(
+                "https://bot:hunter2@example.invalid/x.git",
+                Some("bot"),
+                https,
+            )
+            .err()
+            .map(|e| e.message().to_owned())
+            .unwrap_or_default();
+        assert_eq!(
+            err,
+            "no credentials accepted (tried the username and password in the URL)"
+        );
     }
 
     #[test]

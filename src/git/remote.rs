@@ -49,6 +49,11 @@ fn proxy() -> git2::ProxyOptions<'static> {
 
 /// Does a server's per-ref push status mean "someone else pushed first", so that
 /// fetching and trying again can succeed?
+///
+/// git's own receive-pack answers `failed to update ref` when the branch moved between
+/// its advertisement and the update (another push won the race; the detail, "cannot
+/// lock ref … is at X but expected Y", only goes to the progress channel). The same
+/// status can have other causes on the server, but a retry is bounded and harmless.
 fn is_retryable_rejection(status: &str) -> bool {
     let status = status.to_ascii_lowercase();
     [
@@ -57,6 +62,7 @@ fn is_retryable_rejection(status: &str) -> bool {
         "fetch first",
         "stale info",
         "failed to lock",
+        "failed to update ref",
         "cannot lock ref",
         "incorrect old value",
     ]
@@ -495,7 +501,14 @@ impl Repo {
                 detail: detail.clone(),
             };
         }
-        let message = sanitize(e.message(), &info.raw_url, auth);
+        let mut message = sanitize(e.message(), &info.raw_url, auth);
+        if e.code() == ErrorCode::Certificate && e.class() == git2::ErrorClass::Ssh {
+            // libgit2 checks SSH host keys against ~/.ssh/known_hosts, strictly.
+            message.push_str(
+                "; the server's host key must be in ~/.ssh/known_hosts (check its fingerprint, \
+                 then add it, e.g. with ssh-keyscan)",
+            );
+        }
         if e.code() == ErrorCode::Auth {
             return GitError::Auth {
                 remote: info.name.clone(),
@@ -534,6 +547,7 @@ mod tests {
             ("fetch first", true),
             ("stale info", true),
             ("failed to lock", true),
+            ("failed to update ref", true),
             (
                 "cannot lock ref 'refs/heads/main': is at 1234 but expected 5678",
                 true,

@@ -4,7 +4,9 @@
 #![allow(dead_code)]
 
 pub mod fake_http;
+pub mod git_http;
 pub mod registry;
+pub mod sshd;
 
 use std::fs;
 use std::path::{Path, PathBuf};
