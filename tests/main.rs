@@ -1,6 +1,7 @@
 //! The one integration test binary: each module tests one area through the library or the CLI.
 
 mod completions;
+mod deploy;
 mod flux_cases;
 mod list_images;
 mod list_workloads;

@@ -146,8 +146,7 @@ impl Document {
     }
 
     /// The key and value nodes of `key` in a mapping node (the value resolved), if any.
-    /// Of duplicate keys the last one counts, as in the Go YAML decoder that Flux v1 and
-    /// kubectl read manifests with.
+    /// Of duplicate keys the last one counts, as Flux v1 read them (with Go's YAML decoder).
     pub fn get_entry<'a>(&'a self, map: &'a Node, key: &str) -> Option<(&'a Node, &'a Node)> {
         let entries = self.resolve(map).as_map()?;
         entries
