@@ -2,6 +2,8 @@
 
 mod completions;
 mod config;
+mod deploy;
+mod flux_cases;
 mod list_images;
 mod list_workloads;
 mod policy;

@@ -146,11 +146,12 @@ impl Document {
     }
 
     /// The key and value nodes of `key` in a mapping node (the value resolved), if any.
+    /// Of duplicate keys the last one counts, as Flux v1 read them (with Go's YAML decoder).
     pub fn get_entry<'a>(&'a self, map: &'a Node, key: &str) -> Option<(&'a Node, &'a Node)> {
         let entries = self.resolve(map).as_map()?;
         entries
             .iter()
-            .find(|(k, _)| self.resolve(k).as_str() == Some(key))
+            .rfind(|(k, _)| self.resolve(k).as_str() == Some(key))
             .map(|(k, v)| (k, self.resolve(v)))
     }
 
@@ -402,6 +403,19 @@ mod tests {
         let doc = &docs[0];
         let m = doc.get(doc.root.as_ref().unwrap(), "m").unwrap();
         assert_eq!(&src[..m.content_end()], "m:\n  a: 1\n  b: two");
+    }
+
+    #[test]
+    fn duplicate_keys_the_last_one_counts() {
+        // Flux v1's own HelmRelease tests have a second `spec:`; Flux read its values.
+        let src = "spec:\n  chart: {}\nspec:\n  values: {image: a:1}\n";
+        let docs = parse_stream(src).unwrap();
+        let doc = &docs[0];
+        let image = doc
+            .path(doc.root.as_ref().unwrap(), &["spec", "values", "image"])
+            .unwrap();
+        assert_eq!(image.as_str(), Some("a:1"));
+        assert_eq!(image.line, 4);
     }
 
     #[test]
