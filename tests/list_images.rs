@@ -238,6 +238,10 @@ async fn table_marks_the_current_tag_and_limits_rows() {
     assert!(lines[7].contains("broken"), "{}", run.stdout);
     assert!(lines[7].contains("no/such"), "{}", run.stdout);
     assert_eq!(lines.len(), 8, "{}", run.stdout);
+    // The current tag right after the limit: no omitted row.
+    let run = list(&sandbox, &dir, &host, &["-l", "4"]).ok();
+    assert!(!run.stdout.contains("omitted"), "{}", run.stdout);
+    assert!(run.stdout.contains("'-> master-a000001"), "{}", run.stdout);
     let run = list(&sandbox, &dir, &host, &["-l", "0", "--no-headers"]).ok();
     assert!(
         run.stdout.starts_with("default:deployment/app"),

@@ -142,12 +142,14 @@ fn tag_rows(rows: &mut Vec<Vec<String>>, container: &ContainerImages, limit: usi
         rows.push(row(marker(i), tag));
     }
     if let Some(p) = position.filter(|p| *p >= shown) {
-        rows.push(vec![
-            String::new(),
-            String::new(),
-            format!(":   ({} image(s) omitted)", p - shown),
-            String::new(),
-        ]);
+        if p > shown {
+            rows.push(vec![
+                String::new(),
+                String::new(),
+                format!(":   ({} image(s) omitted)", p - shown),
+                String::new(),
+            ]);
+        }
         rows.push(row("'-> ", &container.available[p]));
     }
 }
