@@ -89,7 +89,7 @@ _tagpilot() {
 
     case "${cmd}" in
         tagpilot)
-            opts="-n -o -v -q -h -V --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version list-workloads list-images automate deautomate lock unlock policy release sync completions help"
+            opts="-n -o -v -q -h -V --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version list-workloads list-images automate deautomate lock unlock policy release sync completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -143,6 +143,10 @@ _tagpilot() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -187,7 +191,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__automate)
-            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
+            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -283,6 +287,10 @@ _tagpilot() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --platform)
@@ -329,7 +337,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__completions)
-            opts="-n -o -v -q -h -V --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version bash elvish fish powershell zsh"
+            opts="-n -o -v -q -h -V --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -383,6 +391,10 @@ _tagpilot() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -427,7 +439,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__deautomate)
-            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
+            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -523,6 +535,10 @@ _tagpilot() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --platform)
@@ -737,7 +753,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__list__subcmd__images)
-            opts="-w -l -n -o -v -q -h -V --workload --limit --no-headers --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
+            opts="-w -l -n -o -v -q -h -V --workload --limit --no-headers --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -807,6 +823,10 @@ _tagpilot() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -851,7 +871,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__list__subcmd__workloads)
-            opts="-w -n -o -v -q -h -V --workload --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
+            opts="-w -n -o -v -q -h -V --workload --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -913,6 +933,10 @@ _tagpilot() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -957,7 +981,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__lock)
-            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
+            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1055,6 +1079,10 @@ _tagpilot() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1099,7 +1127,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__policy)
-            opts="-w -m -n -o -v -q -h -V --workload --tag-all --tag --automate --deautomate --lock --unlock --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
+            opts="-w -m -n -o -v -q -h -V --workload --tag-all --tag --automate --deautomate --lock --unlock --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1205,6 +1233,10 @@ _tagpilot() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1249,7 +1281,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__release)
-            opts="-w -i -m -n -o -v -q -h -V --workload --all --update-image --update-all-images --exclude --force --no-verify --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
+            opts="-w -i -m -n -o -v -q -h -V --workload --all --update-image --update-all-images --exclude --force --no-verify --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1359,6 +1391,10 @@ _tagpilot() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1403,7 +1439,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__sync)
-            opts="-m -n -o -v -q -h -V --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
+            opts="-m -n -o -v -q -h -V --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1493,6 +1529,10 @@ _tagpilot() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --platform)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1537,7 +1577,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__unlock)
-            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
+            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1633,6 +1673,10 @@ _tagpilot() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --platform)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tagpilot_global_optspecs
-    string join \n repo= git-url= git-ssh-key= git-branch= git-remote= path= n/namespace= default-namespace= o/output= v/verbose q/quiet config= platform= docker-config= insecure-registry= include-image= exclude-image= concurrency= registry-rps= timeout= cache-dir= no-cache refresh h/help V/version
+    string join \n repo= git-url= git-ssh-key= git-branch= git-remote= path= n/namespace= default-namespace= o/output= v/verbose q/quiet config= color= platform= docker-config= insecure-registry= include-image= exclude-image= concurrency= registry-rps= timeout= cache-dir= no-cache refresh h/help V/version
 end
 
 function __fish_tagpilot_needs_command
@@ -35,6 +35,9 @@ complete -c tagpilot -n "__fish_tagpilot_needs_command" -l default-namespace -d 
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
 json\t'One JSON document'"
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -l color -d 'Colour on a terminal (`auto` honours NO_COLOR)' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
@@ -73,6 +76,9 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l def
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
 json\t'One JSON document'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l color -d 'Colour on a terminal (`auto` honours NO_COLOR)' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
@@ -101,6 +107,9 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l defaul
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
 json\t'One JSON document'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l color -d 'Colour on a terminal (`auto` honours NO_COLOR)' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
@@ -138,6 +147,9 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l default-n
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
 json\t'One JSON document'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l color -d 'Colour on a terminal (`auto` honours NO_COLOR)' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
@@ -181,6 +193,9 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l default
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
 json\t'One JSON document'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l color -d 'Colour on a terminal (`auto` honours NO_COLOR)' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
@@ -224,6 +239,9 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l default-names
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
 json\t'One JSON document'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l color -d 'Colour on a terminal (`auto` honours NO_COLOR)' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
@@ -267,6 +285,9 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l default-nam
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
 json\t'One JSON document'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l color -d 'Colour on a terminal (`auto` honours NO_COLOR)' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
@@ -312,6 +333,9 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l default-nam
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
 json\t'One JSON document'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l color -d 'Colour on a terminal (`auto` honours NO_COLOR)' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
@@ -361,6 +385,9 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l default-na
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
 json\t'One JSON document'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l color -d 'Colour on a terminal (`auto` honours NO_COLOR)' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
@@ -407,6 +434,9 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l default-names
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
 json\t'One JSON document'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l color -d 'Colour on a terminal (`auto` honours NO_COLOR)' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
@@ -440,6 +470,9 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l defaul
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
 json\t'One JSON document'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l color -d 'Colour on a terminal (`auto` honours NO_COLOR)' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r

@@ -124,9 +124,31 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "FILE", env = "TAGPILOT_CONFIG")]
     pub config: Option<PathBuf>,
 
+    /// Colour on a terminal (`auto` honours NO_COLOR)
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "WHEN",
+        default_value_t = ColorChoice::Auto,
+        env = "TAGPILOT_COLOR"
+    )]
+    pub color: ColorChoice,
+
     /// How to reach the registries.
     #[command(flatten)]
     pub registry: RegistryArgs,
+}
+
+/// When to colour the output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When stderr is a terminal and NO_COLOR is not set
+    Auto,
+    /// Always
+    Always,
+    /// Never
+    Never,
 }
 
 /// Options of the commands that ask registries (SPEC §1.1, §6).

@@ -28,6 +28,7 @@ fn main() -> ExitCode {
         Box::new(BufWriter::new(io::stdout().lock())),
         Box::new(io::stderr()),
         verbosity,
+        settings::use_color(cli.global.color),
     );
     let result = commands::run(cli, &mut ui);
     let flushed = ui.flush();
@@ -41,7 +42,7 @@ fn main() -> ExitCode {
         },
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            ui.error(&format!("{err:#}"));
             ExitCode::from(1)
         }
     }

@@ -18,7 +18,7 @@ use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory as _, FromArgMatches as _};
 
 use crate::cli::{
-    Cli, Command, GlobalArgs, NotifyFormat, RegistryArgs, RegistrySetting, WriteArgs,
+    Cli, ColorChoice, Command, GlobalArgs, NotifyFormat, RegistryArgs, RegistrySetting, WriteArgs,
 };
 use crate::git::{Auth, Repo, Secret};
 use crate::image::{DOCKER_HUB_API_HOST, DOCKER_HUB_REGISTRY};
@@ -31,7 +31,7 @@ pub const CONFIG_FILE_NAME: &str = ".tagpilot.yaml";
 /// The configuration file's keys for options: each option's long name in camelCase, in the
 /// plural for the repeatable ones (`notify` keeps its name, as SPEC §9 writes it). Every
 /// option with a `TAGPILOT_*` variable has one, but `--config`.
-const OPTION_KEYS: [&str; 36] = [
+const OPTION_KEYS: [&str; 37] = [
     "repo",
     "gitUrl",
     "gitSshKey",
@@ -42,6 +42,7 @@ const OPTION_KEYS: [&str; 36] = [
     "defaultNamespace",
     "output",
     "quiet",
+    "color",
     "platform",
     "dockerConfig",
     "insecureRegistries",
@@ -267,6 +268,7 @@ fn fill_global(fill: &mut Fill<'_>, g: &mut GlobalArgs) -> Result<(), Problem> {
     )?;
     fill.set("output", "output", &mut g.output, Item::choice)?;
     fill.set("quiet", "quiet", &mut g.quiet, Item::boolean)?;
+    fill.set("color", "color", &mut g.color, Item::choice)?;
     let r = &mut g.registry;
     fill.set("platform", "platform", &mut r.platform, Item::string)?;
     fill.set("dockerConfig", "docker_config", &mut r.docker_config, path)?;
@@ -551,6 +553,18 @@ pub fn client_options(args: &RegistryArgs) -> Result<ClientOptions> {
         refresh: args.refresh,
         ..ClientOptions::default()
     })
+}
+
+/// Whether to colour the `warning:` and `error:` prefixes on stderr.
+pub fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::IsTerminal::is_terminal(&std::io::stderr())
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
 }
 
 #[cfg(test)]

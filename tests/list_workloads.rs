@@ -169,3 +169,36 @@ fn unknown_workload_is_an_error_naming_it() {
         "error: no workload \"default:deployment/nope\" (default:deployment/nope) in the scanned manifests\n"
     );
 }
+
+#[test]
+fn color_always_colours_the_prefixes_and_never_does_not() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.path().join("r");
+    copy_dir(&fixtures().join("corpus/fluxcd__flux-get-started"), &dir);
+    let run = sandbox
+        .tagpilot(&dir, &["list-workloads", "--color", "always"])
+        .ok();
+    assert!(
+        run.stderr
+            .starts_with("\u{1b}[1;33mwarning:\u{1b}[0m charts/ghost"),
+        "{:?}",
+        run.stderr
+    );
+    let run = sandbox
+        .tagpilot(&dir, &["list-workloads", "-w", "nope/x", "--color=always"])
+        .code(1);
+    assert!(
+        run.stderr
+            .contains("\u{1b}[1;31merror:\u{1b}[0m no workload"),
+        "{:?}",
+        run.stderr
+    );
+    let run = sandbox
+        .tagpilot(&dir, &["list-workloads", "--color", "never"])
+        .ok();
+    assert!(
+        run.stderr.starts_with("warning: charts/ghost"),
+        "{:?}",
+        run.stderr
+    );
+}

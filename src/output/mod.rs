@@ -18,18 +18,30 @@ pub struct Ui {
     err: Box<dyn Write>,
     verbosity: i8,
     progress: bool,
+    color: bool,
 }
 
 impl Ui {
     /// `verbosity` is -1 for `-q`, 0 by default, and the number of `-v`s. Progress is shown
-    /// only when the process's stderr is a terminal.
-    pub fn new(out: Box<dyn Write>, err: Box<dyn Write>, verbosity: i8) -> Ui {
+    /// only when the process's stderr is a terminal; `color` colours the `warning:` and
+    /// `error:` prefixes.
+    pub fn new(out: Box<dyn Write>, err: Box<dyn Write>, verbosity: i8, color: bool) -> Ui {
         let progress = verbosity >= 0 && io::stderr().is_terminal();
         Ui {
             out,
             err,
             verbosity,
             progress,
+            color,
+        }
+    }
+
+    /// A prefix, in colour (ANSI SGR `code`) when colour is on.
+    fn prefix(&self, word: &str, code: u8) -> String {
+        if self.color {
+            format!("\x1b[1;{code}m{word}:\x1b[0m")
+        } else {
+            format!("{word}:")
         }
     }
 
@@ -46,13 +58,15 @@ impl Ui {
     /// `warning: …` on stderr, unless `-q`.
     pub fn warn(&mut self, message: &str) {
         if self.verbosity >= 0 {
-            let _ = writeln!(self.err, "warning: {message}");
+            let prefix = self.prefix("warning", 33);
+            let _ = writeln!(self.err, "{prefix} {message}");
         }
     }
 
     /// `error: …` on stderr, always.
     pub fn error(&mut self, message: &str) {
-        let _ = writeln!(self.err, "error: {message}");
+        let prefix = self.prefix("error", 31);
+        let _ = writeln!(self.err, "{prefix} {message}");
     }
 
     /// A summary line on stderr (`Commit pushed: …`), unless `-q`.
