@@ -33,12 +33,12 @@
 //! | `!=1.x`, `!=1.2.x` | not 1.*, not 1.2.* |
 //! | `1.2 - 1.4.5`, `2.3.4 - 4.5` | `>=1.2.0 <=1.4.5`, `>=2.3.4 <4.6.0` |
 //!
-//! Pre-releases: an alternative admits pre-release versions only if one of its comparisons
-//! names a pre-release (`>=1.2.3-0`, `~1.2.3-beta.2 <2`); then every comparison in it is
-//! plain precedence, so `^1.2.3-alpha` admits `1.5.0-rc.1`, unlike npm. This is
-//! Masterminds v3.4's documented rule. Flux v1 pinned v3.1.1, which checked each comparison
-//! separately, so `>=1.2.3-0 <2` rejected every pre-release there; the two agree whenever
-//! all comparisons of an alternative agree on having a pre-release.
+//! Pre-releases: a pre-release version passes a comparison only when that comparison names a
+//! pre-release itself (`>=1.2.3-0`, `~1.2.3-beta.2`); then it is plain precedence, so
+//! `^1.2.3-alpha` admits `1.5.0-rc.1`, unlike npm. Each comparison is checked on its own, as
+//! Masterminds v3.1 (the version Flux v1 used) did: `>=1.2.3-0 <2` admits no pre-release,
+//! since `<2` names none. (Masterminds v3.4 opens the whole AND group instead; the two agree
+//! whenever all comparisons of an alternative agree on having a pre-release.)
 //!
 //! Edge cases follow the library's code rather than intuition, so that tag choices match
 //! Flux's: `~0.0.0` is any version, `^0.0.0` and `^*` are only 0.0.0, `<=*` is 0.0.*,
@@ -58,8 +58,6 @@ pub struct Constraint {
 #[derive(Clone, Debug)]
 struct Alternative {
     comparisons: Vec<Comparison>,
-    /// Whether any comparison names a pre-release, which lets pre-releases in.
-    admits_prereleases: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -164,9 +162,13 @@ impl Constraint {
 }
 
 impl Alternative {
+    /// Every comparison must hold. A pre-release version passes a comparison only when that
+    /// comparison's own version has a pre-release, as Masterminds semver v3.1 (the version
+    /// Flux v1 used) checks each comparison on its own.
     fn matches(&self, v: &Version) -> bool {
-        (self.admits_prereleases || !v.is_prerelease())
-            && self.comparisons.iter().all(|c| c.matches(v))
+        self.comparisons
+            .iter()
+            .all(|c| (c.version.is_prerelease() || !v.is_prerelease()) && c.matches(v))
     }
 }
 
@@ -265,11 +267,7 @@ fn parse_alternative(text: &str) -> Result<Alternative, ConstraintError> {
         comparisons.push(comparison(Op::GreaterOrEqual, written)?);
         comparisons.push(comparison(Op::LessOrEqual, upper)?);
     }
-    let admits_prereleases = comparisons.iter().any(|c| c.version.is_prerelease());
-    Ok(Alternative {
-        comparisons,
-        admits_prereleases,
-    })
+    Ok(Alternative { comparisons })
 }
 
 fn comparison(op: Op, written: &str) -> Result<Comparison, ConstraintError> {
@@ -699,7 +697,8 @@ mod tests {
             ("1.1-3", "4.3.2", false),
             ("1.1-3", "1.1.5", true),
             // A pre-release bound lets pre-releases in.
-            ("1.0.0-0 - 2", "1.5.0-rc.1", true),
+            ("1.0.0-0 - 2", "1.5.0-rc.1", false),
+            ("1.0.0-0 - 2.0.0-0", "1.5.0-rc.1", true),
             ("1.0.0 - 2", "1.5.0-rc.1", false),
         ]);
     }
@@ -804,15 +803,17 @@ mod tests {
             // Numeric identifiers compare as numbers.
             (">=1.0.0-rc.2", "1.0.0-rc.10", true),
             (">=1.0.0-rc.10", "1.0.0-rc.2", false),
-            // The rule is per alternative (Masterminds v3.4): one comparison with a
-            // pre-release opens the whole AND group, not the other alternatives.
-            (">=1.2.3-0 <2", "1.5.0-rc.1", true),
-            (">=1.2.3-0, <2", "2.0.0-rc.1", true),
+            // The rule is per comparison (Masterminds v3.1, as Flux v1 used it): every
+            // comparison must name a pre-release for a pre-release to pass.
+            (">=1.2.3-0 <2", "1.5.0-rc.1", false),
+            (">=1.2.3-0, <2", "2.0.0-rc.1", false),
+            (">=1.2.3-0 <2", "1.5.0", true),
             (">=1.2.3-0 <2", "2.0.0", false),
+            (">=1.2.3-0 <2.0.0-0", "1.5.0-rc.1", true),
             (">=1.2.3-0 <2 || >=3", "3.1.0-rc.1", false),
-            (">=1.2.3-0 <2 || >=3", "1.5.0-rc.1", true),
+            (">=1.2.3-0 <2 || >=3-0", "3.1.0-rc.1", true),
             (">=1.2.3-0 <2 || >=3", "3.1.0", true),
-            ("!=1.2.3-rc.1 >=1", "1.2.3-rc.2", true),
+            ("!=1.2.3-rc.1 >=1", "1.2.3-rc.2", false),
             ("!=1.2.3-rc.1 >=1.0.0-0", "1.2.3-rc.2", true),
             ("!=1.2.3-rc.1 >=1.0.0-0", "1.2.3-rc.1", false),
             // Build metadata never makes a pre-release.

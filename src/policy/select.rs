@@ -6,8 +6,9 @@
 //! time is skipped and can be reported with [`skipped_for_missing_time`].
 //!
 //! Order, newest first: `semver:` by version precedence; `glob:`/`regex:` by creation
-//! time. Ties (equal versions such as `1.2` and `1.2.0`, or equal times) go by ascending
-//! tag, byte order, as in Flux v1. So the choice is deterministic and stable between runs.
+//! time. Ties go by tag, byte order: equal versions (`1.2`, `1.2.0`, `v1.2.0`) by descending
+//! tag, as Flux v1's semver order did; equal times by ascending tag (SPEC §5). So the choice is
+//! deterministic and stable between runs.
 
 use std::cmp::Reverse;
 
@@ -74,6 +75,23 @@ enum Rank {
     Time(Reverse<DateTime<Utc>>),
 }
 
+/// How ties in the order are broken: equal versions (`1.10` and `1.10.0`, `v1.2.0` and
+/// `1.2.0`) by descending tag, as Flux v1 ordered them; equal times by ascending tag (SPEC §5).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Tie<'a> {
+    Descending(Reverse<&'a str>),
+    Ascending(&'a str),
+}
+
+/// The tie-break key of a tag under a pattern.
+fn tie<'a>(pattern: &Pattern, tag: &'a str) -> Tie<'a> {
+    if pattern.orders_by_version() {
+        Tie::Descending(Reverse(tag))
+    } else {
+        Tie::Ascending(tag)
+    }
+}
+
 /// Where `facts` goes in the pattern's order, allowed or not; `None` when the order cannot
 /// place it (not a version; no time).
 fn rank(pattern: &Pattern, facts: &TagFacts) -> Option<Rank> {
@@ -104,7 +122,11 @@ pub fn is_candidate(pattern: &Pattern, facts: &TagFacts) -> bool {
 pub fn newest_allowed<'a>(pattern: &Pattern, tags: &'a [TagFacts]) -> Option<&'a TagFacts> {
     tags.iter()
         .filter_map(|facts| candidate_rank(pattern, facts).map(|rank| (rank, facts)))
-        .min_by(|(a_rank, a), (b_rank, b)| a_rank.cmp(b_rank).then_with(|| a.tag.cmp(&b.tag)))
+        .min_by(|(a_rank, a), (b_rank, b)| {
+            a_rank
+                .cmp(b_rank)
+                .then_with(|| tie(pattern, &a.tag).cmp(&tie(pattern, &b.tag)))
+        })
         .map(|(_, facts)| facts)
 }
 
@@ -129,17 +151,35 @@ pub fn skipped_for_missing_time<'a>(pattern: &Pattern, tags: &'a [TagFacts]) -> 
 ///    tags with the pattern's order;
 /// 3. the tags it cannot place (not a version; no known time), by ascending tag.
 ///
-/// Ties inside each group go by ascending tag.
+/// Ties inside each group go as in [`newest_allowed`]; the last group by ascending tag.
 pub fn sort_for_listing(pattern: &Pattern, tags: &mut [TagFacts]) {
-    tags.sort_by_cached_key(|facts| {
-        let rank = rank(pattern, facts);
-        let group: u8 = match (&rank, pattern.allows(&facts.tag)) {
-            (Some(_), true) => 0,
-            (Some(_), false) => 1,
-            (None, _) => 2,
-        };
-        (group, rank, facts.tag.clone())
+    let mut keyed: Vec<(u8, Option<Rank>, TagFacts)> = tags
+        .iter()
+        .map(|facts| {
+            let rank = rank(pattern, facts);
+            let group: u8 = match (&rank, pattern.allows(&facts.tag)) {
+                (Some(_), true) => 0,
+                (Some(_), false) => 1,
+                (None, _) => 2,
+            };
+            (group, rank, facts.clone())
+        })
+        .collect();
+    keyed.sort_by(|(ga, ra, a), (gb, rb, b)| {
+        fn ties<'t>(pattern: &Pattern, t: &'t TagFacts, group: u8) -> Tie<'t> {
+            if group < 2 {
+                tie(pattern, &t.tag)
+            } else {
+                Tie::Ascending(&t.tag)
+            }
+        }
+        (ga, ra)
+            .cmp(&(gb, rb))
+            .then_with(|| ties(pattern, a, *ga).cmp(&ties(pattern, b, *gb)))
     });
+    for (slot, (_, _, facts)) in tags.iter_mut().zip(keyed) {
+        *slot = facts;
+    }
 }
 
 /// SPEC §5's decision for one container: no downgrades.
@@ -302,11 +342,13 @@ mod tests {
     }
 
     #[test]
-    fn equal_versions_go_by_ascending_tag() {
-        let tags = facts(&[("v1.2.0", None), ("1.2.0", None), ("1.2", None)]);
-        assert_eq!(newest("semver:*", &tags).as_deref(), Some("1.2"));
+    fn equal_versions_go_by_descending_tag_as_in_flux_v1() {
+        let tags = facts(&[("1.2", None), ("1.2.0", None), ("v1.2.0", None)]);
+        assert_eq!(newest("semver:*", &tags).as_deref(), Some("v1.2.0"));
+        let tags = facts(&[("1.10", None), ("1.10.0", None)]);
+        assert_eq!(newest("semver:*", &tags).as_deref(), Some("1.10.0"));
         let tags = facts(&[("1.2.0+b2", None), ("1.2.0+b10", None)]);
-        assert_eq!(newest("semver:*", &tags).as_deref(), Some("1.2.0+b10"));
+        assert_eq!(newest("semver:*", &tags).as_deref(), Some("1.2.0+b2"));
     }
 
     #[test]
@@ -372,8 +414,8 @@ mod tests {
             [
                 "1.2.10",
                 "1.2.3",
-                "1.2",
                 "1.2.0",
+                "1.2",
                 // Versions the constraint excludes, highest first.
                 "2.0.0",
                 "1.3.0-rc.1",
@@ -477,7 +519,7 @@ mod tests {
             ("2.0.0", None),
             ("1.5.0-rc.1", None),
         ]);
-        assert_eq!(decide(&p, &current("1.2.0", None), &tags), update("1.4"));
+        assert_eq!(decide(&p, &current("1.2.0", None), &tags), update("1.4.0"));
         assert_eq!(
             decide(&p, &current("1.4.0", None), &tags),
             Decision::UpToDate
@@ -499,11 +541,11 @@ mod tests {
         // the newest allowed, even downwards.
         assert_eq!(
             decide(&p, &current("1.5.0-rc.1", None), &tags),
-            update("1.4")
+            update("1.4.0")
         );
-        assert_eq!(decide(&p, &current("2.0.0", None), &tags), update("1.4"));
-        assert_eq!(decide(&p, &current("latest", None), &tags), update("1.4"));
-        assert_eq!(decide(&p, &CurrentTag::default(), &tags), update("1.4"));
+        assert_eq!(decide(&p, &current("2.0.0", None), &tags), update("1.4.0"));
+        assert_eq!(decide(&p, &current("latest", None), &tags), update("1.4.0"));
+        assert_eq!(decide(&p, &CurrentTag::default(), &tags), update("1.4.0"));
         // No candidate.
         assert_eq!(
             decide(&pattern("semver:>=3"), &current("2.0.0", None), &tags),
