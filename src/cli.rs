@@ -37,13 +37,7 @@ pub struct GlobalArgs {
     pub repo: Option<PathBuf>,
 
     /// Instead of --repo: clone (or fetch into a clone kept under the cache dir) and work there
-    #[arg(
-        long,
-        global = true,
-        value_name = "URL",
-        env = "TAGPILOT_GIT_URL",
-        conflicts_with = "repo"
-    )]
+    #[arg(long, global = true, value_name = "URL", env = "TAGPILOT_GIT_URL")]
     pub git_url: Option<String>,
 
     /// SSH private key for git over SSH [default: ssh-agent]
@@ -110,13 +104,7 @@ pub struct GlobalArgs {
     pub verbose: u8,
 
     /// Only print errors on stderr
-    #[arg(
-        short = 'q',
-        long,
-        global = true,
-        env = "TAGPILOT_QUIET",
-        conflicts_with = "verbose"
-    )]
+    #[arg(short = 'q', long, global = true, env = "TAGPILOT_QUIET")]
     pub quiet: bool,
 
     /// Configuration file (YAML; keys are the long options in camelCase) [default:
@@ -311,11 +299,17 @@ pub struct ListImagesArgs {
     pub workloads: Vec<String>,
 
     /// Show at most N tags per container (0 = all); the current tag is always shown
-    #[arg(short = 'l', long, value_name = "N", default_value_t = 10)]
+    #[arg(
+        short = 'l',
+        long,
+        value_name = "N",
+        default_value_t = 10,
+        env = "TAGPILOT_LIMIT"
+    )]
     pub limit: usize,
 
     /// Leave out the header row
-    #[arg(long)]
+    #[arg(long, env = "TAGPILOT_NO_HEADERS")]
     pub no_headers: bool,
 }
 
@@ -432,7 +426,7 @@ pub struct ReleaseArgs {
     pub all: bool,
 
     /// The image to release, with its tag: every container using this image moves to the tag
-    #[arg(short = 'i', long = "update-image", value_name = "IMAGE:TAG")]
+    #[arg(short = 'i', long = "update-image", value_name = "IMAGE:TAG", value_parser = image_with_tag)]
     pub image: Option<String>,
 
     /// Move every container to its newest allowed tag
@@ -524,4 +518,13 @@ pub struct CompletionsArgs {
     /// The shell
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// `-i`: an image reference that names a tag.
+fn image_with_tag(text: &str) -> Result<String, String> {
+    let image = crate::image::ImageRef::parse(text).map_err(|e| e.to_string())?;
+    if image.tag().is_none() {
+        return Err(format!("{text:?} names no tag; give IMAGE:TAG"));
+    }
+    Ok(text.to_owned())
 }

@@ -31,7 +31,7 @@ pub const CONFIG_FILE_NAME: &str = ".tagpilot.yaml";
 /// The configuration file's keys for options: each option's long name in camelCase, in the
 /// plural for the repeatable ones (`notify` keeps its name, as SPEC §9 writes it). Every
 /// option with a `TAGPILOT_*` variable has one, but `--config`.
-const OPTION_KEYS: [&str; 37] = [
+const OPTION_KEYS: [&str; 39] = [
     "repo",
     "gitUrl",
     "gitSshKey",
@@ -69,6 +69,8 @@ const OPTION_KEYS: [&str; 37] = [
     "pushRetries",
     "notify",
     "notifyFormat",
+    "limit",
+    "noHeaders",
 ];
 
 /// Options that exclude each other (clap's `conflicts_with`): a file value for one is dropped
@@ -99,6 +101,7 @@ where
         .map_err(ArgsError::Clap)?;
     let mut cli =
         Cli::from_arg_matches(&matches).map_err(|err| ArgsError::Clap(err.format(&mut command)))?;
+    resolve_conflicts(&mut cli, &matches, &mut command)?;
     if matches!(cli.command, Command::Completions(_)) {
         return Ok(cli);
     }
@@ -111,6 +114,56 @@ where
         .with_context(|| format!("reading the configuration file {}", path.display()))
         .map_err(ArgsError::Config)?;
     Ok(cli)
+}
+
+/// Options that exclude each other ([`CONFLICTS`]): a flag wins over the other's
+/// `TAGPILOT_*` variable, which is then dropped; both given the same way is a usage error.
+fn resolve_conflicts(
+    cli: &mut Cli,
+    matches: &ArgMatches,
+    command: &mut clap::Command,
+) -> Result<(), ArgsError> {
+    let source = |id: &str| {
+        let in_sub = matches.subcommand().and_then(|(_, sub)| {
+            sub.try_get_raw(id)
+                .ok()
+                .flatten()
+                .map(|_| sub.value_source(id))
+        });
+        in_sub.flatten().or_else(|| {
+            matches
+                .try_get_raw(id)
+                .ok()
+                .flatten()
+                .and(matches.value_source(id))
+        })
+    };
+    for [a, b] in CONFLICTS {
+        let given = |id: &str| {
+            source(id).filter(|s| matches!(s, ValueSource::CommandLine | ValueSource::EnvVariable))
+        };
+        let (Some(sa), Some(sb)) = (given(a), given(b)) else {
+            continue;
+        };
+        let drop = match (sa, sb) {
+            (ValueSource::CommandLine, ValueSource::EnvVariable) => b,
+            (ValueSource::EnvVariable, ValueSource::CommandLine) => a,
+            _ => {
+                let flag = |id: &str| format!("--{}", id.replace('_', "-"));
+                return Err(ArgsError::Clap(command.error(
+                    clap::error::ErrorKind::ArgumentConflict,
+                    format!("{} cannot be used with {}", flag(a), flag(b)),
+                )));
+            }
+        };
+        match drop {
+            "repo" => cli.global.repo = None,
+            "git_url" => cli.global.git_url = None,
+            "quiet" => cli.global.quiet = false,
+            _ => cli.global.verbose = 0,
+        }
+    }
+    Ok(())
 }
 
 /// The configuration file to read: `--config`; else, unless `--git-url`, [`CONFIG_FILE_NAME`]
@@ -231,6 +284,14 @@ fn apply(cli: &mut Cli, matches: &ArgMatches, file: &ConfigFile) -> Result<(), P
         }
     };
     fill_write(&mut fill, write)?;
+    let (mut limit, mut no_headers) = (0, false);
+    fill.takes = matches!(cli.command, Command::ListImages(_));
+    let (limit, no_headers) = match &mut cli.command {
+        Command::ListImages(args) => (&mut args.limit, &mut args.no_headers),
+        _ => (&mut limit, &mut no_headers),
+    };
+    fill.set("limit", "limit", limit, Item::whole)?;
+    fill.set("noHeaders", "no_headers", no_headers, Item::boolean)?;
     debug_assert_eq!(fill.keys, OPTION_KEYS);
 
     if let (Some(_), Some(_), Some(item)) =
@@ -596,8 +657,9 @@ mod tests {
         let mut command = Cli::command();
         command.build();
         let sync = command.find_subcommand("sync").unwrap();
+        let list_images = command.find_subcommand("list-images").unwrap();
         let mut want = BTreeSet::new();
-        for arg in sync.get_arguments() {
+        for arg in sync.get_arguments().chain(list_images.get_arguments()) {
             let (Some(long), Some(_)) = (arg.get_long(), arg.get_env()) else {
                 continue;
             };

@@ -334,3 +334,34 @@ async fn registries_and_notify_from_the_file_run_a_whole_sync() {
     assert_eq!(json["results"][0]["id"], "default:deployment/web");
     assert_eq!(hooks.requests().len(), 2);
 }
+
+#[test]
+fn a_flag_beats_the_variable_of_an_option_it_excludes() {
+    let sandbox = Sandbox::new();
+    let repo = two_dirs(&sandbox, Some("limit: 1\nnoHeaders: true\n"));
+    let w = &repo.work;
+    // TAGPILOT_QUIET loses to -v, TAGPILOT_GIT_URL to --repo.
+    let run = sandbox
+        .tagpilot_env(w, &["list-workloads", "-v"], &[("TAGPILOT_QUIET", "true")])
+        .ok();
+    assert!(run.stderr.contains("scanned 3 files"), "{}", run.stderr);
+    let run = sandbox
+        .tagpilot_env(
+            w,
+            &["list-workloads", "--repo", "."],
+            &[("TAGPILOT_GIT_URL", "file:///nowhere")],
+        )
+        .ok();
+    assert!(
+        run.stdout.contains("default:deployment/a"),
+        "{}",
+        run.stdout
+    );
+    // Both as flags is a usage error.
+    let run = sandbox.tagpilot(w, &["list-workloads", "-q", "-v"]).code(2);
+    assert!(
+        run.stderr.contains("--quiet cannot be used with --verbose"),
+        "{}",
+        run.stderr
+    );
+}

@@ -249,4 +249,26 @@ async fn table_marks_the_current_tag_and_limits_rows() {
         run.stdout
     );
     assert!(run.stdout.contains("    master-a000000"), "{}", run.stdout);
+    // A current tag the registry does not have is still shown, last.
+    let gone = manifests(
+        &sandbox,
+        &[(
+            "helloworld",
+            format!("{host}/weaveworks/helloworld:master-zz"),
+        )],
+        "    fluxcd.io/tag.helloworld: glob:master-*\n",
+    );
+    let run = list(&sandbox, &gone, &host, &["-l", "2"]).ok();
+    let last = run.stdout.lines().last().unwrap_or_default().to_owned();
+    assert_eq!(
+        last.split_whitespace().collect::<Vec<_>>(),
+        ["'->", "master-zz"],
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(": (4 image(s) omitted)"),
+        "{}",
+        run.stdout
+    );
 }

@@ -492,3 +492,164 @@ async fn release_one_image_and_all_latest() {
             .contains("acme/web:other-9")
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_tried_workload_failing_is_exit_1() {
+    let (_registry, h) = images().await;
+    let sandbox = Sandbox::new();
+    let files = vec![
+        (
+            "apps/broken.yaml".to_owned(),
+            format!(
+                "kind: Deployment\nmetadata:\n  name: broken\n  annotations:\n    fluxcd.io/automated: \"true\"\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: {h}/acme/missing:1\n"
+            ),
+        ),
+        (
+            "apps/manual.yaml".to_owned(),
+            format!(
+                "kind: Deployment\nmetadata:\n  name: manual\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: {h}/acme/web:master-1\n"
+            ),
+        ),
+    ];
+    let repo = repo_with(&sandbox, &files);
+    let head = sandbox.git(&repo.work, &["rev-parse", "HEAD"]);
+    let run = sync(&sandbox, &repo, &h, &[]).code(1);
+    assert!(
+        run.stderr
+            .contains("error: every workload that was tried failed"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout
+            .contains("default:deployment/manual  skipped  not automated"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(sandbox.git(&repo.work, &["rev-parse", "HEAD"]), head);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_runs_sharing_one_cache_take_turns() {
+    let (_registry, h) = images().await;
+    let sandbox = Sandbox::new();
+    let repo = repo_with(&sandbox, &manifests(&h));
+    let url = format!("file://{}", repo.remote.display());
+    let cache = sandbox.path().join("shared-cache");
+    let args: Vec<String> = [
+        "sync",
+        "--git-url",
+        &url,
+        "--cache-dir",
+        cache.to_str().unwrap(),
+        "--insecure-registry",
+        &h,
+        "--platform",
+        "linux/arm64",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let sandbox = &sandbox;
+    let runs: Vec<crate::support::Run> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..3)
+            .map(|_| {
+                let args = &args;
+                scope.spawn(move || {
+                    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                    sandbox.tagpilot(sandbox.path(), &args)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for run in runs {
+        run.ok();
+    }
+    let log = sandbox.git(&repo.remote, &["log", "--format=%s", "main"]);
+    assert_eq!(log.matches("Auto-release").count(), 1, "{log}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_retry_never_drops_the_users_unpushed_commits() {
+    let (_registry, h) = images().await;
+    let sandbox = Sandbox::new();
+    let repo = repo_with(&sandbox, &manifests(&h));
+    // A local commit of the user's, not pushed...
+    fs::write(repo.work.join("notes.txt"), "mine\n").unwrap();
+    sandbox.git(&repo.work, &["add", "notes.txt"]);
+    sandbox.git(&repo.work, &["commit", "-q", "-m", "mine"]);
+    let mine = sandbox.git(&repo.work, &["rev-parse", "HEAD"]);
+    // ...while the remote moved on.
+    let other = sandbox.path().join("other");
+    sandbox.git(
+        sandbox.path(),
+        &["clone", "-q", repo.remote.to_str().unwrap(), "other"],
+    );
+    fs::write(other.join("README.md"), "hello\n").unwrap();
+    sandbox.git(&other, &["add", "README.md"]);
+    sandbox.git(&other, &["commit", "-q", "-m", "elsewhere"]);
+    sandbox.git(&other, &["push", "-q", "origin", "main"]);
+    let remote = sandbox.git(&repo.remote, &["rev-parse", "main"]);
+    let run = sync(&sandbox, &repo, &h, &[]).code(1);
+    assert!(
+        run.stderr.contains("has commits that origin/main does not"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(sandbox.git(&repo.work, &["rev-parse", "HEAD"]), mine);
+    assert_eq!(sandbox.git(&repo.remote, &["rev-parse", "main"]), remote);
+    assert_eq!(sandbox.git(&repo.work, &["status", "--porcelain"]), "");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tag_pushed_again_gets_its_new_digest_and_a_digest_alone_is_left() {
+    let (registry, h) = images().await;
+    let pusher = Pusher::new(&registry);
+    let old = pusher
+        .push(
+            "acme/pinned",
+            &ImageSpec::new("v1", Kind::Docker).created("2024-05-01T10:00:00Z"),
+        )
+        .await;
+    let new = pusher
+        .push(
+            "acme/pinned",
+            &ImageSpec::new("v1", Kind::Docker)
+                .created("2024-05-02T10:00:00Z")
+                .salt("again"),
+        )
+        .await;
+    assert_ne!(old.digest, new.digest);
+    let sandbox = Sandbox::new();
+    let files = vec![(
+        "apps/pinned.yaml".to_owned(),
+        format!(
+            "kind: Deployment\nmetadata:\n  name: pinned\n  annotations:\n    fluxcd.io/automated: \"true\"\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: {h}/acme/pinned:v1@{}\n      - name: digest\n        image: {h}/acme/pinned@{}\n",
+            old.digest, old.digest
+        ),
+    )];
+    let repo = repo_with(&sandbox, &files);
+    let run = sync(&sandbox, &repo, &h, &["--no-push", "-m", "refresh digests"]).ok();
+    assert!(
+        run.stdout
+            .contains("digest: pinned by digest, with no tag to follow"),
+        "{}",
+        run.stdout
+    );
+    let text = String::from_utf8(repo.read("apps/pinned.yaml")).unwrap();
+    assert!(
+        text.contains(&format!("acme/pinned:v1@{}", new.digest)),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("acme/pinned@{}", old.digest)),
+        "{text}"
+    );
+    assert_eq!(
+        sandbox
+            .git(&repo.work, &["log", "-1", "--format=%s"])
+            .trim(),
+        "refresh digests"
+    );
+}

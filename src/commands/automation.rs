@@ -16,7 +16,7 @@ use crate::image::ImageRef;
 use crate::manifest::edit::{ImageUpdate, update_images};
 use crate::manifest::{Scan, Workload};
 use crate::output::Ui;
-use crate::output::report::{Report, Skip, Status};
+use crate::output::report::{Report, Skip};
 use crate::registry::ClientOptions;
 use crate::{notify, settings};
 
@@ -33,12 +33,6 @@ pub fn sync(global: &GlobalArgs, args: &SyncArgs, ui: &mut Ui) -> Result<Outcome
 
 /// Run `release`.
 pub fn release(global: &GlobalArgs, args: &ReleaseArgs, ui: &mut Ui) -> Result<Outcome> {
-    if let Some(image) = &args.image {
-        let parsed = ImageRef::parse(image).with_context(|| format!("-i {image}"))?;
-        if parsed.tag().is_none() {
-            bail!("-i {image}: name the tag to release, as IMAGE:TAG");
-        }
-    }
     run(global, &args.write, &Job::Release(args), ui)
 }
 
@@ -88,10 +82,10 @@ fn run(global: &GlobalArgs, write_args: &WriteArgs, job: &Job<'_>, ui: &mut Ui) 
             ui.error(error);
         }
         ui.status(&write::summary(write_args, &written, report.changed()));
-        if report.changed() || !report.errors.is_empty() {
+        if !write_args.dry_run && (report.changed() || !report.errors.is_empty()) {
             notify::send(&notify::targets(write_args), &report, ui);
         }
-        return outcome(&report, write_args);
+        return outcome(&report, &plan, write_args);
     }
 }
 
@@ -271,6 +265,7 @@ fn commit_message(job: &Job<'_>, plan: &Plan<'_>, args: &WriteArgs) -> String {
             };
             format!("Release {image} to {workloads}")
         }
+        Job::Sync if args.message.is_some() => args.message.clone().unwrap_or_default(),
         Job::Sync => {
             let refs: BTreeSet<&str> = plan.changes().map(|(_, c)| c.to.as_str()).collect();
             match refs.len() {
@@ -315,15 +310,20 @@ fn report(
 
 /// The exit code: 4 when some workloads failed while the rest went through, 1 when all
 /// that was tried failed, 3 with `--exit-code` when something changed.
-fn outcome(report: &Report, args: &WriteArgs) -> Result<Outcome> {
-    let failed = report
-        .results
+fn outcome(report: &Report, plan: &Plan<'_>, args: &WriteArgs) -> Result<Outcome> {
+    // Workloads left alone on purpose (locked, not automated, excluded) were not tried.
+    let tried: Vec<_> = plan
+        .workloads
         .iter()
-        .filter(|r| r.status == Status::Failed)
-        .count();
+        .filter(|w| w.skipped.is_none())
+        .collect();
+    let all_failed = !tried.is_empty()
+        && tried
+            .iter()
+            .all(|w| w.changes.is_empty() && !w.failed.is_empty());
     let partial = !report.errors.is_empty();
-    if partial && failed > 0 && failed == report.results.len() {
-        bail!("every workload failed; nothing was written");
+    if partial && all_failed {
+        bail!("every workload that was tried failed; nothing was written");
     }
     Ok(if partial {
         Outcome::Partial

@@ -40,11 +40,13 @@ impl Site<'_> {
             .map(|image| RepoKey::new(image.api_host(), image.repository()))
     }
 
-    /// The tag in use: the one written, else `latest`.
+    /// The tag in use: the one written, else `latest`; none for a reference pinned by
+    /// digest alone.
     pub fn current_tag(&self) -> Option<&str> {
         self.image
             .as_ref()
             .ok()
+            .filter(|i| i.tag().is_some() || i.digest().is_none())
             .map(|i| i.tag().unwrap_or("latest"))
     }
 }

@@ -76,6 +76,13 @@ fn container_images(site: &Site<'_>, facts: &Facts, platform: &str) -> Container
         }
     };
     out.pattern = pattern.to_string();
+    out.current = site.current_tag().map(|tag| TagRow {
+        tag: tag.to_owned(),
+        digest: None,
+        created: None,
+        allowed: None,
+        note: None,
+    });
     let Some(repo) = site.repo() else {
         return out;
     };

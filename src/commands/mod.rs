@@ -73,6 +73,9 @@ struct Location {
     /// A temporary clone's directory, removed when the run ends (`--git-url` with
     /// `--no-cache`).
     _scratch: Option<tempfile::TempDir>,
+    /// The lock on a kept clone (`--git-url`), held for the whole run so that two runs
+    /// sharing a cache directory take turns.
+    _lock: Option<fs::File>,
 }
 
 impl Location {
@@ -112,6 +115,7 @@ fn locate(global: &GlobalArgs, need_git: bool, ui: &mut Ui) -> Result<Location> 
                 repo: Some(repo),
                 prefix,
                 _scratch: None,
+                _lock: None,
             })
         }
         Err(err) if need_git => Err(anyhow::Error::new(err)
@@ -121,6 +125,7 @@ fn locate(global: &GlobalArgs, need_git: bool, ui: &mut Ui) -> Result<Location> 
             repo: None,
             prefix: PathBuf::new(),
             _scratch: None,
+            _lock: None,
         }),
     }
 }
@@ -139,6 +144,11 @@ fn clone(global: &GlobalArgs, url: &str, ui: &mut Ui) -> Result<Location> {
         fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
     }
     let shown = crate::git::redact_url(url);
+    let lock = match &scratch {
+        Some(_) => None,
+        None => Some(lock_clone(&dir, ui)?),
+    };
+
     ui.info(&format!("using the clone of {shown} in {}", dir.display()));
     let auth = settings::git_auth(global.git_ssh_key.as_deref());
     let (repo, _) = Repo::clone_or_update(url, &dir, global.git_branch.as_deref(), &auth)
@@ -148,7 +158,42 @@ fn clone(global: &GlobalArgs, url: &str, ui: &mut Ui) -> Result<Location> {
         repo: Some(repo),
         prefix: PathBuf::new(),
         _scratch: scratch,
+        _lock: lock,
     })
+}
+
+/// Take the lock of a kept clone (`<cache>/git-locks/<name>.lock`, out of the clones'
+/// directory), waiting while another run holds it.
+fn lock_clone(dir: &Path, ui: &mut Ui) -> Result<fs::File> {
+    let name = dir.file_name().unwrap_or_default().to_string_lossy();
+    let locks = dir
+        .parent()
+        .and_then(Path::parent)
+        .unwrap_or(Path::new("."))
+        .join("git-locks");
+    fs::create_dir_all(&locks).with_context(|| format!("creating {}", locks.display()))?;
+    let path = locks.join(format!("{name}.lock"));
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("opening the lock {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => {
+            ui.info(&format!(
+                "waiting for another tagpilot run that uses {}",
+                dir.display()
+            ));
+            file.lock()
+                .with_context(|| format!("locking {}", path.display()))?;
+        }
+        Err(fs::TryLockError::Error(err)) => {
+            return Err(err).with_context(|| format!("locking {}", path.display()));
+        }
+    }
+    Ok(file)
 }
 
 /// A directory name for a clone of `url`.

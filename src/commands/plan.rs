@@ -111,7 +111,7 @@ impl WorkloadPlan<'_> {
             let mut reasons: Vec<&str> = self.left.iter().map(|s| s.reason.as_str()).collect();
             reasons.dedup();
             let reason = match reasons.as_slice() {
-                [] => "no containers".to_owned(),
+                [] => "no images to update".to_owned(),
                 [one] => (*one).to_owned(),
                 _ => self
                     .left
@@ -247,9 +247,20 @@ fn container(
         None => None,
     };
     let current = site.current_tag();
+    // A written digest that is no longer the tag's: the tag was pushed again.
+    let stale_digest = |tag: &str| {
+        let known = scan
+            .and_then(|s| s.details.get(tag))
+            .and_then(|d| d.as_ref().ok())
+            .map(|d| d.digest.as_str());
+        matches!((image.digest(), known), (Some(written), Some(known)) if written != known)
+    };
+    if current.is_none() && matches!(rules.target, Target::Newest) {
+        return leave(entry, "pinned by digest, with no tag to follow".to_owned());
+    }
     let to = match &rules.target {
         Target::Image { tag, verify, .. } => {
-            if current == Some(tag.as_str()) {
+            if current == Some(tag.as_str()) && !stale_digest(tag) {
                 return leave(entry, "up to date".to_owned());
             }
             if !rules.ignore_filter && !pattern.allows(tag) {
@@ -309,7 +320,10 @@ fn container(
                 &candidates,
             ) {
                 Decision::Update { to } => to,
-                Decision::UpToDate => return leave(entry, "up to date".to_owned()),
+                Decision::UpToDate => match current {
+                    Some(tag) if stale_digest(tag) => tag.to_owned(),
+                    _ => return leave(entry, "up to date".to_owned()),
+                },
                 Decision::CurrentTimeUnknown { newest } => {
                     return leave(
                         entry,

@@ -260,7 +260,7 @@ fn change(
         };
         write::print(ui, global, args, &mut report, &changes)?;
         ui.status(&write::summary(args, &written, report.changed()));
-        if report.changed() {
+        if report.changed() && !args.dry_run {
             notify::send(&notify::targets(args), &report, ui);
         }
         return Ok(if args.exit_code && report.changed() {

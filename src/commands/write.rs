@@ -202,8 +202,20 @@ pub fn refetch(
     ));
     let branch = branch(repo, global)?;
     let auth = settings::git_auth(global.git_ssh_key.as_deref());
-    repo.fetch_and_reset(&global.git_remote, &branch, &auth)
-        .with_context(|| format!("fetching {branch} from {}", global.git_remote))?;
+    let remote = &global.git_remote;
+    let tip = repo
+        .fetch(remote, &branch, &auth)
+        .with_context(|| format!("fetching {branch} from {remote}"))?;
+    // Commits of the user's that the remote does not have would be dropped by moving to
+    // its tip: refuse instead.
+    if !repo.is_contained(repo.head_id()?, tip)? {
+        bail!(
+            "the push was rejected and {branch} has commits that {remote}/{branch} does not; \
+             pull (or rebase) and push them first, then run tagpilot again"
+        );
+    }
+    repo.fetch_and_reset(remote, &branch, &auth)
+        .with_context(|| format!("fetching {branch} from {remote}"))?;
     Ok(())
 }
 

@@ -242,6 +242,17 @@ impl Repo {
         Ok(id)
     }
 
+    /// Whether `commit` is `tip` or one of its ancestors: moving from `commit` to `tip` loses
+    /// nothing.
+    pub fn is_contained(&self, commit: git2::Oid, tip: git2::Oid) -> Result<bool, GitError> {
+        if commit == tip {
+            return Ok(true);
+        }
+        self.repo
+            .graph_descendant_of(tip, commit)
+            .map_err(|e| GitError::git("comparing commits", &self.workdir, e))
+    }
+
     /// Take back a commit made by [`Repo::commit_paths`] that could not be pushed: the
     /// branch goes back to the commit's parent and the index entries of `paths` to the
     /// parent's versions. The work-tree files are the caller's to restore. Refuses when the

@@ -73,7 +73,9 @@ fn created(t: &DateTime<Utc>) -> String {
 }
 
 /// The `list-images` table: a row per container with the image name, then a row per tag
-/// with `'-> ` marking the current tag and `|   ` the rows above it. `limit` 0 shows all.
+/// with `'-> ` marking the current tag and `|   ` the rows above it. `limit` 0 shows all;
+/// a current tag past the limit, or one the registry does not list, is still shown last.
+/// A workload ID found in several files shows its file.
 pub fn table(
     out: &mut dyn Write,
     workloads: &[WorkloadImages],
@@ -110,11 +112,13 @@ pub fn table(
 }
 
 fn tag_rows(rows: &mut Vec<Vec<String>>, container: &ContainerImages, limit: usize) {
-    let current = container.current.as_ref().map(|c| c.tag.as_str());
-    let position = container
-        .available
-        .iter()
-        .position(|row| Some(row.tag.as_str()) == current);
+    if container.error.is_some() {
+        // The error stands on the container's row; there are no tags to show.
+        return;
+    }
+    let current = container.current.as_ref();
+    let position =
+        current.and_then(|c| container.available.iter().position(|row| row.tag == c.tag));
     let shown = if limit == 0 {
         container.available.len()
     } else {
@@ -133,7 +137,9 @@ fn tag_rows(rows: &mut Vec<Vec<String>>, container: &ContainerImages, limit: usi
             when,
         ]
     };
-    let marker = |i: usize| match position {
+    // A current tag the registry does not list comes after all the others.
+    let current_at = position.or(current.map(|_| container.available.len()));
+    let marker = |i: usize| match current_at {
         Some(p) if i < p => "|   ",
         Some(p) if i == p => "'-> ",
         _ => "    ",
@@ -141,15 +147,19 @@ fn tag_rows(rows: &mut Vec<Vec<String>>, container: &ContainerImages, limit: usi
     for (i, tag) in container.available.iter().enumerate().take(shown) {
         rows.push(row(marker(i), tag));
     }
-    if let Some(p) = position.filter(|p| *p >= shown) {
-        if p > shown {
-            rows.push(vec![
-                String::new(),
-                String::new(),
-                format!(":   ({} image(s) omitted)", p - shown),
-                String::new(),
-            ]);
-        }
-        rows.push(row("'-> ", &container.available[p]));
+    let (Some(p), Some(current)) = (current_at.filter(|p| *p >= shown), current) else {
+        return;
+    };
+    if p > shown {
+        rows.push(vec![
+            String::new(),
+            String::new(),
+            format!(": ({} image(s) omitted)", p - shown),
+            String::new(),
+        ]);
+    }
+    match container.available.get(p) {
+        Some(tag) => rows.push(row("'-> ", tag)),
+        None => rows.push(row("'-> ", current)),
     }
 }
