@@ -139,6 +139,11 @@ impl Registry {
         panic!("the registry did not come up: {}", self.server_log());
     }
 
+    /// The registry's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// `http://127.0.0.1:<port>`.
     pub fn url(&self) -> String {
         format!("http://{}", self.host)
