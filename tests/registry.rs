@@ -1101,3 +1101,48 @@ async fn credential_helpers_supply_basic_credentials() {
 fn rand_name(v: &serde_json::Value) -> String {
     crate::support::registry::sha256(v.to_string().as_bytes())[7..19].to_owned()
 }
+
+/// Scans started together on an insecure host try HTTPS once between them, and a warm run
+/// that learnt nothing leaves the cache files as they were.
+#[tokio::test]
+async fn one_https_probe_per_insecure_host_and_no_rewrite_of_an_unchanged_cache() {
+    let reg = Registry::start();
+    let pusher = Pusher::new(&reg);
+    let names: Vec<String> = (0..4).map(|i| format!("probe/app{i}")).collect();
+    for name in &names {
+        pusher
+            .push(
+                name,
+                &ImageSpec::new("1.0", Kind::Docker).created("2024-01-01T00:00:00Z"),
+            )
+            .await;
+    }
+    let cache = tempfile::tempdir().unwrap();
+    let scan_all = || async {
+        let client = client(ClientOptions {
+            cache_dir: Some(cache.path().to_owned()),
+            ..options(&reg.host)
+        });
+        let repos: Vec<RepoKey> = names
+            .iter()
+            .map(|n| RepoKey::new(reg.host.clone(), n))
+            .collect();
+        let scans = futures::future::join_all(repos.iter().map(|r| client.scan(r, |_| true))).await;
+        assert!(scans.iter().all(Result::is_ok));
+        client.requests_sent()
+    };
+    // Cold: per repository a tags list, a manifest and a config blob, plus one HTTPS try.
+    assert_eq!(scan_all().await, 4 * 3 + 1);
+    let files = walk(cache.path());
+    let stamps: Vec<_> = files
+        .iter()
+        .map(|f| std::fs::metadata(f).unwrap().modified().unwrap())
+        .collect();
+    // Warm: a tags list each, the HTTPS try, and no cache file written again.
+    assert_eq!(scan_all().await, 4 + 1);
+    let again: Vec<_> = files
+        .iter()
+        .map(|f| std::fs::metadata(f).unwrap().modified().unwrap())
+        .collect();
+    assert_eq!(stamps, again);
+}

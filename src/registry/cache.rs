@@ -76,6 +76,9 @@ pub(crate) enum Plan {
 pub(crate) struct RepoCache {
     path: PathBuf,
     file: CacheFile,
+    /// Whether anything differs from the file on disk, so a run that learnt nothing new
+    /// writes nothing (and cannot overwrite a concurrent run's newer file).
+    dirty: bool,
 }
 
 /// The cache file of a repository: a hash of the key keeps any name a safe file name.
@@ -126,7 +129,8 @@ impl RepoCache {
                 )),
             ),
         };
-        (RepoCache { path, file }, warning)
+        let dirty = warning.is_some();
+        (RepoCache { path, file, dirty }, warning)
     }
 
     /// What to do for `tag` at `now` (Unix seconds).
@@ -194,6 +198,7 @@ impl RepoCache {
                 },
             },
         };
+        self.dirty = true;
         self.file.tags.insert(tag.to_owned(), entry);
         self.file
             .digests
@@ -211,11 +216,16 @@ impl RepoCache {
 
     /// Forgets tags that the registry no longer lists; digest facts stay.
     pub(crate) fn retain_tags(&mut self, listed: &HashSet<&str>) {
+        let before = self.file.tags.len();
         self.file.tags.retain(|t, _| listed.contains(t.as_str()));
+        self.dirty |= self.file.tags.len() != before;
     }
 
-    /// Writes the cache: a temporary file beside it, then a rename.
+    /// Writes the cache, if anything changed: a temporary file beside it, then a rename.
     pub(crate) fn save(&self) -> Result<(), String> {
+        if !self.dirty {
+            return Ok(());
+        }
         let fail = |e: &dyn std::fmt::Display| {
             format!(
                 "cannot write the registry cache file {}: {e}",

@@ -143,6 +143,10 @@ impl Limiter {
 
 struct HostState {
     scheme: Mutex<Option<Scheme>>,
+    /// Held while the first request to an insecure host finds out whether it speaks
+    /// HTTPS, so that requests started at the same time wait for the answer instead of
+    /// each trying HTTPS.
+    probe: tokio::sync::Mutex<()>,
     limiter: Mutex<Limiter>,
     auth: Mutex<HostAuth>,
     credential: OnceCell<Option<Credential>>,
@@ -347,6 +351,7 @@ impl Transport {
             .or_insert_with(|| {
                 Arc::new(HostState {
                     scheme: Mutex::new(None),
+                    probe: tokio::sync::Mutex::new(()),
                     limiter: Mutex::new(Limiter::new(self.rate(host))),
                     auth: Mutex::new(HostAuth::Anonymous),
                     credential: OnceCell::new(),
@@ -440,6 +445,11 @@ impl Transport {
         state: &HostState,
         call: &Call<'_>,
     ) -> Result<Attempt, RegistryError> {
+        let _probe = if lock(&state.scheme).is_none() && self.is_insecure(call.host) {
+            Some(state.probe.lock().await)
+        } else {
+            None
+        };
         let (base, probing) = self.base(state, call.host)?;
         let mut reauthed = false;
         loop {
