@@ -465,15 +465,7 @@ fn rejected_push_is_an_error_and_undoes_the_commit() {
     let sandbox = Sandbox::new();
     let repo = tricky_repo(&sandbox);
     // Someone else pushes first.
-    let other = sandbox.path().join("other");
-    sandbox.git(
-        sandbox.path(),
-        &["clone", "-q", repo.remote.to_str().unwrap(), "other"],
-    );
-    fs::write(other.join("new.txt"), "x\n").unwrap();
-    sandbox.git(&other, &["add", "new.txt"]);
-    sandbox.git(&other, &["commit", "-q", "-m", "elsewhere"]);
-    sandbox.git(&other, &["push", "-q", "origin", "main"]);
+    sandbox.push_elsewhere(&repo, "new.txt", "x\n");
     let remote_head = sandbox.git(&repo.remote, &["rev-parse", "main"]);
     let head = sandbox.git(&repo.work, &["rev-parse", "HEAD"]);
     let file = repo.read("manifests/bare.yaml");
@@ -501,16 +493,7 @@ fn rejected_push_is_an_error_and_undoes_the_commit() {
 fn rejected_push_is_retried_on_the_remote_head() {
     let sandbox = Sandbox::new();
     let repo = tricky_repo(&sandbox);
-    let other = sandbox.path().join("other");
-    sandbox.git(
-        sandbox.path(),
-        &["clone", "-q", repo.remote.to_str().unwrap(), "other"],
-    );
-    fs::write(other.join("new.txt"), "x\n").unwrap();
-    sandbox.git(&other, &["add", "new.txt"]);
-    sandbox.git(&other, &["commit", "-q", "-m", "elsewhere"]);
-    sandbox.git(&other, &["push", "-q", "origin", "main"]);
-    let theirs = sandbox.git(&other, &["rev-parse", "HEAD"]);
+    let theirs = sandbox.push_elsewhere(&repo, "new.txt", "x\n");
     let run = sandbox
         .tagpilot(&repo.work, &["automate", "-w", "deployment/bare"])
         .ok();

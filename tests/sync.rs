@@ -323,16 +323,7 @@ async fn a_rejected_push_is_retried_on_the_new_head() {
     let sandbox = Sandbox::new();
     let repo = repo_with(&sandbox, &manifests(&h));
     // Someone else pushes a commit first; the local clone does not know it.
-    let other = sandbox.path().join("other");
-    sandbox.git(
-        sandbox.path(),
-        &["clone", "-q", repo.remote.to_str().unwrap(), "other"],
-    );
-    fs::write(other.join("README.md"), "hello\n").unwrap();
-    sandbox.git(&other, &["add", "README.md"]);
-    sandbox.git(&other, &["commit", "-q", "-m", "elsewhere"]);
-    sandbox.git(&other, &["push", "-q", "origin", "main"]);
-    let theirs = sandbox.git(&other, &["rev-parse", "HEAD"]);
+    let theirs = sandbox.push_elsewhere(&repo, "README.md", "hello\n");
 
     let run = sync(&sandbox, &repo, &h, &[]).ok();
     assert!(
@@ -581,15 +572,7 @@ async fn a_retry_never_drops_the_users_unpushed_commits() {
     sandbox.git(&repo.work, &["commit", "-q", "-m", "mine"]);
     let mine = sandbox.git(&repo.work, &["rev-parse", "HEAD"]);
     // ...while the remote moved on.
-    let other = sandbox.path().join("other");
-    sandbox.git(
-        sandbox.path(),
-        &["clone", "-q", repo.remote.to_str().unwrap(), "other"],
-    );
-    fs::write(other.join("README.md"), "hello\n").unwrap();
-    sandbox.git(&other, &["add", "README.md"]);
-    sandbox.git(&other, &["commit", "-q", "-m", "elsewhere"]);
-    sandbox.git(&other, &["push", "-q", "origin", "main"]);
+    sandbox.push_elsewhere(&repo, "README.md", "hello\n");
     let remote = sandbox.git(&repo.remote, &["rev-parse", "main"]);
     let run = sync(&sandbox, &repo, &h, &[]).code(1);
     assert!(

@@ -391,15 +391,27 @@ impl Transport {
                 Err(e) => return Err(e),
                 Ok(Attempt::Retry(err, wait)) => (err, wait),
             };
-            if err.status() == Some(429) {
-                lock(&state.limiter).halve();
-            }
-            attempt += 1;
-            if attempt > self.settings.max_retries {
-                return Err(err);
-            }
-            self.pause(wait, attempt, err).await?;
+            self.back_off(&state, err, wait, &mut attempt).await?;
         }
+    }
+
+    /// After a failed try: halve the host's rate on a 429, then wait before the next try;
+    /// the error itself once the retries are spent.
+    async fn back_off(
+        &self,
+        state: &HostState,
+        err: RegistryError,
+        wait: Option<Duration>,
+        attempt: &mut u32,
+    ) -> Result<(), RegistryError> {
+        if err.status() == Some(429) {
+            lock(&state.limiter).halve();
+        }
+        *attempt += 1;
+        if *attempt > self.settings.max_retries {
+            return Err(err);
+        }
+        self.pause(wait, *attempt, err).await
     }
 
     /// Waits before the next try: `Retry-After` when given, else backoff with jitter.
@@ -724,14 +736,7 @@ impl Transport {
                 Err(e @ RegistryError::Transport { .. }) => (e, None),
                 Err(e) => return Err(e),
             };
-            if err.status() == Some(429) {
-                lock(&state.limiter).halve();
-            }
-            attempt += 1;
-            if attempt > self.settings.max_retries {
-                return Err(err);
-            }
-            self.pause(wait, attempt, err).await?;
+            self.back_off(&state, err, wait, &mut attempt).await?;
         };
         let parsed: TokenResponse = serde_json::from_slice(&reply.body).map_err(|e| {
             RegistryError::auth(

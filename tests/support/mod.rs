@@ -145,6 +145,28 @@ impl Sandbox {
     }
 }
 
+impl Sandbox {
+    /// Someone else clones the remote, commits `file` with `content` and pushes first; the
+    /// new remote head.
+    pub fn push_elsewhere(&self, repo: &Repo, file: &str, content: &str) -> String {
+        let other = self.path().join("elsewhere");
+        self.git(
+            self.path(),
+            &[
+                "clone",
+                "-q",
+                repo.remote.to_str().expect("utf-8"),
+                "elsewhere",
+            ],
+        );
+        fs::write(other.join(file), content).expect("write");
+        self.git(&other, &["add", file]);
+        self.git(&other, &["commit", "-q", "-m", "elsewhere"]);
+        self.git(&other, &["push", "-q", "origin", "main"]);
+        self.git(&other, &["rev-parse", "HEAD"])
+    }
+}
+
 /// A work tree and its bare remote.
 pub struct Repo {
     /// The work tree.
