@@ -85,6 +85,22 @@ fn manifests(h: &str) -> Vec<(String, String)> {
     ]
 }
 
+/// Run tagpilot once per argument list, all at the same time.
+fn at_once(sandbox: &Sandbox, runs: &[Vec<String>]) -> Vec<crate::support::Run> {
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = runs
+            .iter()
+            .map(|args| {
+                scope.spawn(move || {
+                    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                    sandbox.tagpilot(sandbox.path(), &args)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    })
+}
+
 fn repo_with(sandbox: &Sandbox, files: &[(String, String)]) -> Repo {
     let refs: Vec<(&str, &[u8])> = files
         .iter()
@@ -367,20 +383,7 @@ async fn two_syncs_at_once_from_git_url_update_once() {
             .collect()
         })
         .collect();
-    let sandbox = &sandbox;
-    let outputs: Vec<crate::support::Run> = std::thread::scope(|scope| {
-        let handles: Vec<_> = args
-            .iter()
-            .map(|args| {
-                scope.spawn(move || {
-                    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-                    sandbox.tagpilot(sandbox.path(), &args)
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    });
-    for run in outputs {
+    for run in at_once(&sandbox, &args) {
         run.ok();
     }
     let log = sandbox.git(&repo.remote, &["log", "--format=%s", "main"]);
@@ -541,20 +544,7 @@ async fn two_runs_sharing_one_cache_take_turns() {
     .iter()
     .map(|s| s.to_string())
     .collect();
-    let sandbox = &sandbox;
-    let runs: Vec<crate::support::Run> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..3)
-            .map(|_| {
-                let args = &args;
-                scope.spawn(move || {
-                    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-                    sandbox.tagpilot(sandbox.path(), &args)
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    });
-    for run in runs {
+    for run in at_once(&sandbox, &[args.clone(), args.clone(), args]) {
         run.ok();
     }
     let log = sandbox.git(&repo.remote, &["log", "--format=%s", "main"]);
