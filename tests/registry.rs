@@ -1146,3 +1146,46 @@ async fn one_https_probe_per_insecure_host_and_no_rewrite_of_an_unchanged_cache(
         .collect();
     assert_eq!(stamps, again);
 }
+
+/// A tag pushed again within the re-check interval: a digest written beside it is compared
+/// with the registry's digest now, never with the cached one.
+#[tokio::test]
+async fn rechecked_tags_bypass_the_cached_digest() {
+    let reg = Registry::start();
+    let pusher = Pusher::new(&reg);
+    let first = pusher
+        .push(
+            "recheck/app",
+            &ImageSpec::new("v1", Kind::Docker).created("2024-01-01T00:00:00Z"),
+        )
+        .await;
+    let repo = RepoKey::new(reg.host.clone(), "recheck/app");
+    let cache = tempfile::tempdir().unwrap();
+    let client = || {
+        client(ClientOptions {
+            cache_dir: Some(cache.path().to_owned()),
+            ..options(&reg.host)
+        })
+    };
+    let cold = client().scan(&repo, |_| true).await.unwrap();
+    assert_eq!(cold.details["v1"].as_ref().unwrap().digest, first.digest);
+    let second = pusher
+        .push(
+            "recheck/app",
+            &ImageSpec::new("v1", Kind::Docker)
+                .created("2024-01-02T00:00:00Z")
+                .salt("again"),
+        )
+        .await;
+    // Within the interval the cache still answers with the old digest...
+    let cached = client().scan(&repo, |_| true).await.unwrap();
+    assert_eq!(cached.details["v1"].as_ref().unwrap().digest, first.digest);
+    // ...unless the tag is rechecked.
+    let fresh = client()
+        .scan_rechecking(&repo, |_| true, |t| t == "v1")
+        .await
+        .unwrap();
+    let details = fresh.details["v1"].as_ref().unwrap();
+    assert_eq!(details.digest, second.digest);
+    assert_eq!(details.created, Some(time("2024-01-02T00:00:00Z")));
+}

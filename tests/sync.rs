@@ -626,3 +626,29 @@ async fn a_tag_pushed_again_gets_its_new_digest_and_a_digest_alone_is_left() {
         "refresh digests"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_edit_fails_only_its_workload() {
+    let (_registry, h) = images().await;
+    let sandbox = Sandbox::new();
+    let shared = format!(
+        "kind: Deployment\nmetadata:\n  name: leaky\n  annotations:\n    fluxcd.io/automated: \"true\"\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: &img {h}/acme/web:master-1\n        env:\n        - name: IMG\n          value: *img\n---\nkind: Deployment\nmetadata:\n  name: fine\n  annotations:\n    fluxcd.io/automated: \"true\"\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: {h}/acme/web:master-1\n"
+    );
+    let repo = repo_with(&sandbox, &[("apps/two.yaml".to_owned(), shared.clone())]);
+    let run = sync(&sandbox, &repo, &h, &["--no-push"]).code(4);
+    assert!(
+        run.stdout.contains("default:deployment/leaky  failed"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("env[0]/value"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("default:deployment/fine   success"),
+        "{}",
+        run.stdout
+    );
+    let text = String::from_utf8(repo.read("apps/two.yaml")).unwrap();
+    let (first, second) = text.split_once("---").unwrap();
+    assert!(first.contains("acme/web:master-1\n"), "{text}");
+    assert!(second.contains("acme/web:other-9\n"), "{text}");
+}

@@ -199,45 +199,79 @@ fn plan_round<'a>(
 /// Turn the plan's changes into new file contents, file by file. A file that cannot be
 /// rewritten fails its workloads' changes and is left alone.
 fn finish<'a>(root: &Path, mut plan: Plan<'a>) -> Round<'a> {
-    let mut by_file: BTreeMap<String, Vec<ImageUpdate<'_>>> = BTreeMap::new();
-    for entry in &plan.workloads {
+    // The updates of each file, with the index of their workload in the plan.
+    let mut by_file: BTreeMap<String, Vec<(usize, ImageUpdate<'_>)>> = BTreeMap::new();
+    for (index, entry) in plan.workloads.iter().enumerate() {
         for change in &entry.changes {
             by_file
                 .entry(entry.workload.file.clone())
                 .or_default()
-                .push(ImageUpdate {
-                    workload: entry.workload,
-                    container: &change.container,
-                    site: &change.site,
-                    reference: &change.to,
-                    tag: &change.tag,
-                });
+                .push((
+                    index,
+                    ImageUpdate {
+                        workload: entry.workload,
+                        container: &change.container,
+                        site: &change.site,
+                        reference: &change.to,
+                        tag: &change.tag,
+                    },
+                ));
         }
     }
     let mut changes = Vec::new();
-    let mut broken: BTreeMap<String, String> = BTreeMap::new();
+    let mut broken: BTreeMap<usize, String> = BTreeMap::new();
     for (file, updates) in by_file {
-        let result = fs::read_to_string(root.join(&file))
-            .with_context(|| format!("reading {file}"))
-            .and_then(|old| {
-                let new = update_images(&old, &file, &updates)?;
-                Ok((old, new))
-            });
-        match result {
-            Ok((old, new)) => changes.push(FileChange { file, old, new }),
+        let old = match fs::read_to_string(root.join(&file)) {
+            Ok(old) => old,
             Err(err) => {
-                broken.insert(file, format!("{err:#}"));
+                for (index, _) in &updates {
+                    broken.insert(*index, format!("reading {file}: {err}"));
+                }
+                continue;
             }
+        };
+        let all: Vec<ImageUpdate<'_>> = updates.iter().map(|(_, u)| u.clone()).collect();
+        let new = match update_images(&old, &file, &all) {
+            Ok(new) => Some(new),
+            Err(_) => {
+                // Something in the file cannot be rewritten: keep what can, workload by
+                // workload, and fail only the workloads whose edits are refused.
+                let mut kept: Vec<ImageUpdate<'_>> = Vec::new();
+                let mut text = None;
+                let mut groups: Vec<(usize, Vec<ImageUpdate<'_>>)> = Vec::new();
+                for (index, update) in &updates {
+                    match groups.last_mut() {
+                        Some((last, group)) if last == index => group.push(update.clone()),
+                        _ => groups.push((*index, vec![update.clone()])),
+                    }
+                }
+                for (index, group) in groups {
+                    let mut trial = kept.clone();
+                    trial.extend(group.iter().cloned());
+                    match update_images(&old, &file, &trial) {
+                        Ok(new) => {
+                            kept = trial;
+                            text = Some(new);
+                        }
+                        Err(err) => {
+                            broken.insert(index, format!("{err:#}"));
+                        }
+                    }
+                }
+                text
+            }
+        };
+        if let Some(new) = new {
+            changes.push(FileChange { file, old, new });
         }
     }
-    for entry in &mut plan.workloads {
-        if let Some(err) = broken.get(&entry.workload.file) {
-            for change in entry.changes.drain(..) {
-                entry.failed.push(Skip {
-                    container: change.container,
-                    reason: err.clone(),
-                });
-            }
+    for (index, err) in broken {
+        let entry = &mut plan.workloads[index];
+        for change in entry.changes.drain(..) {
+            entry.failed.push(Skip {
+                container: change.container,
+                reason: err.clone(),
+            });
         }
     }
     Round { plan, changes }

@@ -126,7 +126,18 @@ pub fn gather(sites: &[&Site<'_>], options: ClientOptions, ui: &mut Ui) -> Resul
                                 || site.pattern.as_ref().is_ok_and(|p| p.matches(tag))
                         })
                     };
-                    (repo.clone(), client.scan(repo, want).await)
+                    // A digest written beside a tag is compared with the registry's
+                    // digest of that tag as it is now, never with a cached one.
+                    let recheck = |tag: &str| {
+                        users.iter().any(|site| {
+                            site.current_tag() == Some(tag)
+                                && site.image.as_ref().is_ok_and(|i| i.digest().is_some())
+                        })
+                    };
+                    (
+                        repo.clone(),
+                        client.scan_rechecking(repo, want, recheck).await,
+                    )
                 }
             })
             .collect();

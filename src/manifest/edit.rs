@@ -395,6 +395,7 @@ pub fn verify(
 }
 
 /// One container image to change in a file.
+#[derive(Clone)]
 pub struct ImageUpdate<'a> {
     /// The workload.
     pub workload: &'a Workload,
@@ -411,6 +412,22 @@ pub struct ImageUpdate<'a> {
 /// Rewrite `src` with every update applied; every other byte stays. The result is verified
 /// by reading it again.
 pub fn update_images(src: &str, file: &str, updates: &[ImageUpdate<'_>]) -> Result<String> {
+    // An image written as an alias moves only with the anchored value, and only when that
+    // value is itself an image moving to the same reference.
+    for update in updates.iter().filter(|u| u.site.alias().is_some()) {
+        let anchored = &update.site.edited().span;
+        let owner = updates.iter().any(|o| {
+            o.site.alias().is_none()
+                && o.site.edited().span == *anchored
+                && o.reference == update.reference
+        });
+        ensure!(
+            owner,
+            "the image of container {} of {} in {file} is an alias (*name) of a value that is not an image moving to the same tag; change it by hand",
+            update.container,
+            update.workload.id
+        );
+    }
     let mut edits = Vec::new();
     for update in updates {
         let mut found =
@@ -566,7 +583,40 @@ fn edit_annotation(
                 }
                 (Some(_), None) if entries.len() == 1 => {
                     let index = metadata_index(doc, metadata, "annotations")?;
-                    remove_entry(src, metadata, index)?
+                    let (annotations_key, _) = &metadata.as_map().unwrap_or_default()[index];
+                    if map.flow || metadata.flow {
+                        remove_entry(src, metadata, index)?
+                    } else {
+                        // The `annotations:` line and the entry's lines go; comment lines
+                        // among them stay.
+                        let mut edits = remove_entry(src, map, 0)?;
+                        let start = line_start(src, annotations_key.span.start);
+                        let end = line_end(src, annotations_key.span.end);
+                        ensure!(
+                            src[start..annotations_key.span.start].trim().is_empty(),
+                            "the annotations key does not start its line; change it by hand"
+                        );
+                        // At the end of a file without a final line break the entry's removal
+                        // takes the line break before it: one removal then covers both.
+                        match edits
+                            .iter_mut()
+                            .find(|e| e.span.start < end && start < e.span.end)
+                        {
+                            Some(joined) => {
+                                let from = start.min(joined.span.start);
+                                // Keep the file without a final line break.
+                                let from = src[..from]
+                                    .strip_suffix('\n')
+                                    .map_or(from, |s| s.strip_suffix('\r').unwrap_or(s).len());
+                                joined.span = from..end.max(joined.span.end);
+                            }
+                            None => edits.push(Edit {
+                                span: start..end,
+                                text: String::new(),
+                            }),
+                        }
+                        edits
+                    }
                 }
                 (Some(i), None) => remove_entry(src, map, i)?,
                 (None, Some(value)) => vec![insert_entry(src, map, key, &Flat(value), 0)?],
@@ -790,7 +840,11 @@ fn remove_entry(src: &str, map: &Node, index: usize) -> Result<Vec<Edit>> {
                 .find(',')
                 .map(|i| value_end + i + 1)
                 .context("the comma after a flow entry")?;
-            let rest = src[comma..].len() - src[comma..].trim_start_matches([' ', '\t']).len();
+            let mut rest = src[comma..].len() - src[comma..].trim_start_matches([' ', '\t']).len();
+            if src[comma + rest..].starts_with('#') {
+                // A comment needs a space before it.
+                rest = rest.saturating_sub(1);
+            }
             return Ok(vec![remove(key.span.start..comma + rest)]);
         }
         if index > 0 {
@@ -802,7 +856,14 @@ fn remove_entry(src: &str, map: &Node, index: usize) -> Result<Vec<Edit>> {
                 .map(|i| prev_end + i)
                 .context("the comma before a flow entry")?;
             let mut start = key.span.start;
-            while start > comma + 1 && matches!(src.as_bytes()[start - 1], b' ' | b'\t') {
+            // The spaces before it go too, unless they indent it on a line of its own.
+            let own_line = src[line_start(src, start)..start]
+                .chars()
+                .all(|c| c == ' ' || c == '\t');
+            while !own_line
+                && start > comma + 1
+                && matches!(src.as_bytes()[start - 1], b' ' | b'\t')
+            {
                 start -= 1;
             }
             return Ok(vec![remove(comma..comma + 1), remove(start..value_end)]);
@@ -1024,7 +1085,7 @@ mod tests {
         let out = change(src, &[remove("automated")]);
         assert_eq!(
             out,
-            "kind: Pod\nmetadata:\n  name: p\n  annotations: {\n    a: b # c1\n # c2\n  }\n"
+            "kind: Pod\nmetadata:\n  name: p\n  annotations: {\n    a: b # c1\n     # c2\n  }\n"
         );
         let src =
             "kind: Pod\nmetadata: {name: p, annotations: {fluxcd.io/automated: 'true', a: b}}\n";
@@ -1069,6 +1130,44 @@ mod tests {
         let out = update_images(&src, "f.yaml", &[update(0), update(1)]).unwrap();
         assert_eq!(out, src.replace("'x:1'", "'x:2'"));
         assert!(update_images(&src, "f.yaml", &[update(0)]).is_err());
+    }
+
+    #[test]
+    fn an_image_aliasing_a_value_that_is_no_image_is_refused() {
+        let src = "kind: Deployment\nmetadata:\n  name: a\n  labels:\n    img: &v db:1.0.0\nspec: {template: {spec: {containers: [{name: a, image: *v}]}}}\n";
+        let w = workload(src);
+        let update = ImageUpdate {
+            workload: &w,
+            container: "a",
+            site: w.containers[0].image.as_ref().unwrap(),
+            reference: "db:1.3.0",
+            tag: "1.3.0",
+        };
+        let err = update_images(src, "f.yaml", &[update]).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("is an alias (*name)"),
+            "{err:#}"
+        );
+    }
+
+    #[test]
+    fn removals_keep_comments_around_entries() {
+        let src = "kind: Pod\nmetadata:\n  name: d\n  annotations:\n    # keep me\n    fluxcd.io/automated: \"true\"\n    # trailing\n";
+        assert_eq!(
+            change(src, &[remove("automated")]),
+            "kind: Pod\nmetadata:\n  name: d\n    # keep me\n    # trailing\n"
+        );
+        let src = "kind: Pod\nmetadata:\n  name: f\n  annotations: {fluxcd.io/automated: \"true\", # why\n    fluxcd.io/tag.app: \"glob:1.*\"}\n";
+        assert_eq!(
+            change(src, &[remove("automated")]),
+            "kind: Pod\nmetadata:\n  name: f\n  annotations: {# why\n    fluxcd.io/tag.app: \"glob:1.*\"}\n".replace("{#", "{ #")
+        );
+        let src =
+            "kind: Pod\nmetadata:\n  name: e\n  annotations:\n    fluxcd.io/automated: \"true\"";
+        assert_eq!(
+            change(src, &[remove("automated")]),
+            "kind: Pod\nmetadata:\n  name: e"
+        );
     }
 
     #[test]

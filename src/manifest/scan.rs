@@ -87,12 +87,19 @@ impl ImageSite {
         }
     }
 
-    /// The alias span, when the whole reference is written as an alias.
-    pub fn alias(&self) -> Option<Range<usize>> {
+    /// The scalar a new tag is written into: the whole reference, else the `tag` value,
+    /// else the repository.
+    pub fn edited(&self) -> &Site {
         match self {
-            ImageSite::Whole(site) => site.via.clone(),
-            ImageSite::Split { repository, .. } => repository.via.clone(),
+            ImageSite::Whole(site) => site,
+            ImageSite::Split { tag: Some(tag), .. } => tag,
+            ImageSite::Split { repository, .. } => repository,
         }
+    }
+
+    /// The alias span, when the value a new tag is written into is an alias.
+    pub fn alias(&self) -> Option<Range<usize>> {
+        self.edited().via.clone()
     }
 
     /// The line where the reference starts.

@@ -622,6 +622,18 @@ impl Client {
         repo: &RepoKey,
         want: impl Fn(&str) -> bool,
     ) -> Result<RepoScan, RegistryError> {
+        self.scan_rechecking(repo, want, |_| false).await
+    }
+
+    /// [`Client::scan`], also checking the digest of each wanted tag that `recheck` names
+    /// with the registry now, whatever the cache says (one `HEAD` each): for a reference
+    /// written with a digest, whose tag may have been pushed again since.
+    pub async fn scan_rechecking(
+        &self,
+        repo: &RepoKey,
+        want: impl Fn(&str) -> bool,
+        recheck: impl Fn(&str) -> bool,
+    ) -> Result<RepoScan, RegistryError> {
         let (tags, pages) = self.list_tags_paged(repo).await?;
         let mut warnings = Vec::new();
         let mut cache = match &self.cache_dir {
@@ -641,6 +653,11 @@ impl Client {
                 let plan = match &cache {
                     Some(c) => c.plan(t, &platform, now, self.refresh),
                     None => Plan::Fetch,
+                };
+                let plan = match plan {
+                    Plan::Fresh(d) if recheck(t) => Plan::Recheck(d.digest),
+                    Plan::Resolve(digest) if recheck(t) => Plan::Recheck(digest),
+                    plan => plan,
                 };
                 (t.clone(), plan)
             })
