@@ -94,6 +94,17 @@ fn main() {
             tagpilot::manifest::yaml::parse_stream(text).expect("parse");
         }
     });
+    let found = best(|| {
+        let n: usize = texts
+            .iter()
+            .map(|text| {
+                tagpilot::manifest::scan::scan_file("f.yaml", text, "default")
+                    .workloads
+                    .len()
+            })
+            .sum();
+        assert_eq!(n, FILES * DOCS_PER_FILE);
+    });
     let scan_on = |threads: usize| {
         best(|| {
             let scan = tagpilot::manifest::scan_with_threads(dir.path(), &[], "default", threads)
@@ -120,6 +131,7 @@ fn main() {
     line("read the files", read);
     line("parser events only (in memory)", events);
     line("span tree (in memory)", tree);
+    line("workloads found (in memory)", found);
     line("scan, 1 thread", one);
     line(&format!("scan, {cores} threads"), scan);
     println!(

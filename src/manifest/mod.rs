@@ -172,53 +172,70 @@ impl Walk<'_> {
         real.starts_with(self.root).then_some(real)
     }
 
+    /// Walk a directory named by any path: resolved first, and only inside the root.
     fn dir(&mut self, dir: &Path) -> Result<()> {
-        let Some(real) = self.inside(dir) else {
-            return Ok(());
-        };
+        match self.inside(dir) {
+            Some(real) => self.walk(real),
+            None => Ok(()),
+        }
+    }
+
+    /// Walk a directory by its real path. Entries that are not links need no resolving:
+    /// below a real path they are real paths themselves.
+    fn walk(&mut self, real: PathBuf) -> Result<()> {
         if !self.seen_dirs.insert(real.clone()) {
             return Ok(());
         }
-        if dir != self.root && real.join("Chart.yaml").is_file() {
+        if real != self.root && real.join("Chart.yaml").is_file() {
             self.warnings.push(format!(
                 "{}: a Helm chart (it holds Chart.yaml), its templates are not scanned",
-                self.relative(dir)
+                self.relative(&real)
             ));
             return Ok(());
         }
-        let mut entries: Vec<_> = fs::read_dir(dir)
-            .with_context(|| format!("reading directory {}", self.relative(dir)))?
+        let mut entries: Vec<_> = fs::read_dir(&real)
+            .with_context(|| format!("reading directory {}", self.relative(&real)))?
             .collect::<Result<_, _>>()
-            .with_context(|| format!("reading directory {}", self.relative(dir)))?;
+            .with_context(|| format!("reading directory {}", self.relative(&real)))?;
         entries.sort_by_key(|e| e.file_name());
         for entry in entries {
-            let path = entry.path();
             let name = entry.file_name();
             let name = name.to_string_lossy();
-            let meta = match fs::metadata(&path) {
-                Ok(meta) => meta,
-                Err(_) => continue, // a dangling link
+            let yaml = name.ends_with(".yaml") || name.ends_with(".yml");
+            let Ok(kind) = entry.file_type() else {
+                continue;
             };
-            if meta.is_dir() {
-                if !name.starts_with('.') {
-                    self.dir(&path)?;
+            if kind.is_symlink() {
+                let path = entry.path();
+                match fs::metadata(&path) {
+                    Ok(meta) if meta.is_dir() && !name.starts_with('.') => self.dir(&path)?,
+                    Ok(meta) if meta.is_file() && yaml => self.file(&path)?,
+                    _ => {} // a dangling link, or nothing to scan
                 }
-            } else if meta.is_file() && (name.ends_with(".yaml") || name.ends_with(".yml")) {
-                self.file(&path)?;
+            } else if kind.is_dir() {
+                if !name.starts_with('.') {
+                    self.walk(real.join(&*name))?;
+                }
+            } else if kind.is_file() && yaml {
+                self.add(real.join(&*name));
             }
         }
         Ok(())
     }
 
-    /// A file is known by its real path, so that a link and its target are one file, and an
-    /// edit replaces the target rather than the link.
-    fn file(&mut self, path: &Path) -> Result<()> {
-        let Some(real) = self.inside(path) else {
-            return Ok(());
-        };
+    /// Add a file by its real path.
+    fn add(&mut self, real: PathBuf) {
         if self.seen_files.insert(real.clone()) {
             let rel = self.relative(&real);
             self.files.push(rel);
+        }
+    }
+
+    /// A file named by any path is known by its real path, so that a link and its target
+    /// are one file, and an edit replaces the target rather than the link.
+    fn file(&mut self, path: &Path) -> Result<()> {
+        if let Some(real) = self.inside(path) {
+            self.add(real);
         }
         Ok(())
     }
