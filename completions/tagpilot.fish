@@ -129,7 +129,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -s V -l v
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s w -l workload -d 'The workload: `namespace:kind/name` or `kind/name`' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s m -l message -d 'Commit message (release and the policy commands); for lock also the lock message' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s m -l message -d 'Commit message; for lock also the lock message' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l user -d 'Recorded as the commit author (and the lock\'s user): "Name <email>"' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l ci-skip-message -d 'The text --ci-skip appends' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l push-retries -d 'On a rejected push: fetch, re-plan on the new head, commit and push again, this often' -r
@@ -175,7 +175,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s V -l vers
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s w -l workload -d 'The workload: `namespace:kind/name` or `kind/name`' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s m -l message -d 'Commit message (release and the policy commands); for lock also the lock message' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s m -l message -d 'Commit message; for lock also the lock message' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l user -d 'Recorded as the commit author (and the lock\'s user): "Name <email>"' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l ci-skip-message -d 'The text --ci-skip appends' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l push-retries -d 'On a rejected push: fetch, re-plan on the new head, commit and push again, this often' -r
@@ -221,7 +221,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s V -l ve
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s w -l workload -d 'The workload: `namespace:kind/name` or `kind/name`' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s m -l message -d 'Commit message (release and the policy commands); for lock also the lock message' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s m -l message -d 'Commit message; for lock also the lock message' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l user -d 'Recorded as the commit author (and the lock\'s user): "Name <email>"' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l ci-skip-message -d 'The text --ci-skip appends' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l push-retries -d 'On a rejected push: fetch, re-plan on the new head, commit and push again, this often' -r
@@ -267,7 +267,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s V -l version 
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s w -l workload -d 'The workload: `namespace:kind/name` or `kind/name`' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s m -l message -d 'Commit message (release and the policy commands); for lock also the lock message' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s m -l message -d 'Commit message; for lock also the lock message' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l user -d 'Recorded as the commit author (and the lock\'s user): "Name <email>"' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l ci-skip-message -d 'The text --ci-skip appends' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l push-retries -d 'On a rejected push: fetch, re-plan on the new head, commit and push again, this often' -r
@@ -315,7 +315,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l tag-all -d 
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l tag -d 'Tag filter for one container: CONTAINER=PATTERN (`*` removes it; repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s m -l message -d 'Commit message (release and the policy commands); for lock also the lock message' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s m -l message -d 'Commit message; for lock also the lock message' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l user -d 'Recorded as the commit author (and the lock\'s user): "Name <email>"' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l ci-skip-message -d 'The text --ci-skip appends' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l push-retries -d 'On a rejected push: fetch, re-plan on the new head, commit and push again, this often' -r
@@ -367,7 +367,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s i -l updat
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l exclude -d 'Leave this workload alone (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s m -l message -d 'Commit message (release and the policy commands); for lock also the lock message' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s m -l message -d 'Commit message; for lock also the lock message' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l user -d 'Recorded as the commit author (and the lock\'s user): "Name <email>"' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l ci-skip-message -d 'The text --ci-skip appends' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l push-retries -d 'On a rejected push: fetch, re-plan on the new head, commit and push again, this often' -r
@@ -416,7 +416,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s h -l help 
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s V -l version -d 'Print version'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -s m -l message -d 'Commit message (release and the policy commands); for lock also the lock message' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -s m -l message -d 'Commit message; for lock also the lock message' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l user -d 'Recorded as the commit author (and the lock\'s user): "Name <email>"' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l ci-skip-message -d 'The text --ci-skip appends' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l push-retries -d 'On a rejected push: fetch, re-plan on the new head, commit and push again, this often' -r

@@ -340,7 +340,7 @@ pub struct WriteArgs {
     #[arg(long, value_name = "EMAIL", env = "TAGPILOT_GIT_EMAIL")]
     pub git_email: Option<String>,
 
-    /// Commit message (release and the policy commands); for lock also the lock message
+    /// Commit message; for lock also the lock message
     #[arg(short = 'm', long, value_name = "MSG", env = "TAGPILOT_MESSAGE")]
     pub message: Option<String>,
 
