@@ -3,6 +3,7 @@
 mod completions;
 mod config;
 mod deploy;
+mod docs;
 mod flux_cases;
 mod list_images;
 mod list_workloads;
