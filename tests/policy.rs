@@ -213,12 +213,13 @@ fn commit_holds_only_the_changed_file_and_is_pushed() {
             ],
         )
         .ok();
-    assert!(run.stderr.starts_with("Commit pushed: "), "{}", run.stderr);
     let head = sandbox.git(&repo.work, &["rev-parse", "HEAD"]);
     assert_eq!(sandbox.git(&repo.remote, &["rev-parse", "main"]), head);
-    assert_eq!(
-        run.stderr.trim_end(),
-        format!("Commit pushed: {}", &head[..7])
+    assert!(
+        run.stderr
+            .ends_with(&format!("\nCommit pushed: {}\n", &head[..7])),
+        "{}",
+        run.stderr
     );
     assert_eq!(
         sandbox.git(
@@ -343,7 +344,7 @@ fn no_commit_writes_the_file_only() {
     let run = sandbox
         .tagpilot(
             &repo.work,
-            &["automate", "-w", "deployment/bare", "--no-commit"],
+            &["lock", "-w", "deployment/bare", "--no-commit"],
         )
         .ok();
     assert_eq!(run.stderr, "Files written\n");
@@ -472,7 +473,7 @@ fn rejected_push_is_an_error_and_undoes_the_commit() {
     let run = sandbox
         .tagpilot(
             &repo.work,
-            &["automate", "-w", "deployment/bare", "--push-retries", "0"],
+            &["lock", "-w", "deployment/bare", "--push-retries", "0"],
         )
         .code(1);
     assert!(
@@ -514,4 +515,103 @@ fn rejected_push_is_retried_on_the_remote_head() {
         fs::read_to_string(repo.work.join("new.txt")).unwrap(),
         "x\n"
     );
+}
+
+/// Automation without a tag filter follows the newest build of any tag: `automate` and
+/// `policy --automate` say so for each container left without one, and how to set it.
+#[test]
+fn automation_without_a_tag_filter_is_a_warning() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.repo(&[(
+        "apps/web.yaml",
+        b"kind: Deployment\nmetadata:\n  name: web\n  annotations:\n    fluxcd.io/tag.side: '*'\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: example.com/app:1.2.0\n      - name: side\n        image: example.com/side:1\n",
+    )]);
+    let warning = |c: &str| {
+        format!(
+            "warning: apps/web.yaml: default:deployment/web: container {c} has no tag filter, so sync will move it to the newest build of any tag; set one with: tagpilot policy -w default:deployment/web --tag {c}=PATTERN"
+        )
+    };
+    let run = sandbox
+        .tagpilot(
+            &repo.work,
+            &[
+                "automate",
+                "-w",
+                "deployment/web",
+                "--dry-run",
+                "-o",
+                "json",
+            ],
+        )
+        .ok();
+    assert_eq!(
+        run.stderr,
+        format!(
+            "{}\n{}\nDry run: nothing written\n",
+            warning("app"),
+            warning("side")
+        )
+    );
+    let prefix = "warning: ".len();
+    assert_eq!(
+        run.json()["warnings"],
+        json!([&warning("app")[prefix..], &warning("side")[prefix..]])
+    );
+
+    // Setting one filter with automation: only the other container is named.
+    let run = sandbox
+        .tagpilot(
+            &repo.work,
+            &[
+                "policy",
+                "-w",
+                "deployment/web",
+                "--automate",
+                "--tag",
+                "app=semver:~1.2",
+                "--no-push",
+            ],
+        )
+        .ok();
+    let head = sandbox.git(&repo.work, &["rev-parse", "--short=7", "HEAD"]);
+    let head = head.trim();
+    assert_eq!(
+        run.stderr,
+        format!("{}\nCommitted: {head}\n", warning("side"))
+    );
+
+    // Every container filtered: no warning. Commands that do not automate never warn.
+    let run = sandbox
+        .tagpilot(
+            &repo.work,
+            &[
+                "policy",
+                "-w",
+                "deployment/web",
+                "--automate",
+                "--tag",
+                "side=glob:main-*",
+                "--no-push",
+            ],
+        )
+        .ok();
+    let head = sandbox.git(&repo.work, &["rev-parse", "--short=7", "HEAD"]);
+    let head = head.trim();
+    assert_eq!(run.stderr, format!("Committed: {head}\n"));
+    let run = sandbox
+        .tagpilot(
+            &repo.work,
+            &[
+                "policy",
+                "-w",
+                "deployment/web",
+                "--tag",
+                "side=*",
+                "--no-push",
+            ],
+        )
+        .ok();
+    let head = sandbox.git(&repo.work, &["rev-parse", "--short=7", "HEAD"]);
+    let head = head.trim();
+    assert_eq!(run.stderr, format!("Committed: {head}\n"));
 }

@@ -8,8 +8,9 @@ use anyhow::{Context as _, Result, bail};
 use super::write::{self, FileChange};
 use super::{Outcome, locate, scan, select_one};
 use crate::cli::{GlobalArgs, PolicyArgs, PolicyVerbArgs, WriteArgs};
-use crate::manifest::Workload;
 use crate::manifest::edit::{AnnotationChange, planned_annotations, set_annotations};
+use crate::manifest::scan::policies;
+use crate::manifest::{Annotation, Workload};
 use crate::notify;
 use crate::output::Ui;
 use crate::output::report::{Report, Status, Update, WorkloadResult};
@@ -199,6 +200,10 @@ fn change(
             annotations = next;
             updates.extend(changed);
         }
+        let unfiltered = unfiltered(request, workload, &annotations);
+        for warning in &unfiltered {
+            ui.warn(warning);
+        }
 
         let mut changes = Vec::new();
         if !updates.is_empty() {
@@ -254,7 +259,7 @@ fn change(
                     .collect(),
                 skipped: Vec::new(),
             }],
-            warnings: scan.warnings.clone(),
+            warnings: [scan.warnings.clone(), unfiltered].concat(),
             errors: Vec::new(),
             diff: None,
         };
@@ -269,6 +274,33 @@ fn change(
             Outcome::Success
         });
     }
+}
+
+/// When the request turns automation on, a warning for each container the resulting
+/// annotations leave without a tag filter: `sync` would move it to the newest build of any
+/// tag, a major upgrade included.
+fn unfiltered(request: &Request, workload: &Workload, annotations: &[Annotation]) -> Vec<String> {
+    if request.automate != Some(true) {
+        return Vec::new();
+    }
+    let tags = policies(annotations).tags;
+    let filtered = |name: &str| {
+        tags.get(name)
+            .and_then(|text| Pattern::parse(text).ok())
+            .is_some_and(|pattern| !pattern.is_default())
+    };
+    workload
+        .containers
+        .iter()
+        .filter(|c| !filtered(&c.name))
+        .map(|c| {
+            format!(
+                "{}: {}: container {} has no tag filter, so sync will move it to the newest \
+                 build of any tag; set one with: tagpilot policy -w {} --tag {}=PATTERN",
+                workload.file, workload.id, c.name, workload.id, c.name
+            )
+        })
+        .collect()
 }
 
 /// Flux v1's policy commit message: one event alone, several under a heading; `-m` leads
