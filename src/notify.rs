@@ -1,6 +1,7 @@
-//! Notifications (SPEC §8.4): after a write command that changed something or failed, post
-//! the report to each `--notify` URL, as the JSON document or as a Slack message. A failed
-//! notification is a warning; it never changes the outcome of the run.
+//! Notifications: after a write command that changed something or failed, post the report
+//! to each `--notify` URL, as the JSON document or as a Slack message. A webhook URL's path
+//! is its secret, so no redirect is followed and no `Referer` is sent. A failed
+//! notification is a warning that names the cause; it never changes the outcome of the run.
 
 use std::time::Duration;
 
@@ -83,34 +84,99 @@ pub fn send(targets: &[Target<'_>], report: &Report, ui: &mut Ui) {
         Ok(runtime) => runtime,
         Err(err) => return ui.warn(&format!("sending notifications: {err}")),
     };
-    let client = match reqwest::Client::builder().timeout(TIMEOUT).build() {
+    let client = match reqwest::Client::builder()
+        .timeout(TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+        .referer(false)
+        .build()
+    {
         Ok(client) => client,
         Err(err) => return ui.warn(&format!("sending notifications: {err}")),
     };
     for &Target { url, format } in targets {
         let shown = redact(url);
         let body = body(report, format);
-        let result = runtime.block_on(async {
-            let mut last = String::new();
-            for attempt in 1..=ATTEMPTS {
-                match client.post(url).json(&body).send().await {
-                    Ok(reply) if reply.status().is_success() => return Ok(()),
-                    Ok(reply) => last = format!("HTTP {}", reply.status().as_u16()),
-                    Err(err) => last = without_url(&err),
-                }
-                if attempt < ATTEMPTS {
-                    tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt))).await;
-                }
-            }
-            Err(last)
-        });
-        match result {
+        match runtime.block_on(post(&client, url, &body)) {
             Ok(()) => ui.info(&format!("notified {shown}")),
-            Err(err) => ui.warn(&format!(
-                "notifying {shown} failed after {ATTEMPTS} attempts: {err}"
-            )),
+            Err(err) => ui.warn(&format!("notifying {shown} failed: {err}")),
         }
     }
+}
+
+/// Post one body, up to [`ATTEMPTS`] times while the failure may be temporary (a transport
+/// error, HTTP 408, 429 or 5xx); the error says why the last attempt failed.
+async fn post(client: &reqwest::Client, url: &str, body: &serde_json::Value) -> Result<(), String> {
+    let mut attempt = 1;
+    loop {
+        let (error, temporary) = match client.post(url).json(body).send().await {
+            Ok(reply) if reply.status().is_success() => return Ok(()),
+            Ok(reply) => {
+                let status = reply.status();
+                let temporary = status.is_server_error() || matches!(status.as_u16(), 408 | 429);
+                (refusal(&reply), temporary)
+            }
+            Err(err) => (cause(&err), true),
+        };
+        if !temporary {
+            return Err(error);
+        }
+        if attempt == ATTEMPTS {
+            return Err(format!("{error} (tried {ATTEMPTS} times)"));
+        }
+        tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt))).await;
+        attempt += 1;
+    }
+}
+
+/// Why a receiver's answer is not a success: its status, and for a redirect where it points
+/// (shown like the URL, without its path) and that redirects are not followed.
+fn refusal(reply: &reqwest::Response) -> String {
+    let status = reply.status();
+    let text = format!(
+        "HTTP {} {}",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or("")
+    );
+    if !status.is_redirection() {
+        return text.trim_end().to_owned();
+    }
+    let target = reply
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|l| l.to_str().ok())
+        .and_then(|l| reply.url().join(l).ok())
+        .map_or_else(|| "elsewhere".to_owned(), |to| redact(to.as_str()));
+    format!(
+        "{}: the receiver redirects to {target}, and notifications follow no redirects \
+         (the URL's path is its secret); give the new URL to --notify",
+        text.trim_end()
+    )
+}
+
+/// A transport error and its causes, one after the other, without the URL (whose path is
+/// the webhook's secret): `could not connect: tcp connect error: Connection refused …`.
+fn cause(err: &reqwest::Error) -> String {
+    let mut parts = vec![if err.is_timeout() {
+        format!("no answer within {} s", TIMEOUT.as_secs())
+    } else if err.is_connect() {
+        "could not connect".to_owned()
+    } else {
+        "sending the request failed".to_owned()
+    }];
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        let mut text = s.to_string();
+        if let Some(url) = err.url() {
+            text = text.replace(url.as_str(), "…");
+        }
+        // hyper's `client error (Connect)` only repeats the kind named first.
+        let repeats = text.starts_with("client error (") || parts.iter().any(|p| p.contains(&text));
+        if !err.is_timeout() && !text.is_empty() && !repeats {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    parts.join(": ")
 }
 
 /// A URL for messages: webhook URLs carry their secret in the path or query, so only the
@@ -125,18 +191,6 @@ fn redact(url: &str) -> String {
         ),
         Err(_) => "(an invalid URL)".to_owned(),
     }
-}
-
-/// A reqwest error's text without the URL it names.
-fn without_url(err: &reqwest::Error) -> String {
-    let mut text = err.to_string();
-    if let Some(url) = err.url() {
-        text = text.replace(url.as_str(), "");
-    }
-    text.replace(" for ", " ")
-        .replace("()", "")
-        .trim()
-        .to_owned()
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ mod docs;
 mod flux_cases;
 mod list_images;
 mod list_workloads;
+mod notify;
 mod policy;
 mod registry;
 mod support;

@@ -243,6 +243,7 @@ async fn serve(
             200 => "OK",
             201 => "Created",
             202 => "Accepted",
+            302 => "Found",
             307 => "Temporary Redirect",
             400 => "Bad Request",
             401 => "Unauthorized",
