@@ -21,7 +21,7 @@ use crate::cli::{
     Cli, ColorChoice, Command, GlobalArgs, NotifyFormat, RegistryArgs, RegistrySetting, WriteArgs,
 };
 use crate::git::{Auth, Repo, Secret};
-use crate::image::{DOCKER_HUB_API_HOST, DOCKER_HUB_REGISTRY};
+use crate::image::{DOCKER_HUB_API_HOST, is_docker_hub_host};
 use crate::registry::{ClientOptions, Platform};
 use file::{ConfigFile, Item, Kind, Problem, check_keys, field};
 
@@ -522,7 +522,7 @@ fn registries(file: &ConfigFile) -> Result<Vec<RegistrySetting>, Problem> {
 /// become its API host, as image references do.
 fn api_host(host: &str) -> String {
     let host = host.trim().to_ascii_lowercase();
-    if ["docker.io", DOCKER_HUB_REGISTRY, DOCKER_HUB_API_HOST].contains(&host.as_str()) {
+    if is_docker_hub_host(&host) {
         DOCKER_HUB_API_HOST.to_owned()
     } else {
         host

@@ -1,6 +1,8 @@
 //! The registry client's error type: what was being done, to which host and repository,
 //! and why it failed. Messages never contain a credential.
 
+use super::transport::retry::is_temporary_status;
+
 /// An error from talking to a registry.
 ///
 /// Every variant names what was being done (`doing`), which includes the registry host
@@ -89,12 +91,30 @@ fn error_suffix(code: Option<&str>, message: Option<&str>) -> String {
     }
 }
 
+/// The start of a plain-text error body as one line; nothing for HTML or control bytes.
+fn plain_text_message(body: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(body);
+    let line: String = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(200)
+        .collect();
+    let printable =
+        !line.is_empty() && !line.contains('<') && line.chars().all(|c| !c.is_control());
+    printable.then_some(line)
+}
+
 impl RegistryError {
-    /// Whether trying again later may succeed: HTTP 408, 429 and 5xx, and transport errors.
+    /// Whether trying again later may succeed: a temporary HTTP status (408, 429, 500,
+    /// 502, 503, 504) or error code (`TOOMANYREQUESTS`, `UNAVAILABLE`), and transport
+    /// errors. This is the one rule the client retries by.
     pub fn is_temporary(&self) -> bool {
         match self {
-            RegistryError::Status { status, .. } => {
-                *status == 408 || *status == 429 || (500..600).contains(status)
+            RegistryError::Status { status, code, .. } => {
+                is_temporary_status(*status)
+                    || matches!(code.as_deref(), Some("TOOMANYREQUESTS" | "UNAVAILABLE"))
             }
             RegistryError::Transport { .. } => true,
             _ => false,
@@ -111,6 +131,35 @@ impl RegistryError {
         match self {
             RegistryError::Status { status, .. } => Some(*status),
             _ => None,
+        }
+    }
+
+    /// Builds the error for a non-success answer from its OCI error body, if it has one,
+    /// else from the start of a plain-text body.
+    pub(crate) fn from_status(doing: &str, status: u16, body: &[u8]) -> Self {
+        #[derive(serde::Deserialize)]
+        struct Errors {
+            errors: Vec<ErrorItem>,
+        }
+        #[derive(serde::Deserialize)]
+        struct ErrorItem {
+            #[serde(default)]
+            code: Option<String>,
+            #[serde(default)]
+            message: Option<String>,
+        }
+        let (code, message) = match serde_json::from_slice::<Errors>(body) {
+            Ok(e) => match e.errors.into_iter().next() {
+                Some(i) => (i.code, i.message.filter(|m| !m.is_empty())),
+                None => (None, None),
+            },
+            Err(_) => (None, plain_text_message(body)),
+        };
+        RegistryError::Status {
+            doing: doing.to_owned(),
+            status,
+            code,
+            message,
         }
     }
 
@@ -207,5 +256,22 @@ mod tests {
         };
         assert_eq!(e.to_string(), "x: HTTP 503");
         assert!(e.is_temporary());
+    }
+
+    #[test]
+    fn error_bodies() {
+        let e = RegistryError::from_status(
+            "reading x",
+            404,
+            br#"{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown","detail":{"Tag":"x"}}]}"#,
+        );
+        assert_eq!(
+            e.to_string(),
+            "reading x: HTTP 404 MANIFEST_UNKNOWN: manifest unknown"
+        );
+        let e = RegistryError::from_status("reading x", 404, b"404 page not found\n");
+        assert_eq!(e.to_string(), "reading x: HTTP 404: 404 page not found");
+        let e = RegistryError::from_status("reading x", 502, b"<html><body>bad</body></html>");
+        assert_eq!(e.to_string(), "reading x: HTTP 502");
     }
 }
