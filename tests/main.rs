@@ -8,6 +8,7 @@ mod list_images;
 mod list_workloads;
 mod policy;
 mod registry;
+mod registry_trust;
 mod support;
 mod sync;
 mod transport;

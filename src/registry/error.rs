@@ -32,6 +32,8 @@ pub enum RegistryError {
         detail: String,
         /// Whether the request timed out.
         timeout: bool,
+        /// Whether no connection could be made (refused, unreachable, DNS).
+        connect: bool,
     },
     /// A response body was larger than the bound for its kind.
     #[error("{doing}: response body larger than {limit} bytes")]
@@ -68,6 +70,39 @@ pub enum RegistryError {
         doing: String,
         /// Why, without any secret.
         detail: String,
+    },
+    /// A repository has more tags than the client takes (`--max-tags`).
+    #[error(
+        "{doing}: more than {limit} tags; raise --max-tags if the repository really has that many"
+    )]
+    TooManyTags {
+        /// What was being done.
+        doing: String,
+        /// The bound.
+        limit: usize,
+    },
+    /// The registry phase ran out of time (`--deadline`) before this was done.
+    #[error(
+        "{doing}: not finished within the {secs} s deadline of the registry phase (--deadline)"
+    )]
+    Deadline {
+        /// What was being done.
+        doing: String,
+        /// The deadline in seconds.
+        secs: u64,
+    },
+    /// A host timed out or refused connections several times in a row, so the rest of
+    /// its requests were not sent.
+    #[error("{doing}: not sent, because {host} failed {failures} times in a row ({cause})")]
+    HostDown {
+        /// What was being done.
+        doing: String,
+        /// The host, `host[:port]`.
+        host: String,
+        /// How many failures in a row.
+        failures: u32,
+        /// The last failure, as one line.
+        cause: String,
     },
     /// Credentials could not be read (Docker config file or credential helper).
     #[error("{doing}: {detail}")]
@@ -211,6 +246,7 @@ impl RegistryError {
             doing: doing.to_owned(),
             detail: parts.join(": "),
             timeout,
+            connect: err.is_connect() && !timeout,
         }
     }
 
@@ -223,6 +259,9 @@ impl RegistryError {
             | RegistryError::Invalid { doing, .. }
             | RegistryError::DigestMismatch { doing, .. }
             | RegistryError::Auth { doing, .. }
+            | RegistryError::TooManyTags { doing, .. }
+            | RegistryError::Deadline { doing, .. }
+            | RegistryError::HostDown { doing, .. }
             | RegistryError::Credentials { doing, .. } => *doing = format!("{outer}: {doing}"),
             RegistryError::Setup(_) => {}
         }

@@ -44,8 +44,13 @@ impl Client {
                 &doing,
             )
             .await?;
+        // The digest the registry names must be the digest of what it sent: a lying
+        // registry must not get its digest pinned into a manifest.
         let digest = match reply.header("docker-content-digest") {
-            Some(d) if oci::is_digest(d.trim()) => d.trim().to_owned(),
+            Some(d) if oci::is_digest(d.trim()) => {
+                verify(&doing, d.trim(), &reply.body)?;
+                d.trim().to_owned()
+            }
             _ => oci::sha256_digest(&reply.body),
         };
         self.resolve(repo, tag, digest, &reply).await

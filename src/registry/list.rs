@@ -9,8 +9,6 @@ use super::{Client, RegistryError, RepoKey, TAGS_BODY_LIMIT, check_repository};
 
 /// Page size asked for; registries may send fewer and a `Link` to the rest.
 const PAGE_SIZE: usize = 1000;
-/// More pages than this is a loop, not a repository.
-const MAX_PAGES: usize = 100_000;
 
 #[derive(Deserialize)]
 struct TagList {
@@ -66,6 +64,7 @@ impl Client {
         let mut seen_tags: HashSet<String> = HashSet::new();
         let mut tags = Vec::new();
         let mut pages = 0;
+        let mut received = 0usize;
         loop {
             let result = self
                 .get(repo, &target, "application/json", TAGS_BODY_LIMIT, &doing)
@@ -85,7 +84,17 @@ impl Client {
                     format!("the tags list is not the expected JSON: {e}"),
                 )
             })?;
-            for t in list.tags.unwrap_or_default() {
+            let page = list.tags.unwrap_or_default();
+            // Counted as sent, duplicates included and an empty page as one, so that a
+            // registry repeating itself or sending empty pages cannot keep the client busy.
+            received += page.len().max(1);
+            if received > self.max_tags {
+                return Err(RegistryError::TooManyTags {
+                    doing,
+                    limit: self.max_tags,
+                });
+            }
+            for t in page {
                 if seen_tags.insert(t.clone()) {
                     tags.push(t);
                 }
@@ -98,7 +107,7 @@ impl Client {
                 RegistryError::invalid(&doing, format!("the Link header holds an invalid URL: {e}"))
             })?;
             // A link back to a page already read would loop for ever.
-            if seen_urls.contains(next.as_str()) || pages >= MAX_PAGES {
+            if seen_urls.contains(next.as_str()) {
                 break;
             }
             target = next.to_string();

@@ -118,6 +118,12 @@ pub struct ClientOptions {
     pub retry_base: Duration,
     /// A `Retry-After` longer than this is not waited for: the request fails (60 s).
     pub max_retry_after: Duration,
+    /// Tags one repository may have (`--max-tags`, 100000); a tags list beyond it is an
+    /// error for that repository, so an endless run of pages stays bounded.
+    pub max_tags: usize,
+    /// Time for the whole registry phase, counted from [`Client::new`] (`--deadline`,
+    /// 900 s); a scan not finished by then fails. `None`: no deadline.
+    pub deadline: Option<Duration>,
 }
 
 impl Default for ClientOptions {
@@ -137,6 +143,8 @@ impl Default for ClientOptions {
             max_retries: 4,
             retry_base: Duration::from_millis(500),
             max_retry_after: Duration::from_secs(60),
+            max_tags: 100_000,
+            deadline: Some(Duration::from_secs(900)),
         }
     }
 }
@@ -158,6 +166,8 @@ impl fmt::Debug for ClientOptions {
             .field("max_retries", &self.max_retries)
             .field("retry_base", &self.retry_base)
             .field("max_retry_after", &self.max_retry_after)
+            .field("max_tags", &self.max_tags)
+            .field("deadline", &self.deadline)
             .finish()
     }
 }
@@ -205,6 +215,9 @@ pub struct Client {
     platform: Platform,
     cache_dir: Option<PathBuf>,
     refresh: bool,
+    max_tags: usize,
+    /// When scans stop, and the deadline they were given.
+    deadline: Option<(tokio::time::Instant, Duration)>,
 }
 
 impl fmt::Debug for Client {
@@ -277,6 +290,8 @@ impl Client {
             platform: opts.platform,
             cache_dir: opts.cache_dir,
             refresh: opts.refresh,
+            max_tags: opts.max_tags,
+            deadline: opts.deadline.map(|d| (tokio::time::Instant::now() + d, d)),
         })
     }
 
@@ -340,7 +355,28 @@ impl Client {
     /// [`Client::scan`], also checking the digest of each wanted tag that `recheck` names
     /// with the registry now, whatever the cache says (one `HEAD` each): for a reference
     /// written with a digest, whose tag may have been pushed again since.
+    ///
+    /// A scan not finished by the client's deadline fails with [`RegistryError::Deadline`].
     pub async fn scan_rechecking(
+        &self,
+        repo: &RepoKey,
+        want: impl Fn(&str) -> bool,
+        recheck: impl Fn(&str) -> bool,
+    ) -> Result<RepoScan, RegistryError> {
+        let scan = self.scan_unbounded(repo, want, recheck);
+        let Some((at, length)) = self.deadline else {
+            return scan.await;
+        };
+        match tokio::time::timeout_at(at, scan).await {
+            Ok(result) => result,
+            Err(_) => Err(RegistryError::Deadline {
+                doing: format!("scanning {repo}"),
+                secs: length.as_secs(),
+            }),
+        }
+    }
+
+    async fn scan_unbounded(
         &self,
         repo: &RepoKey,
         want: impl Fn(&str) -> bool,

@@ -223,6 +223,7 @@ impl Transport {
                     form: req.form.clone(),
                     limit: TOKEN_BODY_LIMIT,
                     doing: &doing,
+                    probe: false,
                 })
                 .await;
             let (err, wait) = match result {

@@ -13,6 +13,8 @@ use crate::registry::RegistryError;
 /// Bound for error bodies: only their message is read.
 const ERROR_BODY_LIMIT: u64 = 64 * 1024;
 const MAX_REDIRECTS: usize = 10;
+/// Timeouts or connection failures in a row after which a host is given up for the run.
+const FAILURES_BEFORE_DOWN: u32 = 3;
 
 /// One request as the transport sends it, before redirects.
 pub(super) struct Exchange<'a> {
@@ -28,6 +30,9 @@ pub(super) struct Exchange<'a> {
     pub(super) limit: u64,
     /// What is being done, for error messages.
     pub(super) doing: &'a str,
+    /// Whether this is the HTTPS probe of an insecure host: its failure only means "use
+    /// plain HTTP", so it does not count against the host.
+    pub(super) probe: bool,
 }
 
 /// `host[:port]` of a URL as written in `--insecure-registry` and API hosts.
@@ -74,6 +79,9 @@ impl Transport {
             .acquire()
             .await
             .map_err(|_| RegistryError::Setup("the client was shut down".into()))?;
+        // Checked once this request's turn has come: the requests queued behind the
+        // failing ones are the ones not to send.
+        self.refuse_if_down(&limiter_host, ex.doing)?;
         let mut url = ex.url.clone();
         let mut method = ex.method.clone();
         let mut form = ex.form.clone();
@@ -119,6 +127,21 @@ impl Transport {
         ))
     }
 
+    /// An error when `authority` has timed out or refused connections too often in a row.
+    fn refuse_if_down(&self, authority: &str, doing: &str) -> Result<(), RegistryError> {
+        let host = self.host(authority);
+        let failures = lock(&host.failures);
+        if failures.0 < FAILURES_BEFORE_DOWN {
+            return Ok(());
+        }
+        Err(RegistryError::HostDown {
+            doing: doing.to_owned(),
+            host: authority.to_owned(),
+            failures: failures.0,
+            cause: failures.1.clone(),
+        })
+    }
+
     /// Sends one request of an exchange and logs its answer.
     async fn hop(
         &self,
@@ -152,15 +175,31 @@ impl Transport {
         let sent = req.send().await;
         let shown = shown_url(url, ex.origin);
         let ms = started.elapsed().as_millis();
+        let host = self.host(&authority(url));
         match sent {
             Ok(resp) => {
+                lock(&host.failures).0 = 0;
                 let status = resp.status().as_u16();
                 self.log(format_args!("{method} {shown} -> {status} ({ms} ms)"));
                 Ok(resp)
             }
             Err(e) => {
                 self.log(format_args!("{method} {shown} -> error ({ms} ms)"));
-                Err(RegistryError::transport(ex.doing, &e))
+                let err = RegistryError::transport(ex.doing, &e);
+                if let RegistryError::Transport {
+                    detail,
+                    timeout,
+                    connect,
+                    ..
+                } = &err
+                    && (*timeout || *connect)
+                    && !ex.probe
+                {
+                    let mut failures = lock(&host.failures);
+                    failures.0 += 1;
+                    failures.1.clone_from(detail);
+                }
+                Err(err)
             }
         }
     }

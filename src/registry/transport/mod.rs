@@ -108,6 +108,8 @@ struct HostState {
     credential: OnceCell<Option<Credential>>,
     /// Tokens by scope; an async lock so that concurrent requests share one token fetch.
     tokens: tokio::sync::Mutex<HashMap<String, Token>>,
+    /// Timeouts and connection failures in a row, and the last one's cause.
+    failures: Mutex<(u32, String)>,
 }
 
 pub(crate) struct Transport {
@@ -197,6 +199,7 @@ impl Transport {
                     auth: Mutex::new(HostAuth::Anonymous),
                     credential: OnceCell::new(),
                     tokens: tokio::sync::Mutex::new(HashMap::new()),
+                    failures: Mutex::new((0, String::new())),
                 })
             })
             .clone()
@@ -306,6 +309,7 @@ impl Transport {
                     form: None,
                     limit: call.limit,
                     doing: call.doing,
+                    probe: probing && !reauthed,
                 })
                 .await;
             let reply = match result {
