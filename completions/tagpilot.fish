@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tagpilot_global_optspecs
-    string join \n repo= git-url= git-ssh-key= git-branch= git-remote= path= n/namespace= default-namespace= o/output= v/verbose q/quiet config= color= platform= docker-config= insecure-registry= include-image= exclude-image= concurrency= registry-rps= timeout= cache-dir= no-cache refresh h/help V/version
+    string join \n repo= git-url= git-ssh-key= git-branch= git-remote= path= n/namespace= default-namespace= o/output= v/verbose q/quiet config= color= platform= docker-config= insecure-registry= include-image= exclude-image= concurrency= registry-rps= timeout= deadline= max-tags= cache-dir= no-cache refresh h/help V/version
 end
 
 function __fish_tagpilot_needs_command
@@ -46,6 +46,8 @@ complete -c tagpilot -n "__fish_tagpilot_needs_command" -l exclude-image -d 'Ski
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l concurrency -d 'Registry requests in flight at once' -r
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l registry-rps -d 'Request rate per registry host, halved on HTTP 429' -r
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -s v -l verbose -d 'More log detail on stderr (repeatable)'
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -s q -l quiet -d 'Only print errors on stderr'
@@ -87,6 +89,8 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l exc
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l concurrency -d 'Registry requests in flight at once' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l registry-rps -d 'Request rate per registry host, halved on HTTP 429' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -s v -l verbose -d 'More log detail on stderr (repeatable)'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -s q -l quiet -d 'Only print errors on stderr'
@@ -118,6 +122,8 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l exclud
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l concurrency -d 'Registry requests in flight at once' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l registry-rps -d 'Request rate per registry host, halved on HTTP 429' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l no-headers -d 'Leave out the header row'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -s v -l verbose -d 'More log detail on stderr (repeatable)'
@@ -158,6 +164,8 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l exclude-i
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l concurrency -d 'Registry requests in flight at once' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l registry-rps -d 'Request rate per registry host, halved on HTTP 429' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l dry-run -d 'Compute and print the result, write nothing'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l diff -d 'Also print a unified diff of every file changed or to be changed'
@@ -204,6 +212,8 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l exclude
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l concurrency -d 'Registry requests in flight at once' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l registry-rps -d 'Request rate per registry host, halved on HTTP 429' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l dry-run -d 'Compute and print the result, write nothing'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l diff -d 'Also print a unified diff of every file changed or to be changed'
@@ -250,6 +260,8 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l exclude-image
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l concurrency -d 'Registry requests in flight at once' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l registry-rps -d 'Request rate per registry host, halved on HTTP 429' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l dry-run -d 'Compute and print the result, write nothing'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l diff -d 'Also print a unified diff of every file changed or to be changed'
@@ -296,6 +308,8 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l exclude-ima
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l concurrency -d 'Registry requests in flight at once' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l registry-rps -d 'Request rate per registry host, halved on HTTP 429' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l dry-run -d 'Compute and print the result, write nothing'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l diff -d 'Also print a unified diff of every file changed or to be changed'
@@ -344,6 +358,8 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l exclude-ima
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l concurrency -d 'Registry requests in flight at once' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l registry-rps -d 'Request rate per registry host, halved on HTTP 429' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l automate -d 'Turn on automated image updates'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l deautomate -d 'Turn off automated image updates'
@@ -396,6 +412,8 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l exclude-im
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l concurrency -d 'Registry requests in flight at once' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l registry-rps -d 'Request rate per registry host, halved on HTTP 429' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l all -d 'Release every workload under --path'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l update-all-images -d 'Move every container to its newest allowed tag'
@@ -445,6 +463,8 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l exclude-image
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l concurrency -d 'Registry requests in flight at once' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l registry-rps -d 'Request rate per registry host, halved on HTTP 429' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l dry-run -d 'Compute and print the result, write nothing'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l diff -d 'Also print a unified diff of every file changed or to be changed'
@@ -481,6 +501,8 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l exclud
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l concurrency -d 'Registry requests in flight at once' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l registry-rps -d 'Request rate per registry host, halved on HTTP 429' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s v -l verbose -d 'More log detail on stderr (repeatable)'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s q -l quiet -d 'Only print errors on stderr'

@@ -221,6 +221,26 @@ pub struct RegistryArgs {
     )]
     pub timeout: u64,
 
+    /// Time for the whole registry phase, in seconds; repositories not finished by then fail
+    #[arg(
+        long,
+        global = true,
+        value_name = "SECONDS",
+        default_value_t = 900,
+        env = "TAGPILOT_DEADLINE"
+    )]
+    pub deadline: u64,
+
+    /// Most tags one repository may have; a longer tags list is an error for it
+    #[arg(
+        long,
+        global = true,
+        value_name = "N",
+        default_value_t = 100_000,
+        env = "TAGPILOT_MAX_TAGS"
+    )]
+    pub max_tags: usize,
+
     /// On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]
     #[arg(long, global = true, value_name = "DIR", env = "TAGPILOT_CACHE_DIR")]
     pub cache_dir: Option<PathBuf>,

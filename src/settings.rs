@@ -21,7 +21,7 @@ use crate::cli::{
     Cli, ColorChoice, Command, GlobalArgs, NotifyFormat, RegistryArgs, RegistrySetting, WriteArgs,
 };
 use crate::git::{Auth, Repo, Secret};
-use crate::image::{DOCKER_HUB_API_HOST, DOCKER_HUB_REGISTRY};
+use crate::image::{DOCKER_HUB_API_HOST, is_docker_hub_host};
 use crate::registry::{ClientOptions, Platform};
 use file::{ConfigFile, Item, Kind, Problem, check_keys, field};
 
@@ -31,7 +31,7 @@ pub const CONFIG_FILE_NAME: &str = ".tagpilot.yaml";
 /// The configuration file's keys for options: each option's long name in camelCase, in the
 /// plural for the repeatable ones (`notify` keeps its name, as SPEC §9 writes it). Every
 /// option with a `TAGPILOT_*` variable has one, but `--config`.
-const OPTION_KEYS: [&str; 39] = [
+const OPTION_KEYS: [&str; 41] = [
     "repo",
     "gitUrl",
     "gitSshKey",
@@ -51,6 +51,8 @@ const OPTION_KEYS: [&str; 39] = [
     "concurrency",
     "registryRps",
     "timeout",
+    "deadline",
+    "maxTags",
     "cacheDir",
     "noCache",
     "refresh",
@@ -364,6 +366,8 @@ fn fill_global(fill: &mut Fill<'_>, g: &mut GlobalArgs) -> Result<(), Problem> {
         Item::number,
     )?;
     fill.set("timeout", "timeout", &mut r.timeout, Item::whole)?;
+    fill.set("deadline", "deadline", &mut r.deadline, Item::whole)?;
+    fill.set("maxTags", "max_tags", &mut r.max_tags, Item::whole)?;
     fill.set("cacheDir", "cache_dir", &mut r.cache_dir, path)?;
     fill.set("noCache", "no_cache", &mut r.no_cache, Item::boolean)?;
     fill.set("refresh", "refresh", &mut r.refresh, Item::boolean)?;
@@ -522,7 +526,7 @@ fn registries(file: &ConfigFile) -> Result<Vec<RegistrySetting>, Problem> {
 /// become its API host, as image references do.
 fn api_host(host: &str) -> String {
     let host = host.trim().to_ascii_lowercase();
-    if ["docker.io", DOCKER_HUB_REGISTRY, DOCKER_HUB_API_HOST].contains(&host.as_str()) {
+    if is_docker_hub_host(&host) {
         DOCKER_HUB_API_HOST.to_owned()
     } else {
         host
@@ -579,6 +583,12 @@ pub fn client_options(args: &RegistryArgs) -> Result<ClientOptions> {
     if args.timeout == 0 {
         bail!("--timeout must be at least 1 second");
     }
+    if args.deadline == 0 {
+        bail!("--deadline must be at least 1 second");
+    }
+    if args.max_tags == 0 {
+        bail!("--max-tags must be at least 1");
+    }
     let var = |name: &str| {
         std::env::var_os(name)
             .filter(|v| !v.is_empty())
@@ -612,6 +622,8 @@ pub fn client_options(args: &RegistryArgs) -> Result<ClientOptions> {
         docker_config,
         cache_dir,
         refresh: args.refresh,
+        max_tags: args.max_tags,
+        deadline: Some(Duration::from_secs(args.deadline)),
         ..ClientOptions::default()
     })
 }

@@ -10,6 +10,7 @@ mod list_workloads;
 mod notify;
 mod policy;
 mod registry;
+mod registry_trust;
 mod support;
 mod sync;
 mod transport;

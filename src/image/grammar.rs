@@ -30,8 +30,14 @@ pub const DOCKER_HUB_REGISTRY: &str = "index.docker.io";
 /// The host that serves Docker Hub's registry API.
 pub const DOCKER_HUB_API_HOST: &str = "registry-1.docker.io";
 
-/// Registry spellings (lower case) that all mean Docker Hub.
-const DOCKER_HUB_ALIASES: [&str; 3] = ["docker.io", DOCKER_HUB_REGISTRY, DOCKER_HUB_API_HOST];
+/// Registry spellings (lower case) that all mean Docker Hub: the canonical domain, the
+/// legacy index name, the API host, and the legacy web name that also serves the API.
+pub const DOCKER_HUB_ALIASES: [&str; 4] = [
+    "docker.io",
+    DOCKER_HUB_REGISTRY,
+    DOCKER_HUB_API_HOST,
+    "registry.hub.docker.com",
+];
 
 /// The longest name (registry and path as written) Docker accepts.
 const NAME_MAX: usize = 255;
@@ -289,7 +295,7 @@ fn check_component(component: &str) -> Result<(), Problem> {
 }
 
 /// Checks a tag: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`.
-pub(super) fn check_tag(tag: &str) -> Result<(), Problem> {
+pub(crate) fn check_tag(tag: &str) -> Result<(), Problem> {
     let Some(first) = tag.chars().next() else {
         return Err(Problem::Tag("tag is empty".to_owned()));
     };

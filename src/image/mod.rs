@@ -25,7 +25,19 @@ use std::ops::Range;
 use std::str::FromStr;
 
 pub use error::ImageRefError;
-pub use grammar::{DOCKER_HUB_API_HOST, DOCKER_HUB_REGISTRY};
+pub use grammar::{DOCKER_HUB_ALIASES, DOCKER_HUB_API_HOST, DOCKER_HUB_REGISTRY};
+
+/// Whether a registry host (`host[:port]`, any case) is one of Docker Hub's names.
+pub fn is_docker_hub_host(host: &str) -> bool {
+    let host = host.trim().to_ascii_lowercase();
+    DOCKER_HUB_ALIASES.contains(&host.as_str())
+}
+
+/// Whether `tag` is a valid tag: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`. Registry calls check
+/// a tag with this before putting it in a URL path.
+pub fn is_valid_tag(tag: &str) -> bool {
+    grammar::check_tag(tag).is_ok()
+}
 
 /// A parsed image reference that keeps the text exactly as written.
 ///

@@ -439,3 +439,20 @@ proptest::proptest! {
         proptest::prop_assert_eq!(retagged.ok(), Some(parse(&expected)));
     }
 }
+
+#[test]
+fn one_list_of_docker_hub_names_and_one_tag_grammar() {
+    for host in DOCKER_HUB_ALIASES {
+        assert!(is_docker_hub_host(host), "{host}");
+        assert!(is_docker_hub_host(&host.to_ascii_uppercase()), "{host}");
+        let image = parse(&format!("{host}/nginx:1"));
+        assert_eq!(image.canonical_name(), "index.docker.io/library/nginx");
+    }
+    assert!(!is_docker_hub_host("ghcr.io"));
+    for ok in ["latest", "1.0.0", "_x", "V1-rc.2", &"a".repeat(128)] {
+        assert!(is_valid_tag(ok), "{ok}");
+    }
+    for bad in ["", ".x", "-x", "a/b", "a?b", "..", &"a".repeat(129)] {
+        assert!(!is_valid_tag(bad), "{bad}");
+    }
+}

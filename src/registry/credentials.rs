@@ -12,7 +12,8 @@ use base64::Engine as _;
 use serde::Deserialize;
 
 use super::RegistryError;
-use super::auth::{Credential, Secret};
+use super::challenge::{Credential, Secret};
+use crate::image::is_docker_hub_host;
 
 /// Docker Hub's key in `auths` and the server URL given to helpers for it.
 pub const DOCKER_HUB_KEY: &str = "https://index.docker.io/v1/";
@@ -52,14 +53,6 @@ struct HelperOutput {
     secret: String,
 }
 
-/// Whether an API host is Docker Hub's.
-fn is_docker_hub(host: &str) -> bool {
-    matches!(
-        host,
-        "registry-1.docker.io" | "index.docker.io" | "docker.io" | "registry.hub.docker.com"
-    )
-}
-
 /// Reduces a config key (`https://host:port/v1/`, `host:port`) to `host:port`, with
 /// Docker Hub's names reduced to `index.docker.io`.
 fn normalize_key(key: &str) -> String {
@@ -69,7 +62,7 @@ fn normalize_key(key: &str) -> String {
         .or_else(|| k.strip_prefix("http://"))
         .unwrap_or(k);
     let host = k.split('/').next().unwrap_or("").to_ascii_lowercase();
-    if is_docker_hub(&host) {
+    if is_docker_hub_host(&host) {
         "index.docker.io".to_owned()
     } else {
         host
@@ -101,7 +94,7 @@ impl DockerConfig {
 
     /// The server URL for `host` as Docker stores and passes it.
     fn server_url(host: &str) -> String {
-        if is_docker_hub(host) {
+        if is_docker_hub_host(host) {
             DOCKER_HUB_KEY.to_owned()
         } else {
             host.to_owned()

@@ -1,6 +1,8 @@
 //! The registry client's error type: what was being done, to which host and repository,
 //! and why it failed. Messages never contain a credential.
 
+use super::transport::retry::is_temporary_status;
+
 /// An error from talking to a registry.
 ///
 /// Every variant names what was being done (`doing`), which includes the registry host
@@ -30,6 +32,8 @@ pub enum RegistryError {
         detail: String,
         /// Whether the request timed out.
         timeout: bool,
+        /// Whether no connection could be made (refused, unreachable, DNS).
+        connect: bool,
     },
     /// A response body was larger than the bound for its kind.
     #[error("{doing}: response body larger than {limit} bytes")]
@@ -67,6 +71,39 @@ pub enum RegistryError {
         /// Why, without any secret.
         detail: String,
     },
+    /// A repository has more tags than the client takes (`--max-tags`).
+    #[error(
+        "{doing}: more than {limit} tags; raise --max-tags if the repository really has that many"
+    )]
+    TooManyTags {
+        /// What was being done.
+        doing: String,
+        /// The bound.
+        limit: usize,
+    },
+    /// The registry phase ran out of time (`--deadline`) before this was done.
+    #[error(
+        "{doing}: not finished within the {secs} s deadline of the registry phase (--deadline)"
+    )]
+    Deadline {
+        /// What was being done.
+        doing: String,
+        /// The deadline in seconds.
+        secs: u64,
+    },
+    /// A host timed out or refused connections several times in a row, so the rest of
+    /// its requests were not sent.
+    #[error("{doing}: not sent, because {host} failed {failures} times in a row ({cause})")]
+    HostDown {
+        /// What was being done.
+        doing: String,
+        /// The host, `host[:port]`.
+        host: String,
+        /// How many failures in a row.
+        failures: u32,
+        /// The last failure, as one line.
+        cause: String,
+    },
     /// Credentials could not be read (Docker config file or credential helper).
     #[error("{doing}: {detail}")]
     Credentials {
@@ -89,12 +126,30 @@ fn error_suffix(code: Option<&str>, message: Option<&str>) -> String {
     }
 }
 
+/// The start of a plain-text error body as one line; nothing for HTML or control bytes.
+fn plain_text_message(body: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(body);
+    let line: String = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(200)
+        .collect();
+    let printable =
+        !line.is_empty() && !line.contains('<') && line.chars().all(|c| !c.is_control());
+    printable.then_some(line)
+}
+
 impl RegistryError {
-    /// Whether trying again later may succeed: HTTP 408, 429 and 5xx, and transport errors.
+    /// Whether trying again later may succeed: a temporary HTTP status (408, 429, 500,
+    /// 502, 503, 504) or error code (`TOOMANYREQUESTS`, `UNAVAILABLE`), and transport
+    /// errors. This is the one rule the client retries by.
     pub fn is_temporary(&self) -> bool {
         match self {
-            RegistryError::Status { status, .. } => {
-                *status == 408 || *status == 429 || (500..600).contains(status)
+            RegistryError::Status { status, code, .. } => {
+                is_temporary_status(*status)
+                    || matches!(code.as_deref(), Some("TOOMANYREQUESTS" | "UNAVAILABLE"))
             }
             RegistryError::Transport { .. } => true,
             _ => false,
@@ -111,6 +166,35 @@ impl RegistryError {
         match self {
             RegistryError::Status { status, .. } => Some(*status),
             _ => None,
+        }
+    }
+
+    /// Builds the error for a non-success answer from its OCI error body, if it has one,
+    /// else from the start of a plain-text body.
+    pub(crate) fn from_status(doing: &str, status: u16, body: &[u8]) -> Self {
+        #[derive(serde::Deserialize)]
+        struct Errors {
+            errors: Vec<ErrorItem>,
+        }
+        #[derive(serde::Deserialize)]
+        struct ErrorItem {
+            #[serde(default)]
+            code: Option<String>,
+            #[serde(default)]
+            message: Option<String>,
+        }
+        let (code, message) = match serde_json::from_slice::<Errors>(body) {
+            Ok(e) => match e.errors.into_iter().next() {
+                Some(i) => (i.code, i.message.filter(|m| !m.is_empty())),
+                None => (None, None),
+            },
+            Err(_) => (None, plain_text_message(body)),
+        };
+        RegistryError::Status {
+            doing: doing.to_owned(),
+            status,
+            code,
+            message,
         }
     }
 
@@ -162,6 +246,7 @@ impl RegistryError {
             doing: doing.to_owned(),
             detail: parts.join(": "),
             timeout,
+            connect: err.is_connect() && !timeout,
         }
     }
 
@@ -174,6 +259,9 @@ impl RegistryError {
             | RegistryError::Invalid { doing, .. }
             | RegistryError::DigestMismatch { doing, .. }
             | RegistryError::Auth { doing, .. }
+            | RegistryError::TooManyTags { doing, .. }
+            | RegistryError::Deadline { doing, .. }
+            | RegistryError::HostDown { doing, .. }
             | RegistryError::Credentials { doing, .. } => *doing = format!("{outer}: {doing}"),
             RegistryError::Setup(_) => {}
         }
@@ -207,5 +295,22 @@ mod tests {
         };
         assert_eq!(e.to_string(), "x: HTTP 503");
         assert!(e.is_temporary());
+    }
+
+    #[test]
+    fn error_bodies() {
+        let e = RegistryError::from_status(
+            "reading x",
+            404,
+            br#"{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown","detail":{"Tag":"x"}}]}"#,
+        );
+        assert_eq!(
+            e.to_string(),
+            "reading x: HTTP 404 MANIFEST_UNKNOWN: manifest unknown"
+        );
+        let e = RegistryError::from_status("reading x", 404, b"404 page not found\n");
+        assert_eq!(e.to_string(), "reading x: HTTP 404: 404 page not found");
+        let e = RegistryError::from_status("reading x", 502, b"<html><body>bad</body></html>");
+        assert_eq!(e.to_string(), "reading x: HTTP 502");
     }
 }

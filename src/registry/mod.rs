@@ -1,7 +1,10 @@
 //! Async registry client: auth, pagination, media types, platforms, cache, limits.
 //!
 //! The input is a [`RepoKey`] (API host and repository name); this module knows nothing
-//! of YAML, git or image references. [`Client::scan`] lists a repository's tags and
+//! of YAML or git, and takes only the tag grammar and Docker Hub's names from
+//! [`crate::image`]. The work is split as go-containerregistry splits it: `list` pages
+//! through tags lists, `fetch` reads manifests and configs, `transport` sends every
+//! request (limits, retries, auth, HTTP). [`Client::scan`] lists a repository's tags and
 //! reads, for the tags the caller wants, the digest, whether the tag has the chosen
 //! platform, and when the image was built; with a cache directory a warm scan costs one
 //! tags-list request per page. Warnings and errors are returned as values; nothing is
@@ -19,15 +22,17 @@
 //! # Ok(()) }
 //! ```
 
-mod auth;
 mod cache;
+mod challenge;
 mod credentials;
 mod error;
+mod fetch;
+mod list;
 mod oci;
 mod platform;
 mod transport;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::fmt;
 use std::path::PathBuf;
@@ -37,26 +42,21 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use futures::StreamExt as _;
 use reqwest::Method;
-use serde::Deserialize;
 
-pub use auth::Secret;
+pub use challenge::Secret;
 pub use credentials::DOCKER_HUB_KEY;
 pub use error::RegistryError;
 pub use platform::{Platform, PlatformParseError};
 pub use transport::RequestLog;
+pub use transport::retry;
 
 use cache::{Plan, RepoCache};
-use oci::{MANIFEST_ACCEPT, Manifest};
 use transport::{Call, Reply, Transport};
 
 /// Bound of one tags-list page.
 const TAGS_BODY_LIMIT: u64 = 64 * 1024 * 1024;
 /// Bound of a manifest or config blob.
 const MANIFEST_BODY_LIMIT: u64 = 4 * 1024 * 1024;
-/// Page size asked for; registries may send fewer and a `Link` to the rest.
-const PAGE_SIZE: usize = 1000;
-/// More pages than this is a loop, not a repository.
-const MAX_PAGES: usize = 100_000;
 
 /// A repository on a registry: what the client is asked about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -118,6 +118,12 @@ pub struct ClientOptions {
     pub retry_base: Duration,
     /// A `Retry-After` longer than this is not waited for: the request fails (60 s).
     pub max_retry_after: Duration,
+    /// Tags one repository may have (`--max-tags`, 100000); a tags list beyond it is an
+    /// error for that repository, so an endless run of pages stays bounded.
+    pub max_tags: usize,
+    /// Time for the whole registry phase, counted from [`Client::new`] (`--deadline`,
+    /// 900 s); a scan not finished by then fails. `None`: no deadline.
+    pub deadline: Option<Duration>,
 }
 
 impl Default for ClientOptions {
@@ -137,6 +143,8 @@ impl Default for ClientOptions {
             max_retries: 4,
             retry_base: Duration::from_millis(500),
             max_retry_after: Duration::from_secs(60),
+            max_tags: 100_000,
+            deadline: Some(Duration::from_secs(900)),
         }
     }
 }
@@ -158,6 +166,8 @@ impl fmt::Debug for ClientOptions {
             .field("max_retries", &self.max_retries)
             .field("retry_base", &self.retry_base)
             .field("max_retry_after", &self.max_retry_after)
+            .field("max_tags", &self.max_tags)
+            .field("deadline", &self.deadline)
             .finish()
     }
 }
@@ -205,6 +215,9 @@ pub struct Client {
     platform: Platform,
     cache_dir: Option<PathBuf>,
     refresh: bool,
+    max_tags: usize,
+    /// When scans stop, and the deadline they were given.
+    deadline: Option<(tokio::time::Instant, Duration)>,
 }
 
 impl fmt::Debug for Client {
@@ -214,12 +227,6 @@ impl fmt::Debug for Client {
             .field("cache_dir", &self.cache_dir)
             .finish_non_exhaustive()
     }
-}
-
-#[derive(Deserialize)]
-struct TagList {
-    #[serde(default)]
-    tags: Option<Vec<String>>,
 }
 
 /// Whether a repository name has the distribution spec's form (lower case components
@@ -236,15 +243,6 @@ fn valid_repository(name: &str) -> bool {
         })
 }
 
-/// Whether a tag has the distribution spec's form `[A-Za-z0-9_][A-Za-z0-9._-]{0,127}`.
-fn valid_tag(tag: &str) -> bool {
-    let b = tag.as_bytes();
-    (1..=128).contains(&b.len())
-        && (b[0].is_ascii_alphanumeric() || b[0] == b'_')
-        && b.iter()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
-}
-
 fn check_repository(repo: &RepoKey, doing: &str) -> Result<(), RegistryError> {
     if valid_repository(&repo.repository) {
         Ok(())
@@ -256,33 +254,14 @@ fn check_repository(repo: &RepoKey, doing: &str) -> Result<(), RegistryError> {
     }
 }
 
-/// The `rel="next"` target of a `Link` header, if any.
-fn next_link(header: &str) -> Option<String> {
-    // Link: <url>; rel="next", <url2>; rel="prev"
-    let mut rest = header;
-    while let Some(start) = rest.find('<') {
-        let after = &rest[start + 1..];
-        let end = after.find('>')?;
-        let target = &after[..end];
-        let params_end = after[end..].find('<').map_or(after.len(), |i| end + i);
-        let params = &after[end + 1..params_end];
-        let is_next = params.split(';').any(|p| {
-            let p = p.trim().trim_end_matches(',').trim();
-            p.split_once('=').is_some_and(|(k, v)| {
-                k.trim().eq_ignore_ascii_case("rel")
-                    && v.trim()
-                        .trim_matches('"')
-                        .split_whitespace()
-                        .any(|r| r.eq_ignore_ascii_case("next"))
-            })
-        });
-        if is_next {
-            return Some(target.trim().to_owned());
-        }
-        rest = &after[params_end..];
-    }
-    None
-}
+/// Tags worked on at once within one repository. The semaphore of the transport bounds
+/// requests; this bounds tags in progress, which keeps memory flat for repositories with
+/// many tags.
+const TAGS_IN_FLIGHT: usize = 64;
+
+/// What one tag of a scan came to: its details, and whether to record them in the cache
+/// (`None`: nothing learnt; `Some(scheduled)`: record, as a scheduled re-check or not).
+type TagOutcome = (String, Result<TagDetails, RegistryError>, Option<bool>);
 
 impl Client {
     /// Builds a client. Fails on invalid options or an unreadable Docker config file.
@@ -297,9 +276,11 @@ impl Client {
             rps_by_host: opts.rps_by_host,
             timeout: opts.timeout,
             insecure_hosts: opts.insecure_hosts,
-            max_retries: opts.max_retries,
-            retry_base: opts.retry_base,
-            max_retry_after: opts.max_retry_after,
+            backoff: retry::Backoff {
+                max_retries: opts.max_retries,
+                base: opts.retry_base,
+                max_retry_after: opts.max_retry_after,
+            },
             request_log: opts.request_log,
             docker_config,
             helper_path: opts.credential_helper_path,
@@ -309,6 +290,8 @@ impl Client {
             platform: opts.platform,
             cache_dir: opts.cache_dir,
             refresh: opts.refresh,
+            max_tags: opts.max_tags,
+            deadline: opts.deadline.map(|d| (tokio::time::Instant::now() + d, d)),
         })
     }
 
@@ -320,61 +303,6 @@ impl Client {
     /// How many HTTP requests this client has sent (every redirect hop and retry counts).
     pub fn requests_sent(&self) -> u64 {
         self.transport.requests()
-    }
-
-    /// Every tag of a repository, following `Link` pages to the end, in the registry's
-    /// order without duplicates.
-    pub async fn list_tags(&self, repo: &RepoKey) -> Result<Vec<String>, RegistryError> {
-        Ok(self.list_tags_paged(repo).await?.0)
-    }
-
-    async fn list_tags_paged(&self, repo: &RepoKey) -> Result<(Vec<String>, usize), RegistryError> {
-        let doing = format!("listing tags of {repo}");
-        check_repository(repo, &doing)?;
-        let first = format!("/v2/{}/tags/list?n={PAGE_SIZE}", repo.repository);
-        let mut target = first.clone();
-        let mut seen_urls: HashSet<String> = HashSet::new();
-        let mut seen_tags: HashSet<String> = HashSet::new();
-        let mut tags = Vec::new();
-        let mut pages = 0;
-        loop {
-            let result = self
-                .get(repo, &target, "application/json", TAGS_BODY_LIMIT, &doing)
-                .await;
-            let reply = match result {
-                // Some registries refuse `n`; ask again without it.
-                Err(e) if pages == 0 && target == first && e.status() == Some(400) => {
-                    target = format!("/v2/{}/tags/list", repo.repository);
-                    continue;
-                }
-                r => r?,
-            };
-            pages += 1;
-            let list: TagList = serde_json::from_slice(&reply.body).map_err(|e| {
-                RegistryError::invalid(
-                    &doing,
-                    format!("the tags list is not the expected JSON: {e}"),
-                )
-            })?;
-            for t in list.tags.unwrap_or_default() {
-                if seen_tags.insert(t.clone()) {
-                    tags.push(t);
-                }
-            }
-            seen_urls.insert(reply.url.to_string());
-            let Some(next) = reply.header("link").and_then(next_link) else {
-                break;
-            };
-            let next = reply.url.join(&next).map_err(|e| {
-                RegistryError::invalid(&doing, format!("the Link header holds an invalid URL: {e}"))
-            })?;
-            // A link back to a page already read would loop for ever.
-            if seen_urls.contains(next.as_str()) || pages >= MAX_PAGES {
-                break;
-            }
-            target = next.to_string();
-        }
-        Ok((tags, pages))
     }
 
     async fn get(
@@ -411,207 +339,6 @@ impl Client {
             .await
     }
 
-    /// The digest, platform availability and creation time of one tag.
-    pub async fn tag_facts(&self, repo: &RepoKey, tag: &str) -> Result<TagDetails, RegistryError> {
-        let doing = format!("reading manifest {tag:?} of {repo}");
-        check_repository(repo, &doing)?;
-        if !valid_tag(tag) {
-            return Err(RegistryError::invalid(&doing, "the tag is not valid"));
-        }
-        let reply = self
-            .get(
-                repo,
-                &format!("/v2/{}/manifests/{tag}", repo.repository),
-                MANIFEST_ACCEPT,
-                MANIFEST_BODY_LIMIT,
-                &doing,
-            )
-            .await?;
-        let digest = match reply.header("docker-content-digest") {
-            Some(d) if oci::is_digest(d.trim()) => d.trim().to_owned(),
-            _ => oci::sha256_digest(&reply.body),
-        };
-        self.resolve(repo, tag, digest, &reply).await
-    }
-
-    /// Facts of a manifest known by digest (after a `HEAD` found a new digest).
-    async fn digest_facts(
-        &self,
-        repo: &RepoKey,
-        tag: &str,
-        digest: &str,
-    ) -> Result<TagDetails, RegistryError> {
-        let doing = format!("reading manifest {digest} (tag {tag:?}) of {repo}");
-        if !oci::is_digest(digest) {
-            return Err(RegistryError::invalid(
-                &doing,
-                "the registry reported an invalid digest",
-            ));
-        }
-        let reply = self
-            .get(
-                repo,
-                &format!("/v2/{}/manifests/{digest}", repo.repository),
-                MANIFEST_ACCEPT,
-                MANIFEST_BODY_LIMIT,
-                &doing,
-            )
-            .await?;
-        if let Err(actual) = oci::verify_digest(digest, &reply.body) {
-            return Err(RegistryError::DigestMismatch {
-                doing,
-                expected: digest.to_owned(),
-                actual,
-            });
-        }
-        self.resolve(repo, tag, digest.to_owned(), &reply).await
-    }
-
-    /// Reads a fetched manifest: picks the platform from an index, then the config.
-    async fn resolve(
-        &self,
-        repo: &RepoKey,
-        tag: &str,
-        digest: String,
-        reply: &Reply,
-    ) -> Result<TagDetails, RegistryError> {
-        let doing = format!("reading manifest {tag:?} of {repo}");
-        let manifest = Manifest::parse(reply.header("content-type"), &reply.body)
-            .map_err(|e| RegistryError::invalid(&doing, e))?;
-        let (created, availability) = match manifest {
-            Manifest::Index(index) => match index.select(&self.platform) {
-                None => (None, Availability::NotForPlatform),
-                Some(entry) => {
-                    let child_doing = format!(
-                        "reading the {} manifest {} of tag {tag:?} of {repo}",
-                        self.platform, entry.digest
-                    );
-                    if !oci::is_digest(&entry.digest) {
-                        return Err(RegistryError::invalid(
-                            &child_doing,
-                            "the index entry has an invalid digest",
-                        ));
-                    }
-                    let child = self
-                        .get(
-                            repo,
-                            &format!("/v2/{}/manifests/{}", repo.repository, entry.digest),
-                            MANIFEST_ACCEPT,
-                            MANIFEST_BODY_LIMIT,
-                            &child_doing,
-                        )
-                        .await?;
-                    if let Err(actual) = oci::verify_digest(&entry.digest, &child.body) {
-                        return Err(RegistryError::DigestMismatch {
-                            doing: child_doing,
-                            expected: entry.digest.clone(),
-                            actual,
-                        });
-                    }
-                    let created = match Manifest::parse(child.header("content-type"), &child.body)
-                        .map_err(|e| RegistryError::invalid(&child_doing, e))?
-                    {
-                        Manifest::Image(m) => {
-                            self.image_created(repo, tag, &m, Some(&index.annotations))
-                                .await?
-                        }
-                        Manifest::Schema1(cfg) => {
-                            oci::creation_time(&cfg, None, Some(&index.annotations))
-                        }
-                        Manifest::Index(_) => {
-                            return Err(RegistryError::invalid(
-                                &child_doing,
-                                "an index inside an index is not supported",
-                            ));
-                        }
-                    };
-                    (created, Availability::Available)
-                }
-            },
-            Manifest::Image(m) => (
-                self.image_created(repo, tag, &m, None).await?,
-                Availability::Available,
-            ),
-            Manifest::Schema1(cfg) => (
-                oci::creation_time(&cfg, None, None),
-                Availability::Available,
-            ),
-        };
-        Ok(TagDetails {
-            digest,
-            created,
-            availability,
-        })
-    }
-
-    /// Fetches and verifies an image's config blob, then applies the creation-time chain.
-    async fn image_created(
-        &self,
-        repo: &RepoKey,
-        tag: &str,
-        manifest: &oci::ImageManifest,
-        index_annotations: Option<&BTreeMap<String, String>>,
-    ) -> Result<Option<DateTime<Utc>>, RegistryError> {
-        let digest = &manifest.config.digest;
-        let doing = format!("reading config blob {digest} of tag {tag:?} of {repo}");
-        if !oci::is_digest(digest) {
-            return Err(RegistryError::invalid(
-                &doing,
-                "the manifest names an invalid config digest",
-            ));
-        }
-        let reply = self
-            .get(
-                repo,
-                &format!("/v2/{}/blobs/{digest}", repo.repository),
-                "application/vnd.oci.image.config.v1+json, application/vnd.docker.container.image.v1+json, */*",
-                MANIFEST_BODY_LIMIT,
-                &doing,
-            )
-            .await?;
-        if let Err(actual) = oci::verify_digest(digest, &reply.body) {
-            return Err(RegistryError::DigestMismatch {
-                doing,
-                expected: digest.clone(),
-                actual,
-            });
-        }
-        let config =
-            oci::ImageConfig::parse(&reply.body).map_err(|e| RegistryError::invalid(&doing, e))?;
-        Ok(oci::creation_time(
-            &config,
-            Some(&manifest.annotations),
-            index_annotations,
-        ))
-    }
-
-    /// The current digest of a tag by `HEAD`; `None` when the registry does not say.
-    async fn head_digest(
-        &self,
-        repo: &RepoKey,
-        tag: &str,
-    ) -> Result<Option<String>, RegistryError> {
-        let doing = format!("checking manifest {tag:?} of {repo}");
-        if !valid_tag(tag) {
-            return Err(RegistryError::invalid(&doing, "the tag is not valid"));
-        }
-        let reply = self
-            .call(
-                Method::HEAD,
-                repo,
-                &format!("/v2/{}/manifests/{tag}", repo.repository),
-                MANIFEST_ACCEPT,
-                0,
-                &doing,
-            )
-            .await?;
-        Ok(reply
-            .header("docker-content-digest")
-            .map(str::trim)
-            .filter(|d| oci::is_digest(d))
-            .map(str::to_owned))
-    }
-
     /// Lists every tag of a repository and reads the details of the tags that `want`
     /// accepts, `concurrency` requests at a time, through the cache when there is one.
     ///
@@ -628,7 +355,28 @@ impl Client {
     /// [`Client::scan`], also checking the digest of each wanted tag that `recheck` names
     /// with the registry now, whatever the cache says (one `HEAD` each): for a reference
     /// written with a digest, whose tag may have been pushed again since.
+    ///
+    /// A scan not finished by the client's deadline fails with [`RegistryError::Deadline`].
     pub async fn scan_rechecking(
+        &self,
+        repo: &RepoKey,
+        want: impl Fn(&str) -> bool,
+        recheck: impl Fn(&str) -> bool,
+    ) -> Result<RepoScan, RegistryError> {
+        let scan = self.scan_unbounded(repo, want, recheck);
+        let Some((at, length)) = self.deadline else {
+            return scan.await;
+        };
+        match tokio::time::timeout_at(at, scan).await {
+            Ok(result) => result,
+            Err(_) => Err(RegistryError::Deadline {
+                doing: format!("scanning {repo}"),
+                secs: length.as_secs(),
+            }),
+        }
+    }
+
+    async fn scan_unbounded(
         &self,
         repo: &RepoKey,
         want: impl Fn(&str) -> bool,
@@ -646,63 +394,17 @@ impl Client {
         };
         let now = Utc::now().timestamp();
         let platform = self.platform.to_string();
-        let jobs: Vec<(String, Plan)> = tags
-            .iter()
-            .filter(|t| want(t))
-            .map(|t| {
-                let plan = match &cache {
-                    Some(c) => c.plan(t, &platform, now, self.refresh),
-                    None => Plan::Fetch,
-                };
-                let plan = match plan {
-                    Plan::Fresh(d) if recheck(t) => Plan::Recheck(d.digest),
-                    Plan::Resolve(digest) if recheck(t) => Plan::Recheck(digest),
-                    plan => plan,
-                };
-                (t.clone(), plan)
-            })
-            .collect();
+        let jobs = self.plan(&tags, cache.as_ref(), now, want, recheck);
         let cache_ref = cache.as_ref();
-        let platform_ref = platform.as_str();
-        let results: Vec<(String, Result<TagDetails, RegistryError>, Option<bool>)> =
-            futures::stream::iter(jobs)
-                .map(|(tag, plan)| async move {
-                    // The third value: None = nothing learnt, Some(rechecked) = record it.
-                    match plan {
-                        Plan::Fresh(d) => (tag, Ok(d), None),
-                        Plan::Fetch => {
-                            let r = self.tag_facts(repo, &tag).await;
-                            (tag, r, Some(false))
-                        }
-                        Plan::Resolve(digest) => {
-                            let r = self.digest_facts(repo, &tag, &digest).await;
-                            (tag, r, Some(false))
-                        }
-                        Plan::Recheck(old) => {
-                            let r = match self.head_digest(repo, &tag).await {
-                                Ok(Some(d)) => {
-                                    match cache_ref.and_then(|c| c.facts(&d, platform_ref)) {
-                                        Some(details) => Ok(details),
-                                        None => self.digest_facts(repo, &tag, &d).await,
-                                    }
-                                }
-                                Ok(None) => self.tag_facts(repo, &tag).await,
-                                Err(e) => Err(e),
-                            };
-                            // A forced refresh of a tag that is not due keeps its interval.
-                            let scheduled =
-                                !self.refresh || r.as_ref().is_ok_and(|d| d.digest != old);
-                            (tag, r, Some(scheduled))
-                        }
-                    }
-                })
-                .buffer_unordered(self.transport_concurrency())
-                .collect()
-                .await;
+        let results: Vec<TagOutcome> = futures::stream::iter(jobs)
+            .map(|(tag, plan)| self.run_plan(repo, tag, plan, cache_ref))
+            .buffer_unordered(TAGS_IN_FLIGHT)
+            .collect()
+            .await;
         let mut details = BTreeMap::new();
         for (tag, result, record) in results {
-            if let (Some(c), Ok(d), Some(rechecked)) = (cache.as_mut(), &result, record) {
-                c.record(&tag, &platform, d, now, rechecked);
+            if let (Some(c), Ok(d), Some(scheduled)) = (cache.as_mut(), &result, record) {
+                c.record(&tag, &platform, d, now, scheduled);
             }
             details.insert(tag, result);
         }
@@ -720,10 +422,66 @@ impl Client {
         })
     }
 
-    fn transport_concurrency(&self) -> usize {
-        // The semaphore bounds requests; this bounds tags being worked on, which keeps
-        // memory flat for repositories with many tags.
-        64
+    /// What to do for each wanted tag: answer from the cache, re-check, or fetch.
+    fn plan(
+        &self,
+        tags: &[String],
+        cache: Option<&RepoCache>,
+        now: i64,
+        want: impl Fn(&str) -> bool,
+        recheck: impl Fn(&str) -> bool,
+    ) -> Vec<(String, Plan)> {
+        let platform = self.platform.to_string();
+        tags.iter()
+            .filter(|t| want(t))
+            .map(|t| {
+                let plan = match cache {
+                    Some(c) => c.plan(t, &platform, now, self.refresh),
+                    None => Plan::Fetch,
+                };
+                let plan = match plan {
+                    Plan::Fresh(d) if recheck(t) => Plan::Recheck(d.digest),
+                    Plan::Resolve(digest) if recheck(t) => Plan::Recheck(digest),
+                    plan => plan,
+                };
+                (t.clone(), plan)
+            })
+            .collect()
+    }
+
+    /// Carries out the plan of one tag.
+    async fn run_plan(
+        &self,
+        repo: &RepoKey,
+        tag: String,
+        plan: Plan,
+        cache: Option<&RepoCache>,
+    ) -> TagOutcome {
+        match plan {
+            Plan::Fresh(d) => (tag, Ok(d), None),
+            Plan::Fetch => {
+                let r = self.tag_facts(repo, &tag).await;
+                (tag, r, Some(false))
+            }
+            Plan::Resolve(digest) => {
+                let r = self.digest_facts(repo, &tag, &digest).await;
+                (tag, r, Some(false))
+            }
+            Plan::Recheck(old) => {
+                let platform = self.platform.to_string();
+                let r = match self.head_digest(repo, &tag).await {
+                    Ok(Some(d)) => match cache.and_then(|c| c.facts(&d, &platform)) {
+                        Some(details) => Ok(details),
+                        None => self.digest_facts(repo, &tag, &d).await,
+                    },
+                    Ok(None) => self.tag_facts(repo, &tag).await,
+                    Err(e) => Err(e),
+                };
+                // A forced refresh of a tag that is not due keeps its interval.
+                let scheduled = !self.refresh || r.as_ref().is_ok_and(|d| d.digest != old);
+                (tag, r, Some(scheduled))
+            }
+        }
     }
 }
 
@@ -739,29 +497,5 @@ mod tests {
         for bad in ["", "Team/app", "a//b", "a/../b", "./a", "a/", "a?b", "a b"] {
             assert!(!valid_repository(bad), "{bad}");
         }
-        for ok in ["latest", "1.0.0", "_x", "V1-rc.2", &"a".repeat(128)] {
-            assert!(valid_tag(ok), "{ok}");
-        }
-        for bad in ["", ".x", "-x", "a/b", "a?b", "..", &"a".repeat(129)] {
-            assert!(!valid_tag(bad), "{bad}");
-        }
-    }
-
-    #[test]
-    fn link_headers() {
-        assert_eq!(
-            next_link(r#"</v2/a/tags/list?last=1.0.142&n=50>; rel="next""#).as_deref(),
-            Some("/v2/a/tags/list?last=1.0.142&n=50")
-        );
-        assert_eq!(
-            next_link(r#"<https://h/v2/a/tags/list?p=1>; rel="prev", <https://h/v2/a/tags/list?p=3>; rel=next"#).as_deref(),
-            Some("https://h/v2/a/tags/list?p=3")
-        );
-        assert_eq!(next_link(r#"<x>; rel="first last""#), None);
-        assert_eq!(
-            next_link(r#"<x>; title="a"; rel="prev next""#).as_deref(),
-            Some("x")
-        );
-        assert_eq!(next_link(""), None);
     }
 }

@@ -59,6 +59,8 @@ enum Mode {
     Close,
     /// Say nothing for this long, then close.
     Hang(std::time::Duration),
+    /// Wait this long, then answer normally.
+    Delay(std::time::Duration),
 }
 
 /// A response to send.
@@ -103,6 +105,11 @@ impl Response {
     }
     pub fn chunked(mut self) -> Response {
         self.mode = Mode::Chunked;
+        self
+    }
+    /// Answer only after `d`.
+    pub fn delayed(mut self, d: std::time::Duration) -> Response {
+        self.mode = Mode::Delay(d);
         self
     }
     pub fn close() -> Response {
@@ -262,6 +269,10 @@ async fn serve(
                 tokio::time::sleep(d).await;
                 return Ok(());
             }
+            Mode::Delay(d) => {
+                tokio::time::sleep(d).await;
+                head.push_str(&format!("content-length: {}\r\n\r\n", resp.body.len()));
+            }
             Mode::Chunked => head.push_str("transfer-encoding: chunked\r\n\r\n"),
             _ => head.push_str(&format!("content-length: {}\r\n\r\n", resp.body.len())),
         }
@@ -270,7 +281,7 @@ async fn serve(
             continue;
         }
         match resp.mode {
-            Mode::Normal => stream.write_all(&resp.body).await?,
+            Mode::Normal | Mode::Delay(_) => stream.write_all(&resp.body).await?,
             Mode::Truncate => {
                 stream.write_all(&resp.body[..resp.body.len() / 2]).await?;
                 stream.flush().await?;

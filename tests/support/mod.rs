@@ -97,6 +97,49 @@ impl Sandbox {
         }
     }
 
+    /// Run tagpilot like [`Sandbox::tagpilot`] and sample its peak resident memory
+    /// (`VmHWM`, in KiB) from `/proc` while it runs.
+    pub fn tagpilot_peak_memory(&self, cwd: &Path, args: &[&str]) -> (Run, u64) {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_tagpilot"));
+        self.env(&mut cmd);
+        cmd.current_dir(cwd)
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().expect("running tagpilot");
+        let read = |mut pipe: Box<dyn std::io::Read + Send>| {
+            std::thread::spawn(move || {
+                let mut text = String::new();
+                let _ = pipe.read_to_string(&mut text);
+                text
+            })
+        };
+        let out = read(Box::new(child.stdout.take().expect("stdout")));
+        let err = read(Box::new(child.stderr.take().expect("stderr")));
+        let status_file = format!("/proc/{}/status", child.id());
+        let mut peak = 0;
+        let status = loop {
+            // The high-water mark only grows, so the last reading before exit is the peak
+            // up to a few milliseconds.
+            if let Some(kib) = fs::read_to_string(&status_file)
+                .ok()
+                .and_then(|s| peak_kib(&s))
+            {
+                peak = peak.max(kib);
+            }
+            if let Some(status) = child.try_wait().expect("waiting for tagpilot") {
+                break status;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        };
+        let run = Run {
+            code: status.code().unwrap_or(-1),
+            stdout: out.join().expect("stdout reader"),
+            stderr: err.join().expect("stderr reader"),
+        };
+        (run, peak)
+    }
+
     /// Run git in `cwd`, with fixed identities and dates; panics on failure.
     pub fn git(&self, cwd: &Path, args: &[&str]) -> String {
         let mut cmd = Command::new("git");
@@ -165,6 +208,12 @@ impl Sandbox {
         self.git(&other, &["push", "-q", "origin", "main"]);
         self.git(&other, &["rev-parse", "HEAD"])
     }
+}
+
+/// `VmHWM` of a `/proc/<pid>/status` text, in KiB.
+fn peak_kib(status: &str) -> Option<u64> {
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// A work tree and its bare remote.

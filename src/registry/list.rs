@@ -1,0 +1,140 @@
+//! Listing a repository's tags: `GET /v2/<name>/tags/list`, following `Link: rel="next"`
+//! pages (relative or absolute) to the end, as go-containerregistry's `list.go` does.
+
+use std::collections::HashSet;
+
+use serde::Deserialize;
+
+use super::{Client, RegistryError, RepoKey, TAGS_BODY_LIMIT, check_repository};
+
+/// Page size asked for; registries may send fewer and a `Link` to the rest.
+const PAGE_SIZE: usize = 1000;
+
+#[derive(Deserialize)]
+struct TagList {
+    #[serde(default)]
+    tags: Option<Vec<String>>,
+}
+
+/// The `rel="next"` target of a `Link` header, if any.
+pub(super) fn next_link(header: &str) -> Option<String> {
+    // Link: <url>; rel="next", <url2>; rel="prev"
+    let mut rest = header;
+    while let Some(start) = rest.find('<') {
+        let after = &rest[start + 1..];
+        let end = after.find('>')?;
+        let target = &after[..end];
+        let params_end = after[end..].find('<').map_or(after.len(), |i| end + i);
+        let params = &after[end + 1..params_end];
+        let is_next = params.split(';').any(|p| {
+            let p = p.trim().trim_end_matches(',').trim();
+            p.split_once('=').is_some_and(|(k, v)| {
+                k.trim().eq_ignore_ascii_case("rel")
+                    && v.trim()
+                        .trim_matches('"')
+                        .split_whitespace()
+                        .any(|r| r.eq_ignore_ascii_case("next"))
+            })
+        });
+        if is_next {
+            return Some(target.trim().to_owned());
+        }
+        rest = &after[params_end..];
+    }
+    None
+}
+
+impl Client {
+    /// Every tag of a repository, following `Link` pages to the end, in the registry's
+    /// order without duplicates.
+    pub async fn list_tags(&self, repo: &RepoKey) -> Result<Vec<String>, RegistryError> {
+        Ok(self.list_tags_paged(repo).await?.0)
+    }
+
+    /// The tags and the number of pages read.
+    pub(super) async fn list_tags_paged(
+        &self,
+        repo: &RepoKey,
+    ) -> Result<(Vec<String>, usize), RegistryError> {
+        let doing = format!("listing tags of {repo}");
+        check_repository(repo, &doing)?;
+        let first = format!("/v2/{}/tags/list?n={PAGE_SIZE}", repo.repository);
+        let mut target = first.clone();
+        let mut seen_urls: HashSet<String> = HashSet::new();
+        let mut seen_tags: HashSet<String> = HashSet::new();
+        let mut tags = Vec::new();
+        let mut pages = 0;
+        let mut received = 0usize;
+        loop {
+            let result = self
+                .get(repo, &target, "application/json", TAGS_BODY_LIMIT, &doing)
+                .await;
+            let reply = match result {
+                // Some registries refuse `n`; ask again without it.
+                Err(e) if pages == 0 && target == first && e.status() == Some(400) => {
+                    target = format!("/v2/{}/tags/list", repo.repository);
+                    continue;
+                }
+                r => r?,
+            };
+            pages += 1;
+            let list: TagList = serde_json::from_slice(&reply.body).map_err(|e| {
+                RegistryError::invalid(
+                    &doing,
+                    format!("the tags list is not the expected JSON: {e}"),
+                )
+            })?;
+            let page = list.tags.unwrap_or_default();
+            // Counted as sent, duplicates included and an empty page as one, so that a
+            // registry repeating itself or sending empty pages cannot keep the client busy.
+            received += page.len().max(1);
+            if received > self.max_tags {
+                return Err(RegistryError::TooManyTags {
+                    doing,
+                    limit: self.max_tags,
+                });
+            }
+            for t in page {
+                if seen_tags.insert(t.clone()) {
+                    tags.push(t);
+                }
+            }
+            seen_urls.insert(reply.url.to_string());
+            let Some(next) = reply.header("link").and_then(next_link) else {
+                break;
+            };
+            let next = reply.url.join(&next).map_err(|e| {
+                RegistryError::invalid(&doing, format!("the Link header holds an invalid URL: {e}"))
+            })?;
+            // A link back to a page already read would loop for ever.
+            if seen_urls.contains(next.as_str()) {
+                break;
+            }
+            target = next.to_string();
+        }
+        Ok((tags, pages))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_headers() {
+        assert_eq!(
+            next_link(r#"</v2/a/tags/list?last=1.0.142&n=50>; rel="next""#).as_deref(),
+            Some("/v2/a/tags/list?last=1.0.142&n=50")
+        );
+        assert_eq!(
+            next_link(r#"<https://h/v2/a/tags/list?p=1>; rel="prev", <https://h/v2/a/tags/list?p=3>; rel=next"#).as_deref(),
+            Some("https://h/v2/a/tags/list?p=3")
+        );
+        assert_eq!(next_link(r#"<x>; rel="first last""#), None);
+        assert_eq!(
+            next_link(r#"<x>; title="a"; rel="prev next""#).as_deref(),
+            Some("x")
+        );
+        assert_eq!(next_link(""), None);
+    }
+}

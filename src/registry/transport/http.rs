@@ -1,0 +1,270 @@
+//! One HTTP exchange: redirects followed by hand (so credentials never leave the
+//! registry's origin), every hop counted and logged, bodies read up to a bound.
+
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+use reqwest::header::HeaderValue;
+use reqwest::{Method, StatusCode, Url};
+
+use super::{Reply, Transport, lock};
+use crate::registry::RegistryError;
+
+/// Bound for error bodies: only their message is read.
+const ERROR_BODY_LIMIT: u64 = 64 * 1024;
+const MAX_REDIRECTS: usize = 10;
+/// Timeouts or connection failures in a row after which a host is given up for the run.
+const FAILURES_BEFORE_DOWN: u32 = 3;
+
+/// One request as the transport sends it, before redirects.
+pub(super) struct Exchange<'a> {
+    pub(super) method: Method,
+    pub(super) url: Url,
+    /// The origin `auth` may be sent to; `None` sends it nowhere.
+    pub(super) origin: Option<&'a Url>,
+    pub(super) accept: &'a str,
+    pub(super) auth: Option<&'a HeaderValue>,
+    /// A form body (`application/x-www-form-urlencoded`).
+    pub(super) form: Option<String>,
+    /// Bound of the body of a successful answer.
+    pub(super) limit: u64,
+    /// What is being done, for error messages.
+    pub(super) doing: &'a str,
+    /// Whether this is the HTTPS probe of an insecure host: its failure only means "use
+    /// plain HTTP", so it does not count against the host.
+    pub(super) probe: bool,
+}
+
+/// `host[:port]` of a URL as written in `--insecure-registry` and API hosts.
+pub(super) fn authority(url: &Url) -> String {
+    // host_str keeps the brackets of an IPv6 address.
+    let host = url.host_str().unwrap_or("");
+    match url.port() {
+        Some(p) => format!("{host}:{p}"),
+        None => host.to_owned(),
+    }
+}
+
+pub(super) fn same_origin(a: &Url, b: &Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
+}
+
+/// How a URL is shown in the request log: the query of a URL on another origin than the
+/// registry (a pre-signed storage URL) may hold a signature, so it is left out.
+pub(super) fn shown_url(url: &Url, registry: Option<&Url>) -> String {
+    let foreign = registry.is_none_or(|r| !same_origin(r, url));
+    if foreign && url.query().is_some() {
+        let mut u = url.clone();
+        u.set_query(None);
+        format!("{u}?(query hidden)")
+    } else {
+        url.to_string()
+    }
+}
+
+impl Transport {
+    /// One HTTP exchange with manual redirects, counted and logged, within the host's
+    /// rate and the concurrency bound. The `Authorization` header is sent only while the
+    /// URL stays on the exchange's origin.
+    pub(super) async fn exchange(&self, ex: Exchange<'_>) -> Result<Reply, RegistryError> {
+        let limiter_host = authority(&ex.url);
+        let wait = lock(&self.host(&limiter_host).limiter).reserve(Instant::now());
+        if !wait.is_zero() {
+            tokio::time::sleep(wait).await;
+        }
+        let _permit = self
+            .semaphore
+            .acquire()
+            .await
+            .map_err(|_| RegistryError::Setup("the client was shut down".into()))?;
+        // Checked once this request's turn has come: the requests queued behind the
+        // failing ones are the ones not to send.
+        self.refuse_if_down(&limiter_host, ex.doing)?;
+        let mut url = ex.url.clone();
+        let mut method = ex.method.clone();
+        let mut form = ex.form.clone();
+        let mut auth = ex.auth;
+        for _ in 0..=MAX_REDIRECTS {
+            // Once a hop has left the origin, no later hop gets the credentials back.
+            if !ex.origin.is_some_and(|o| same_origin(o, &url)) {
+                auth = None;
+            }
+            let resp = self.hop(&ex, &method, &url, auth, form.as_ref()).await?;
+            let status = resp.status();
+            if status.is_redirection()
+                && let Some(loc) = resp.headers().get(reqwest::header::LOCATION)
+            {
+                let loc = loc.to_str().unwrap_or("");
+                url = url.join(loc).map_err(|e| {
+                    RegistryError::invalid(ex.doing, format!("redirect to an invalid URL: {e}"))
+                })?;
+                if status == StatusCode::SEE_OTHER && method != Method::HEAD {
+                    method = Method::GET;
+                    form = None;
+                }
+                continue;
+            }
+            let headers = resp.headers().clone();
+            let body = if method == Method::HEAD {
+                Vec::new()
+            } else if status.is_success() {
+                read_bounded(resp, ex.limit, false, ex.doing).await?
+            } else {
+                read_bounded(resp, ERROR_BODY_LIMIT, true, ex.doing).await?
+            };
+            return Ok(Reply {
+                status,
+                headers,
+                body,
+                url,
+            });
+        }
+        Err(RegistryError::invalid(
+            ex.doing,
+            format!("more than {MAX_REDIRECTS} redirects"),
+        ))
+    }
+
+    /// An error when `authority` has timed out or refused connections too often in a row.
+    fn refuse_if_down(&self, authority: &str, doing: &str) -> Result<(), RegistryError> {
+        let host = self.host(authority);
+        let failures = lock(&host.failures);
+        if failures.0 < FAILURES_BEFORE_DOWN {
+            return Ok(());
+        }
+        Err(RegistryError::HostDown {
+            doing: doing.to_owned(),
+            host: authority.to_owned(),
+            failures: failures.0,
+            cause: failures.1.clone(),
+        })
+    }
+
+    /// Sends one request of an exchange and logs its answer.
+    async fn hop(
+        &self,
+        ex: &Exchange<'_>,
+        method: &Method,
+        url: &Url,
+        auth: Option<&HeaderValue>,
+        form: Option<&String>,
+    ) -> Result<reqwest::Response, RegistryError> {
+        let client = if self.is_insecure(&authority(url)) {
+            &self.insecure
+        } else {
+            &self.secure
+        };
+        let mut req = client
+            .request(method.clone(), url.clone())
+            .header(reqwest::header::ACCEPT, ex.accept);
+        if let Some(a) = auth {
+            req = req.header(reqwest::header::AUTHORIZATION, a.clone());
+        }
+        if let Some(b) = form {
+            req = req
+                .header(
+                    reqwest::header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded",
+                )
+                .body(b.clone());
+        }
+        let started = Instant::now();
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let sent = req.send().await;
+        let shown = shown_url(url, ex.origin);
+        let ms = started.elapsed().as_millis();
+        let host = self.host(&authority(url));
+        match sent {
+            Ok(resp) => {
+                lock(&host.failures).0 = 0;
+                let status = resp.status().as_u16();
+                self.log(format_args!("{method} {shown} -> {status} ({ms} ms)"));
+                Ok(resp)
+            }
+            Err(e) => {
+                self.log(format_args!("{method} {shown} -> error ({ms} ms)"));
+                let err = RegistryError::transport(ex.doing, &e);
+                if let RegistryError::Transport {
+                    detail,
+                    timeout,
+                    connect,
+                    ..
+                } = &err
+                    && (*timeout || *connect)
+                    && !ex.probe
+                {
+                    let mut failures = lock(&host.failures);
+                    failures.0 += 1;
+                    failures.1.clone_from(detail);
+                }
+                Err(err)
+            }
+        }
+    }
+}
+
+/// Reads a body up to `limit` bytes: more is an error, or cut off when `truncate`.
+async fn read_bounded(
+    mut resp: reqwest::Response,
+    limit: u64,
+    truncate: bool,
+    doing: &str,
+) -> Result<Vec<u8>, RegistryError> {
+    if !truncate && resp.content_length().is_some_and(|n| n > limit) {
+        return Err(RegistryError::TooLarge {
+            doing: doing.to_owned(),
+            limit,
+        });
+    }
+    let mut buf: Vec<u8> = Vec::new();
+    loop {
+        let chunk = match resp.chunk().await {
+            Ok(Some(c)) => c,
+            Ok(None) => break,
+            Err(_) if truncate => break,
+            Err(e) => return Err(RegistryError::transport(doing, &e)),
+        };
+        if (buf.len() + chunk.len()) as u64 > limit {
+            if truncate {
+                let room = usize::try_from(limit)
+                    .unwrap_or(usize::MAX)
+                    .saturating_sub(buf.len());
+                buf.extend_from_slice(&chunk[..room.min(chunk.len())]);
+                break;
+            }
+            return Err(RegistryError::TooLarge {
+                doing: doing.to_owned(),
+                limit,
+            });
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_and_log_redaction() {
+        let reg = Url::parse("http://127.0.0.1:5000/").unwrap();
+        let same = Url::parse("http://127.0.0.1:5000/v2/a/blobs/x").unwrap();
+        let other_port = Url::parse("http://127.0.0.1:5001/v2/").unwrap();
+        let other_host = Url::parse("http://127.0.0.2:5000/x?X-Amz-Signature=s3cr3t").unwrap();
+        let other_scheme = Url::parse("https://127.0.0.1:5000/").unwrap();
+        assert!(same_origin(&reg, &same));
+        assert!(!same_origin(&reg, &other_port));
+        assert!(!same_origin(&reg, &other_host));
+        assert!(!same_origin(&reg, &other_scheme));
+        let shown = shown_url(&other_host, Some(&reg));
+        assert!(!shown.contains("s3cr3t"), "{shown}");
+        assert_eq!(
+            shown_url(&same, Some(&reg)),
+            "http://127.0.0.1:5000/v2/a/blobs/x"
+        );
+        assert_eq!(authority(&reg), "127.0.0.1:5000");
+    }
+}

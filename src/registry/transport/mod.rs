@@ -1,0 +1,449 @@
+//! HTTP for the registry client: one place that sends every request, so that the rules
+//! hold for all of them. Split as go-containerregistry splits its `transport/`:
+//!
+//! - `limit`: a per-host rate limit (halved for the rest of the run on a 429); a
+//!   semaphore here bounds the requests in flight;
+//! - `retry`: which failures are tried again (429, 5xx, resets, timeouts) and how long
+//!   to wait, honouring `Retry-After`; shared by API calls and token requests;
+//! - `auth`: auth driven by the `WWW-Authenticate` challenge;
+//! - `http`: one exchange, with redirects followed by hand so that the `Authorization`
+//!   header is dropped as soon as a hop leaves the registry's origin, and bounded bodies.
+//!
+//! This file holds the per-host state, the choice of scheme (plain HTTP only for
+//! insecure hosts, after HTTPS failed) and the retry loop of an API call.
+
+mod auth;
+mod http;
+mod limit;
+pub mod retry;
+
+use std::collections::{BTreeMap, HashMap};
+use std::ffi::OsString;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode, Url};
+use tokio::sync::{OnceCell, Semaphore};
+
+use super::RegistryError;
+use super::challenge::{Challenge, Credential, Token};
+use super::credentials::DockerConfig;
+use auth::{HostAuth, SentAuth};
+use http::{Exchange, same_origin};
+use limit::{Limiter, host_matches};
+use retry::{Backoff, GiveUp, retry_after};
+
+/// A callback that receives one line per HTTP request, without secrets.
+pub type RequestLog = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// The settings of the transport, taken from `ClientOptions`.
+pub(crate) struct Settings {
+    pub(crate) concurrency: usize,
+    pub(crate) rps: f64,
+    pub(crate) rps_by_host: BTreeMap<String, f64>,
+    pub(crate) timeout: Duration,
+    pub(crate) insecure_hosts: Vec<String>,
+    pub(crate) backoff: Backoff,
+    pub(crate) request_log: Option<RequestLog>,
+    pub(crate) docker_config: Option<Arc<DockerConfig>>,
+    pub(crate) helper_path: Option<OsString>,
+}
+
+/// One request to a registry's API.
+pub(crate) struct Call<'a> {
+    pub(crate) method: Method,
+    /// The registry's API host (`host[:port]`).
+    pub(crate) host: &'a str,
+    /// A path with query (`/v2/...`) or an absolute URL (a `Link` target).
+    pub(crate) target: &'a str,
+    /// The repository, for the token scope.
+    pub(crate) repository: &'a str,
+    pub(crate) accept: &'a str,
+    /// Bound of the body of a successful answer.
+    pub(crate) limit: u64,
+    /// What is being done, for error messages.
+    pub(crate) doing: &'a str,
+}
+
+/// A successful answer.
+pub(crate) struct Reply {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Vec<u8>,
+    /// The URL that answered, after redirects.
+    pub(crate) url: Url,
+}
+
+impl Reply {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Scheme {
+    Https,
+    Http,
+}
+
+impl Scheme {
+    fn as_str(self) -> &'static str {
+        match self {
+            Scheme::Https => "https",
+            Scheme::Http => "http",
+        }
+    }
+}
+
+struct HostState {
+    scheme: Mutex<Option<Scheme>>,
+    /// Held while the first request to an insecure host finds out whether it speaks
+    /// HTTPS, so that requests started at the same time wait for the answer instead of
+    /// each trying HTTPS.
+    probe: tokio::sync::Mutex<()>,
+    limiter: Mutex<Limiter>,
+    auth: Mutex<HostAuth>,
+    credential: OnceCell<Option<Credential>>,
+    /// Tokens by scope; an async lock so that concurrent requests share one token fetch.
+    tokens: tokio::sync::Mutex<HashMap<String, Token>>,
+    /// Timeouts and connection failures in a row, and the last one's cause.
+    failures: Mutex<(u32, String)>,
+}
+
+pub(crate) struct Transport {
+    secure: reqwest::Client,
+    insecure: reqwest::Client,
+    settings: Settings,
+    semaphore: Semaphore,
+    hosts: Mutex<HashMap<String, Arc<HostState>>>,
+    requests: AtomicU64,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic while holding one of these locks leaves plain data behind; go on with it.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+enum Attempt {
+    /// A final answer (success or an error status that is not retried).
+    Done(Reply),
+    /// A transport error or a retryable status.
+    Retry(RegistryError, Option<Duration>),
+}
+
+/// Checks the numbers of the settings.
+fn check(settings: &Settings) -> Result<(), RegistryError> {
+    if settings.concurrency == 0 {
+        return Err(RegistryError::Setup(
+            "concurrency must be at least 1".into(),
+        ));
+    }
+    if !(settings.rps.is_finite() && settings.rps > 0.0) {
+        return Err(RegistryError::Setup(
+            "the request rate must be a positive number".into(),
+        ));
+    }
+    if let Some((host, _)) = settings
+        .rps_by_host
+        .iter()
+        .find(|(_, rps)| !(rps.is_finite() && **rps > 0.0))
+    {
+        return Err(RegistryError::Setup(format!(
+            "the request rate of {host} must be a positive number"
+        )));
+    }
+    Ok(())
+}
+
+impl Transport {
+    pub(crate) fn new(settings: Settings) -> Result<Transport, RegistryError> {
+        check(&settings)?;
+        // Installing fails when a provider is already installed, which is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let build = |insecure: bool| {
+            reqwest::Client::builder()
+                .user_agent(concat!("tagpilot/", env!("CARGO_PKG_VERSION")))
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(settings.timeout)
+                .connect_timeout(settings.timeout.min(Duration::from_secs(10)))
+                .tls_danger_accept_invalid_certs(insecure)
+                .build()
+                .map_err(|e| RegistryError::Setup(format!("building the HTTP client: {e}")))
+        };
+        Ok(Transport {
+            secure: build(false)?,
+            insecure: build(true)?,
+            semaphore: Semaphore::new(settings.concurrency),
+            settings,
+            hosts: Mutex::new(HashMap::new()),
+            requests: AtomicU64::new(0),
+        })
+    }
+
+    /// How many HTTP requests have been sent (every hop and retry counts).
+    pub(crate) fn requests(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    fn host(&self, host: &str) -> Arc<HostState> {
+        let mut hosts = lock(&self.hosts);
+        hosts
+            .entry(host.to_owned())
+            .or_insert_with(|| {
+                Arc::new(HostState {
+                    scheme: Mutex::new(None),
+                    probe: tokio::sync::Mutex::new(()),
+                    limiter: Mutex::new(Limiter::new(self.rate(host))),
+                    auth: Mutex::new(HostAuth::Anonymous),
+                    credential: OnceCell::new(),
+                    tokens: tokio::sync::Mutex::new(HashMap::new()),
+                    failures: Mutex::new((0, String::new())),
+                })
+            })
+            .clone()
+    }
+
+    fn is_insecure(&self, authority: &str) -> bool {
+        self.settings
+            .insecure_hosts
+            .iter()
+            .any(|h| host_matches(h, authority).is_some())
+    }
+
+    /// The request rate for a host: its own (`rps_by_host`, the entry with the port first),
+    /// else the common one.
+    fn rate(&self, authority: &str) -> f64 {
+        self.settings
+            .rps_by_host
+            .iter()
+            .filter_map(|(h, rps)| host_matches(h, authority).map(|exact| (exact, *rps)))
+            .max_by_key(|(exact, _)| *exact)
+            .map_or(self.settings.rps, |(_, rps)| rps)
+    }
+
+    /// Sends an API request to a registry: auth, retries, bounded body. Success is a 2xx
+    /// answer; any other final status is an error.
+    pub(crate) async fn send(&self, call: &Call<'_>) -> Result<Reply, RegistryError> {
+        let state = self.host(call.host);
+        let mut retry = 0u32;
+        loop {
+            let (err, wait) = match self.attempt_api(&state, call).await? {
+                Attempt::Done(reply) => return Ok(reply),
+                Attempt::Retry(err, wait) => (err, wait),
+            };
+            self.back_off(&state, err, wait, &mut retry).await?;
+        }
+    }
+
+    /// After a failed try: halve the host's rate on a 429, then wait before the next try;
+    /// the error itself when it is not temporary or the retries are spent.
+    async fn back_off(
+        &self,
+        state: &HostState,
+        err: RegistryError,
+        wait: Option<Duration>,
+        retry: &mut u32,
+    ) -> Result<(), RegistryError> {
+        if !err.is_temporary() {
+            return Err(err);
+        }
+        if err.status() == Some(429) {
+            lock(&state.limiter).halve();
+        }
+        *retry += 1;
+        match self.settings.backoff.delay(*retry, wait) {
+            Ok(delay) => {
+                tokio::time::sleep(delay).await;
+                Ok(())
+            }
+            Err(GiveUp::Spent | GiveUp::WaitTooLong(_)) => Err(err),
+        }
+    }
+
+    /// The registry's base URL, choosing HTTPS, or HTTP for an insecure host once HTTPS
+    /// failed to connect.
+    fn base(&self, state: &HostState, host: &str) -> Result<(Url, bool), RegistryError> {
+        let known = *lock(&state.scheme);
+        let (scheme, probing) = match known {
+            Some(s) => (s, false),
+            None if self.is_insecure(host) => (Scheme::Https, true),
+            None => (Scheme::Https, false),
+        };
+        let url = Url::parse(&format!("{}://{host}/", scheme.as_str()))
+            .map_err(|e| RegistryError::Setup(format!("invalid registry host {host:?}: {e}")))?;
+        Ok((url, probing))
+    }
+
+    /// One try of an API call, including the auth round trip after a challenge.
+    async fn attempt_api(
+        &self,
+        state: &HostState,
+        call: &Call<'_>,
+    ) -> Result<Attempt, RegistryError> {
+        let _probe = if lock(&state.scheme).is_none() && self.is_insecure(call.host) {
+            Some(state.probe.lock().await)
+        } else {
+            None
+        };
+        let (base, probing) = self.base(state, call.host)?;
+        let mut reauthed = false;
+        loop {
+            let url = base.join(call.target).map_err(|e| {
+                RegistryError::invalid(call.doing, format!("invalid URL {:?}: {e}", call.target))
+            })?;
+            let on_registry = same_origin(&base, &url);
+            let auth = if on_registry {
+                self.auth_header(state, call).await?
+            } else {
+                None
+            };
+            let result = self
+                .exchange(Exchange {
+                    method: call.method.clone(),
+                    url,
+                    origin: Some(&base),
+                    accept: call.accept,
+                    auth: auth.as_ref().map(|(h, _)| h),
+                    form: None,
+                    limit: call.limit,
+                    doing: call.doing,
+                    probe: probing && !reauthed,
+                })
+                .await;
+            let reply = match result {
+                Ok(r) => r,
+                Err(RegistryError::Transport { .. }) if probing && !reauthed => {
+                    // HTTPS failed on an insecure host: use plain HTTP from now on.
+                    *lock(&state.scheme) = Some(Scheme::Http);
+                    return Box::pin(self.attempt_api(state, call)).await;
+                }
+                Err(e @ RegistryError::Transport { .. }) => return Ok(Attempt::Retry(e, None)),
+                Err(e) => return Err(e),
+            };
+            if probing && !reauthed {
+                *lock(&state.scheme) = Some(Scheme::Https);
+            }
+            if reply.status == StatusCode::UNAUTHORIZED && on_registry {
+                let sent = auth.map(|(_, kind)| kind);
+                self.unauthorized(state, call, &reply, sent, reauthed)
+                    .await?;
+                reauthed = true;
+                continue;
+            }
+            return self.outcome(call, reply);
+        }
+    }
+
+    /// A final answer: success, a retryable status, or an error.
+    fn outcome(&self, call: &Call<'_>, reply: Reply) -> Result<Attempt, RegistryError> {
+        if reply.status.is_success() {
+            return Ok(Attempt::Done(reply));
+        }
+        let err = RegistryError::from_status(call.doing, reply.status.as_u16(), &reply.body);
+        if err.is_temporary() {
+            return Ok(Attempt::Retry(err, retry_after(&reply.headers)));
+        }
+        Err(err)
+    }
+
+    /// A `401` from the registry: meet its challenge once (then the call is tried
+    /// again), else say why access was refused.
+    async fn unauthorized(
+        &self,
+        state: &HostState,
+        call: &Call<'_>,
+        reply: &Reply,
+        sent: Option<SentAuth>,
+        reauthed: bool,
+    ) -> Result<(), RegistryError> {
+        let challenge = reply
+            .headers
+            .get_all(reqwest::header::WWW_AUTHENTICATE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .filter_map(Challenge::parse)
+            .find(|c| !matches!(c, Challenge::Other(_)))
+            .or_else(|| reply.header("www-authenticate").and_then(Challenge::parse));
+        match challenge {
+            Some(c) if !reauthed => self.on_challenge(state, call, c, sent).await,
+            Some(_) => {
+                let has = self
+                    .credential(state, call.host, call.doing)
+                    .await?
+                    .is_some();
+                let why = if has {
+                    format!("{} refused the credentials or token (HTTP 401)", call.host)
+                } else {
+                    format!(
+                        "{} refused anonymous access (HTTP 401), and the Docker config has no credentials for it",
+                        call.host
+                    )
+                };
+                Err(RegistryError::auth(call.doing, why))
+            }
+            None => Err(RegistryError::from_status(
+                call.doing,
+                reply.status.as_u16(),
+                &reply.body,
+            )),
+        }
+    }
+
+    fn log(&self, line: std::fmt::Arguments<'_>) {
+        if let Some(log) = &self.settings.request_log {
+            log(&line.to_string());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(rps: f64, by_host: &[(&str, f64)], insecure: &[&str]) -> Settings {
+        Settings {
+            concurrency: 1,
+            rps,
+            rps_by_host: by_host.iter().map(|(h, r)| ((*h).to_owned(), *r)).collect(),
+            timeout: Duration::from_secs(1),
+            insecure_hosts: insecure.iter().map(|h| (*h).to_owned()).collect(),
+            backoff: Backoff {
+                max_retries: 0,
+                base: Duration::ZERO,
+                max_retry_after: Duration::ZERO,
+            },
+            request_log: None,
+            docker_config: None,
+            helper_path: None,
+        }
+    }
+
+    #[test]
+    fn each_host_gets_its_own_rate_and_the_port_wins() {
+        let t = Transport::new(settings(
+            50.0,
+            &[("reg.internal", 5.0), ("reg.internal:5000", 2.0)],
+            &["Reg.Internal", "[::1]:5000"],
+        ))
+        .unwrap();
+        let rate = |host: &str| lock(&t.host(host).limiter).rate;
+        assert_eq!(rate("reg.internal:5000"), 2.0);
+        assert_eq!(rate("reg.internal:6000"), 5.0);
+        assert_eq!(rate("REG.INTERNAL"), 5.0);
+        assert_eq!(rate("ghcr.io"), 50.0);
+        assert!(t.is_insecure("reg.internal:443"));
+        assert!(t.is_insecure("[::1]:5000"));
+        assert!(!t.is_insecure("[::1]:5001"));
+        assert!(!t.is_insecure("ghcr.io"));
+        let bad = Transport::new(settings(50.0, &[("reg.internal", 0.0)], &[]));
+        assert_eq!(
+            bad.err().map(|e| e.to_string()),
+            Some(
+                "setting up the registry client: the request rate of reg.internal must be a positive number"
+                    .to_owned()
+            )
+        );
+    }
+}

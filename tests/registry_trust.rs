@@ -1,0 +1,286 @@
+//! Registries that cannot be trusted or that misbehave: lying digests, endless pages,
+//! slow and dead hosts, credentials asked for over plain HTTP, plain HTTP where TLS was
+//! expected, unknown certificate authorities, and rate limits. Through the library and
+//! through the CLI, with exact messages and exit codes.
+
+use std::time::Duration;
+
+use serde_json::json;
+use tagpilot::registry::{Client, ClientOptions, RegistryError, RepoKey};
+
+use crate::support::Sandbox;
+use crate::support::fake_http::{Content, FakeServer, Request, Response};
+use crate::support::registry::{ImageSpec, Kind, build};
+
+/// Options for tests: fast retries, plain HTTP allowed.
+fn options(host: &str) -> ClientOptions {
+    ClientOptions {
+        concurrency: 8,
+        timeout: Duration::from_secs(10),
+        insecure_hosts: vec![host.to_owned()],
+        retry_base: Duration::from_millis(2),
+        ..ClientOptions::default()
+    }
+}
+
+fn client(opts: ClientOptions) -> Client {
+    Client::new(opts).expect("building the client")
+}
+
+/// Images `1.0` … `<n-1>.0`, served from memory.
+fn content(n: usize) -> Content {
+    let mut content = Content::default();
+    for i in 0..n {
+        let spec = ImageSpec::new(&format!("{i}.0"), Kind::Docker)
+            .created(&format!("2024-01-{:02}T00:00:00Z", i % 28 + 1));
+        content.add(&build(&spec));
+    }
+    content
+}
+
+/// A repository with one automated Deployment whose container `app` uses `image`.
+fn one_workload(sandbox: &Sandbox, image: &str) -> crate::support::Repo {
+    let yaml = format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\n  annotations:\n    fluxcd.io/automated: \"true\"\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: {image}\n"
+    );
+    sandbox.repo(&[("app.yaml", yaml.as_bytes())])
+}
+
+fn is_manifest(r: &Request) -> bool {
+    r.path().contains("/manifests/")
+}
+
+#[tokio::test]
+async fn a_tag_whose_docker_content_digest_lies_is_an_error_for_that_tag() {
+    let content = content(2);
+    let honest = content.manifests["0.0"].clone();
+    let actual = crate::support::registry::sha256(&honest.1);
+    let lie = crate::support::registry::sha256(&content.manifests["1.0"].1);
+    let told = lie.clone();
+    let server = FakeServer::start("127.0.0.1", move |req: &Request| {
+        if req.path().ends_with("/manifests/0.0") {
+            // The body of 0.0 under the digest of 1.0.
+            return Response::bytes(&honest.0, &honest.1).header("docker-content-digest", &told);
+        }
+        content
+            .serve("team/app", req)
+            .unwrap_or_else(|| Response::new(404))
+    })
+    .await;
+    let c = client(options(&server.host()));
+    let scan = c
+        .scan(&RepoKey::new(server.host(), "team/app"), |_| true)
+        .await
+        .unwrap();
+    let err = scan.details["0.0"].as_ref().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "reading manifest \"0.0\" of {}/team/app: content does not match its digest {lie} (sha256 of the bytes is {actual})",
+            server.host()
+        )
+    );
+    assert!(matches!(err, RegistryError::DigestMismatch { .. }));
+    assert!(scan.details["1.0"].is_ok());
+}
+
+/// A registry whose tags list does not end in any useful time: every page holds 1000 new
+/// tags and a `Link` to the next, for 300 pages (so that a client without a bound fails
+/// these tests instead of running for hours).
+async fn endless_pages() -> FakeServer {
+    FakeServer::start("127.0.0.1", |req: &Request| {
+        if !req.path().ends_with("/tags/list") {
+            return Response::new(404);
+        }
+        let page: usize = req.query("page").and_then(|p| p.parse().ok()).unwrap_or(0);
+        let tags: Vec<String> = (0..1000)
+            .map(|i| format!("build-{page:08}-{i:04}-{}", "x".repeat(40)))
+            .collect();
+        let resp = Response::json(200, &json!({"name": "team/app", "tags": tags}));
+        if page >= 300 {
+            return resp;
+        }
+        resp.header(
+            "link",
+            &format!("</v2/team/app/tags/list?page={}>; rel=\"next\"", page + 1),
+        )
+    })
+    .await
+}
+
+#[tokio::test]
+async fn endless_link_pages_stop_at_max_tags() {
+    let server = endless_pages().await;
+    let c = client(ClientOptions {
+        max_tags: 2500,
+        ..options(&server.host())
+    });
+    let err = c
+        .list_tags(&RepoKey::new(server.host(), "team/app"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "listing tags of {}/team/app: more than 2500 tags; raise --max-tags if the repository really has that many",
+            server.host()
+        )
+    );
+    assert_eq!(server.count(|_| true), 3);
+}
+
+/// The default bound holds memory down: measured, not timed.
+#[tokio::test(flavor = "multi_thread")]
+async fn endless_link_pages_keep_memory_bounded_through_the_cli() {
+    let server = endless_pages().await;
+    let sandbox = Sandbox::new();
+    let repo = one_workload(&sandbox, &format!("{}/team/app:1.0", server.host()));
+    let work = repo.work.clone();
+    let host = server.host();
+    let (run, peak_kib) = tokio::task::spawn_blocking(move || {
+        sandbox.tagpilot_peak_memory(&work, &["sync", "--dry-run", "--insecure-registry", &host])
+    })
+    .await
+    .unwrap();
+    let run = run.code(1);
+    assert_eq!(
+        run.stderr.lines().next(),
+        Some(
+            format!(
+                "error: default:deployment/app: app: listing tags of {}/team/app: more than 100000 tags; raise --max-tags if the repository really has that many",
+                server.host()
+            )
+            .as_str()
+        ),
+        "{}",
+        run.stderr
+    );
+    // 100 pages of 1000 tags, then the one that went over the bound.
+    assert_eq!(server.count(|r| r.path().ends_with("/tags/list")), 101);
+    // 100 000 tags of 60 bytes are 6 MB of text; the old code grew without end.
+    eprintln!("peak resident memory: {peak_kib} KiB");
+    assert!(peak_kib < 96 * 1024, "peak resident memory {peak_kib} KiB");
+}
+
+#[tokio::test]
+async fn the_deadline_fails_an_unfinished_repository() {
+    let content = content(20);
+    let server = FakeServer::start("127.0.0.1", move |req: &Request| {
+        let resp = content
+            .serve("team/app", req)
+            .unwrap_or_else(|| Response::new(404));
+        if is_manifest(req) {
+            resp.delayed(Duration::from_millis(300))
+        } else {
+            resp
+        }
+    })
+    .await;
+    let c = client(ClientOptions {
+        concurrency: 2,
+        deadline: Some(Duration::from_secs(1)),
+        ..options(&server.host())
+    });
+    let err = c
+        .scan(&RepoKey::new(server.host(), "team/app"), |_| true)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "scanning {}/team/app: not finished within the 1 s deadline of the registry phase (--deadline)",
+            server.host()
+        )
+    );
+    assert!(matches!(err, RegistryError::Deadline { secs: 1, .. }));
+    // Not every manifest was asked for: the scan stopped.
+    assert!(
+        server.count(is_manifest) < 20,
+        "{}",
+        server.count(is_manifest)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_deadline_through_the_cli() {
+    let content = content(40);
+    let server = FakeServer::start("127.0.0.1", move |req: &Request| {
+        let resp = content
+            .serve("team/app", req)
+            .unwrap_or_else(|| Response::new(404));
+        if is_manifest(req) {
+            resp.delayed(Duration::from_millis(500))
+        } else {
+            resp
+        }
+    })
+    .await;
+    let sandbox = Sandbox::new();
+    let repo = one_workload(&sandbox, &format!("{}/team/app:0.0", server.host()));
+    let host = server.host();
+    let flag_host = host.clone();
+    let run = tokio::task::spawn_blocking(move || {
+        sandbox.tagpilot(
+            &repo.work,
+            &[
+                "sync",
+                "--dry-run",
+                "--deadline",
+                "1",
+                "--concurrency",
+                "2",
+                "--insecure-registry",
+                &flag_host,
+            ],
+        )
+    })
+    .await
+    .unwrap()
+    .code(1);
+    assert_eq!(
+        run.stderr.lines().next(),
+        Some(
+            format!(
+                "error: default:deployment/app: app: scanning {host}/team/app: not finished within the 1 s deadline of the registry phase (--deadline)"
+            )
+            .as_str()
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(server.count(is_manifest) < 40);
+}
+
+#[tokio::test]
+async fn a_host_that_times_out_three_times_in_a_row_is_given_up() {
+    let content = content(10);
+    let server = FakeServer::start("127.0.0.1", move |req: &Request| {
+        if is_manifest(req) {
+            return Response::hang(Duration::from_secs(5));
+        }
+        content
+            .serve("team/app", req)
+            .unwrap_or_else(|| Response::new(404))
+    })
+    .await;
+    let c = client(ClientOptions {
+        concurrency: 1,
+        timeout: Duration::from_millis(200),
+        ..options(&server.host())
+    });
+    let scan = c
+        .scan(&RepoKey::new(server.host(), "team/app"), |_| true)
+        .await
+        .unwrap();
+    assert_eq!(server.count(is_manifest), 3);
+    for (tag, result) in &scan.details {
+        assert_eq!(
+            result.as_ref().unwrap_err().to_string(),
+            format!(
+                "reading manifest {tag:?} of {h}/team/app: not sent, because {h} failed 3 times in a row (request timed out)",
+                h = server.host()
+            )
+        );
+    }
+    assert_eq!(scan.details.len(), 10);
+}
