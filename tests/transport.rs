@@ -569,17 +569,24 @@ impl Agent {
             assert!(std::time::Instant::now() < deadline, "no agent socket");
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
-        let out = Command::new("ssh-add")
-            .env("SSH_AUTH_SOCK", &agent.socket)
-            .arg(key)
-            .output()
-            .expect("ssh-add");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        agent
+        // The socket appears when the agent binds it, a moment before it listens: on a busy
+        // machine the first ssh-add can be refused, so try again until the deadline.
+        loop {
+            let out = Command::new("ssh-add")
+                .env("SSH_AUTH_SOCK", &agent.socket)
+                .arg(key)
+                .output()
+                .expect("ssh-add");
+            if out.status.success() {
+                return agent;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
     }
 }
 
