@@ -202,3 +202,19 @@ fn color_always_colours_the_prefixes_and_never_does_not() {
         run.stderr
     );
 }
+
+/// A `--path` that does not exist is named once, without the operating system's words for
+/// the same thing.
+#[test]
+fn a_missing_path_is_an_error_said_once() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.path().join("r");
+    copy_dir(&fixtures().join("corpus/weaveworks__flux-example"), &dir);
+    let run = sandbox
+        .tagpilot(&dir, &["list-workloads", "--path", "apps/btach"])
+        .code(1);
+    assert_eq!(
+        run.stderr,
+        "error: --path apps/btach: no such file or directory in the repository\n"
+    );
+}

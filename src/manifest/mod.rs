@@ -125,12 +125,14 @@ pub fn discover(root: &Path, paths: &[PathBuf]) -> Result<(Vec<String>, Vec<Stri
             );
         }
         let full = root.join(start);
-        let meta = fs::metadata(&full).with_context(|| {
-            format!(
+        let meta = match fs::metadata(&full) {
+            Ok(meta) => meta,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => bail!(
                 "--path {}: no such file or directory in the repository",
                 start.display()
-            )
-        })?;
+            ),
+            Err(err) => return Err(err).with_context(|| format!("--path {}", start.display())),
+        };
         if meta.is_dir() {
             walk.dir(&full)?;
         } else {
