@@ -202,11 +202,32 @@ fn url_key(url: &str) -> String {
     digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
 }
 
-/// Scan the manifests and report the scan's warnings.
+/// Scan the manifests and report the scan's warnings, the skipped Helm chart directories in
+/// one line (which names them with `-v`).
 fn scan(global: &GlobalArgs, root: &Path, ui: &mut Ui) -> Result<Scan> {
     let scan = manifest::scan(root, &global.paths, &global.default_namespace)?;
+    let mut charts = Vec::new();
     for warning in &scan.warnings {
-        ui.warn(warning);
+        match warning.strip_suffix(manifest::HELM_CHART_SKIPPED) {
+            Some(dir) => charts.push(dir.trim_end_matches(": ")),
+            None => ui.warn(warning),
+        }
+    }
+    if !charts.is_empty() {
+        let n = charts.len();
+        let (dirs, them) = if n == 1 {
+            ("directory", "it")
+        } else {
+            ("directories", "them")
+        };
+        ui.warn(&if ui.verbose() {
+            format!(
+                "{n} Helm chart {dirs} not scanned (templates are not manifests): {}",
+                charts.join(", ")
+            )
+        } else {
+            format!("{n} Helm chart {dirs} not scanned (-v lists {them})")
+        });
     }
     ui.info(&format!(
         "scanned {} files ({} bytes), found {} workloads",
