@@ -17,7 +17,7 @@ use anyhow::{Context as _, Result, bail};
 use sha2::{Digest as _, Sha256};
 
 use crate::cli::{Cli, Command, GlobalArgs};
-use crate::git::Repo;
+use crate::git::{GitError, Repo};
 use crate::manifest::{self, Scan, Workload, WorkloadId};
 use crate::output::Ui;
 use crate::settings;
@@ -117,6 +117,16 @@ fn locate(global: &GlobalArgs, need_git: bool, ui: &mut Ui) -> Result<Location> 
                 _scratch: None,
                 _lock: None,
             })
+        }
+        Err(GitError::NotARepository { .. }) if need_git => {
+            let place = match &global.repo {
+                Some(dir) => format!("--repo {}", dir.display()),
+                None => "the current directory".to_owned(),
+            };
+            bail!(
+                "{place} is not in a git work tree (no .git in it or above it); this command \
+                 commits and pushes: run it in a clone of the manifest repository, or give --git-url"
+            )
         }
         Err(err) if need_git => Err(anyhow::Error::new(err)
             .context(format!("opening the git work tree at {}", start.display()))),
