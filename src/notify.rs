@@ -154,29 +154,53 @@ fn refusal(reply: &reqwest::Response) -> String {
 }
 
 /// A transport error and its causes, one after the other, without the URL (whose path is
-/// the webhook's secret): `could not connect: tcp connect error: Connection refused …`.
+/// the webhook's secret): `could not connect: tcp connect error: Connection refused …`. A
+/// cause that only says again what is around it is left out.
 fn cause(err: &reqwest::Error) -> String {
-    let mut parts = vec![if err.is_timeout() {
-        format!("no answer within {} s", TIMEOUT.as_secs())
+    let first = if err.is_timeout() {
+        // A timeout's causes only say the same again.
+        return format!("no answer within {} s", TIMEOUT.as_secs());
     } else if err.is_connect() {
-        "could not connect".to_owned()
+        "could not connect"
     } else {
-        "sending the request failed".to_owned()
-    }];
+        "sending the request failed"
+    };
+    let mut causes = Vec::new();
     let mut source = std::error::Error::source(err);
     while let Some(s) = source {
-        let mut text = s.to_string();
-        if let Some(url) = err.url() {
-            text = text.replace(url.as_str(), "…");
-        }
-        // hyper's `client error (Connect)` only repeats the kind named first.
-        let repeats = text.starts_with("client error (") || parts.iter().any(|p| p.contains(&text));
-        if !err.is_timeout() && !text.is_empty() && !repeats {
-            parts.push(text);
-        }
+        let text = s.to_string();
+        causes.push(match err.url() {
+            Some(url) => text.replace(url.as_str(), "…"),
+            None => text,
+        });
         source = s.source();
     }
+    let mut parts = vec![first.to_owned()];
+    for (i, text) in causes.iter().enumerate() {
+        let next = causes.get(i + 1).map_or("", String::as_str);
+        // hyper's `client error (Connect)` only repeats the kind named first.
+        let repeated = text.is_empty()
+            || text.starts_with("client error (")
+            || parts.iter().any(|p| p.contains(text.as_str()))
+            || said_again(text, next);
+        if !repeated {
+            parts.push(text.clone());
+        }
+    }
     parts.join(": ")
+}
+
+/// Whether every word of `text` is also in `next` (ignoring case), as `dns error` is in
+/// `error resolving DNS: …`.
+fn said_again(text: &str, next: &str) -> bool {
+    let words = |t: &str| -> Vec<String> {
+        t.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let next = words(next);
+    !next.is_empty() && words(text).iter().all(|w| next.contains(w))
 }
 
 /// A URL for messages: webhook URLs carry their secret in the path or query, so only the
@@ -197,6 +221,19 @@ fn redact(url: &str) -> String {
 mod tests {
     use super::*;
     use crate::output::report::{Status, Update, WorkloadResult};
+
+    #[test]
+    fn a_cause_repeated_by_the_next_is_left_out() {
+        assert!(said_again(
+            "dns error",
+            "error resolving DNS: failed to lookup address information"
+        ));
+        assert!(!said_again(
+            "tcp connect error",
+            "Connection refused (os error 111)"
+        ));
+        assert!(!said_again("dns error", ""));
+    }
 
     #[test]
     fn slack_text_has_a_line_per_update_and_error() {

@@ -248,7 +248,7 @@ fn config_names_another_file_and_the_repository_file_is_not_read() {
         .code(2);
     assert_eq!(
         run.stderr,
-        "error: reading the configuration file missing.yaml: reading it: No such file or directory (os error 2)\n"
+        "error: reading the configuration file missing.yaml: No such file or directory (os error 2)\n"
     );
 }
 

@@ -1,8 +1,12 @@
 //! The user documentation stands alone: README.md and `docs/` link every page there is,
-//! give the test command CI runs, and refer to nothing a user does not have.
+//! give the test command CI runs, refer to nothing a user does not have, and the quick
+//! start does what it says when run as written.
 
 use std::fs;
 use std::path::{Path, PathBuf};
+
+use crate::support::Sandbox;
+use crate::support::registry::{ImageSpec, Kind, Pusher, Registry};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -94,16 +98,49 @@ fn readme_gives_the_test_command_ci_runs() {
     }
 }
 
+/// The README's quick start section, up to the next section.
+fn quick_start(readme: &str) -> &str {
+    let start = readme.find("## Quick start").expect("a quick start");
+    let quick = &readme[start..];
+    &quick[..quick[3..].find("\n## ").map_or(quick.len(), |i| i + 3)]
+}
+
+/// The `tagpilot` command lines of the quick start's first code block, without comments.
+fn quick_start_commands(quick: &str) -> Vec<&str> {
+    let block = quick.split("```sh\n").nth(1).expect("a code block");
+    let block = &block[..block.find("```").expect("the block's end")];
+    block
+        .lines()
+        .filter(|l| l.starts_with("tagpilot "))
+        .map(|l| l.split(" #").next().unwrap_or(l).trim_end())
+        .collect()
+}
+
+/// A command line's words, as a shell splits them: single quotes group, nothing else is
+/// special (the quick start needs no more).
+fn words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word: Option<String> = None;
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '\'' => {
+                quoted = !quoted;
+                word.get_or_insert_with(String::new);
+            }
+            ' ' if !quoted => words.extend(word.take()),
+            c => word.get_or_insert_with(String::new).push(c),
+        }
+    }
+    words.extend(word);
+    words
+}
+
 #[test]
 fn quick_start_sets_the_tag_filter_with_automation() {
     let readme = fs::read_to_string(root().join("README.md")).expect("README.md");
-    let start = readme.find("## Quick start").expect("a quick start");
-    let quick = &readme[start..];
-    let quick = &quick[..quick[3..].find("\n## ").map_or(quick.len(), |i| i + 3)];
-    let commands: Vec<&str> = quick
-        .lines()
-        .filter(|l| l.starts_with("tagpilot "))
-        .collect();
+    let quick = quick_start(&readme);
+    let commands = quick_start_commands(quick);
     let first_write = commands
         .iter()
         .find(|c| !c.contains("--dry-run") && !c.starts_with("tagpilot list-"))
@@ -131,4 +168,55 @@ fn documentation_refers_to_nothing_users_do_not_have() {
             );
         }
     }
+}
+
+/// The quick start, run word for word in a manifest repository whose Deployment `app` runs
+/// `app:1.2.0` from a local registry that also has 1.2.3 and 2.0.0: one commit sets the
+/// policy, `sync` moves to 1.2.3 (not the unasked 2.0.0), and a second `sync` has nothing
+/// to do.
+#[tokio::test(flavor = "multi_thread")]
+async fn quick_start_runs_as_written() {
+    let registry = Registry::start();
+    let pusher = Pusher::new(&registry);
+    for (tag, day) in [("1.2.0", 1), ("1.2.3", 2), ("2.0.0", 3)] {
+        let spec = ImageSpec::new(tag, Kind::Docker).created(&format!("2026-01-0{day}T10:00:00Z"));
+        pusher.push("app", &spec).await;
+    }
+    let host = registry.url().trim_start_matches("http://").to_owned();
+    let sandbox = Sandbox::new();
+    let manifest = format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: {host}/app:1.2.0\n"
+    );
+    let repo = sandbox.repo(&[("app.yaml", manifest.as_bytes())]);
+    let readme = fs::read_to_string(root().join("README.md")).expect("README.md");
+    // The registry is on 127.0.0.1, which needs no flag; saying so through the environment
+    // keeps the commands exactly as written.
+    let env = [("TAGPILOT_INSECURE_REGISTRY", host.as_str())];
+    let mut last = None;
+    for line in quick_start_commands(quick_start(&readme)) {
+        let words = words(line);
+        let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
+        let run = sandbox.tagpilot_env(&repo.work, &args, &env);
+        assert_eq!(run.code, 0, "{line}: {}", run.stderr);
+        assert!(!run.stderr.contains("warning:"), "{line}: {}", run.stderr);
+        last = Some(run);
+    }
+    let last = last.expect("commands");
+    assert!(
+        last.stderr.starts_with("Commit pushed: "),
+        "{}",
+        last.stderr
+    );
+    let text = String::from_utf8(repo.read("app.yaml")).expect("utf-8");
+    assert!(
+        text.contains(&format!("image: {host}/app:1.2.3\n")),
+        "{text}"
+    );
+    assert!(text.contains("fluxcd.io/tag.app: 'semver:~1.2'"), "{text}");
+    assert_eq!(
+        sandbox.git(&repo.remote, &["log", "--format=%s", "main"]),
+        format!("Auto-release {host}/app:1.2.3\nUpdated workload policies\ninitial\n")
+    );
+    let again = sandbox.tagpilot_env(&repo.work, &["sync"], &env).ok();
+    assert_eq!(again.stderr, "Nothing to do\n");
 }

@@ -103,9 +103,9 @@ fn check_folder(folder: &str) -> String {
 #[test]
 fn flux_get_started_matches_expected_and_survives_the_chart() {
     let stderr = check_folder("fluxcd__flux-get-started");
-    assert!(
-        stderr.contains("warning: charts/ghost: a Helm chart"),
-        "{stderr}"
+    assert_eq!(
+        stderr,
+        "warning: 1 Helm chart directory not scanned (-v lists it)\n"
     );
 }
 
@@ -117,9 +117,9 @@ fn flux2_has_no_workloads() {
 #[test]
 fn podinfo_matches_expected_and_survives_the_chart() {
     let stderr = check_folder("stefanprodan__podinfo");
-    assert!(
-        stderr.contains("warning: charts/podinfo: a Helm chart"),
-        "{stderr}"
+    assert_eq!(
+        stderr,
+        "warning: 1 Helm chart directory not scanned (-v lists it)\n"
     );
 }
 
@@ -180,7 +180,7 @@ fn color_always_colours_the_prefixes_and_never_does_not() {
         .ok();
     assert!(
         run.stderr
-            .starts_with("\u{1b}[1;33mwarning:\u{1b}[0m charts/ghost"),
+            .starts_with("\u{1b}[1;33mwarning:\u{1b}[0m 1 Helm chart directory"),
         "{:?}",
         run.stderr
     );
@@ -197,8 +197,93 @@ fn color_always_colours_the_prefixes_and_never_does_not() {
         .tagpilot(&dir, &["list-workloads", "--color", "never"])
         .ok();
     assert!(
-        run.stderr.starts_with("warning: charts/ghost"),
+        run.stderr.starts_with("warning: 1 Helm chart directory"),
         "{:?}",
         run.stderr
     );
+}
+
+/// A `--path` that does not exist is named once, without the operating system's words for
+/// the same thing.
+#[test]
+fn a_missing_path_is_an_error_said_once() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.path().join("r");
+    copy_dir(&fixtures().join("corpus/weaveworks__flux-example"), &dir);
+    let run = sandbox
+        .tagpilot(&dir, &["list-workloads", "--path", "apps/btach"])
+        .code(1);
+    assert_eq!(
+        run.stderr,
+        "error: --path apps/btach: no such file or directory in the repository\n"
+    );
+}
+
+/// Skipped Helm chart directories are one warning line, not one each; `-v` names them.
+#[test]
+fn helm_chart_directories_are_summed_up_in_one_line() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.path().join("r");
+    let deployment = "kind: Deployment\nmetadata:\n  name: app\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: nginx:1\n";
+    for chart in ["charts/a", "charts/b", "vendor/c"] {
+        fs::create_dir_all(dir.join(chart).join("templates")).unwrap();
+        fs::write(dir.join(chart).join("Chart.yaml"), "name: x\n").unwrap();
+        fs::write(
+            dir.join(chart).join("templates/deploy.yaml"),
+            "{{ .Values.x }}\n",
+        )
+        .unwrap();
+    }
+    fs::write(dir.join("app.yaml"), deployment).unwrap();
+    let run = sandbox.tagpilot(&dir, &["list-workloads"]).ok();
+    assert_eq!(
+        run.stderr,
+        "warning: 3 Helm chart directories not scanned (-v lists them)\n"
+    );
+    assert!(
+        run.stdout.contains("default:deployment/app"),
+        "{}",
+        run.stdout
+    );
+    let run = sandbox.tagpilot(&dir, &["list-workloads", "-v"]).ok();
+    assert!(
+        run.stderr.lines().any(|l| l
+            == "warning: 3 Helm chart directories not scanned (templates are not manifests): charts/a, charts/b, vendor/c"),
+        "{}",
+        run.stderr
+    );
+    let run = sandbox.tagpilot(&dir, &["list-workloads", "-q"]).ok();
+    assert_eq!(run.stderr, "");
+}
+
+/// An empty result says so on stderr, as kubectl's "No resources found", and where it
+/// looked; JSON is an empty array.
+#[test]
+fn no_workloads_found_is_said() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.path().join("r");
+    fs::create_dir_all(dir.join("apps")).unwrap();
+    fs::write(
+        dir.join("apps/config.yaml"),
+        "kind: ConfigMap\nmetadata:\n  name: settings\n",
+    )
+    .unwrap();
+    let run = sandbox.tagpilot(&dir, &["list-workloads"]).ok();
+    assert_eq!(run.stdout, "");
+    assert_eq!(run.stderr, "No workloads found\n");
+    let run = sandbox
+        .tagpilot(&dir, &["list-workloads", "-n", "shop", "--path", "apps"])
+        .ok();
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        "No workloads found in namespace shop under apps\n"
+    );
+    let run = sandbox
+        .tagpilot(&dir, &["list-workloads", "-o", "json"])
+        .ok();
+    assert_eq!(run.json(), serde_json::json!([]));
+    assert_eq!(run.stderr, "");
+    let run = sandbox.tagpilot(&dir, &["list-workloads", "-q"]).ok();
+    assert_eq!((run.stdout.as_str(), run.stderr.as_str()), ("", ""));
 }

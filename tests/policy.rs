@@ -615,3 +615,36 @@ fn automation_without_a_tag_filter_is_a_warning() {
     let head = head.trim();
     assert_eq!(run.stderr, format!("Committed: {head}\n"));
 }
+
+/// A write command outside a git work tree says where it looked and what to do instead,
+/// once.
+#[test]
+fn a_write_outside_a_work_tree_says_what_to_do() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.path().join("plain");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(
+        dir.join("app.yaml"),
+        "kind: Deployment\nmetadata:\n  name: app\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: nginx:1\n",
+    )
+    .unwrap();
+    let run = sandbox
+        .tagpilot(
+            sandbox.path(),
+            &["lock", "-w", "deployment/app", "--repo", "plain"],
+        )
+        .code(1);
+    assert_eq!(
+        run.stderr,
+        "error: --repo plain is not in a git work tree (no .git in it or above it); this command commits and pushes: run it in a clone of the manifest repository, or give --git-url\n"
+    );
+    let run = sandbox
+        .tagpilot(&dir, &["lock", "-w", "deployment/app"])
+        .code(1);
+    assert_eq!(
+        run.stderr,
+        "error: the current directory is not in a git work tree (no .git in it or above it); this command commits and pushes: run it in a clone of the manifest repository, or give --git-url\n"
+    );
+    // Reading needs no work tree.
+    sandbox.tagpilot(&dir, &["list-workloads", "-q"]).ok();
+}

@@ -652,3 +652,46 @@ async fn a_refused_edit_fails_only_its_workload() {
     assert!(first.contains("acme/web:master-1\n"), "{text}");
     assert!(second.contains("acme/web:other-9\n"), "{text}");
 }
+
+/// A registry nobody listens on: the error says what was being done and why, once, without
+/// the HTTP client's own words for "could not connect".
+#[test]
+fn an_unreachable_registry_is_named_with_its_cause_once() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let h = format!("127.0.0.1:{port}");
+    let sandbox = Sandbox::new();
+    let repo = repo_with(
+        &sandbox,
+        &[(
+            "apps/app.yaml".to_owned(),
+            format!(
+                "kind: Deployment\nmetadata:\n  name: app\n  annotations:\n    fluxcd.io/automated: \"true\"\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: {h}/acme/app:1\n"
+            ),
+        )],
+    );
+    let run = sync(
+        &sandbox,
+        &repo,
+        &h,
+        &["--dry-run", "-o", "json", "--no-cache"],
+    )
+    .code(1);
+    let cause = format!(
+        "listing tags of {h}/acme/app: could not connect: tcp connect error: Connection refused (os error 111)"
+    );
+    assert_eq!(
+        run.json()["errors"],
+        serde_json::json!([format!("default:deployment/app: app: {cause}")]),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr
+            .contains(&format!("error: default:deployment/app: app: {cause}\n")),
+        "{}",
+        run.stderr
+    );
+}

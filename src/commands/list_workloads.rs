@@ -12,6 +12,7 @@ pub fn run(global: &GlobalArgs, args: &ListWorkloadsArgs, ui: &mut Ui) -> Result
     let scan = scan(global, &location.root, ui)?;
     let workloads = select(&scan, &args.workloads, global)?;
     match global.output {
+        Format::Table if workloads.is_empty() => ui.status(&nothing_found(global)),
         Format::Table => report::workloads_table(ui.out(), &workloads)?,
         Format::Json => {
             let views: Vec<_> = workloads
@@ -22,4 +23,21 @@ pub fn run(global: &GlobalArgs, args: &ListWorkloadsArgs, ui: &mut Ui) -> Result
         }
     }
     Ok(Outcome::Success)
+}
+
+/// What an empty table says instead, as kubectl's "No resources found": where it looked.
+fn nothing_found(global: &GlobalArgs) -> String {
+    let mut text = "No workloads found".to_owned();
+    if let Some(namespace) = &global.namespace {
+        text.push_str(&format!(" in namespace {namespace}"));
+    }
+    if !global.paths.is_empty() {
+        let paths: Vec<String> = global
+            .paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        text.push_str(&format!(" under {}", paths.join(", ")));
+    }
+    text
 }

@@ -17,7 +17,7 @@ use anyhow::{Context as _, Result, bail};
 use sha2::{Digest as _, Sha256};
 
 use crate::cli::{Cli, Command, GlobalArgs};
-use crate::git::Repo;
+use crate::git::{GitError, Repo};
 use crate::manifest::{self, Scan, Workload, WorkloadId};
 use crate::output::Ui;
 use crate::settings;
@@ -118,6 +118,16 @@ fn locate(global: &GlobalArgs, need_git: bool, ui: &mut Ui) -> Result<Location> 
                 _lock: None,
             })
         }
+        Err(GitError::NotARepository { .. }) if need_git => {
+            let place = match &global.repo {
+                Some(dir) => format!("--repo {}", dir.display()),
+                None => "the current directory".to_owned(),
+            };
+            bail!(
+                "{place} is not in a git work tree (no .git in it or above it); this command \
+                 commits and pushes: run it in a clone of the manifest repository, or give --git-url"
+            )
+        }
         Err(err) if need_git => Err(anyhow::Error::new(err)
             .context(format!("opening the git work tree at {}", start.display()))),
         Err(_) => Ok(Location {
@@ -202,11 +212,32 @@ fn url_key(url: &str) -> String {
     digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
 }
 
-/// Scan the manifests and report the scan's warnings.
+/// Scan the manifests and report the scan's warnings, the skipped Helm chart directories in
+/// one line (which names them with `-v`).
 fn scan(global: &GlobalArgs, root: &Path, ui: &mut Ui) -> Result<Scan> {
     let scan = manifest::scan(root, &global.paths, &global.default_namespace)?;
+    let mut charts = Vec::new();
     for warning in &scan.warnings {
-        ui.warn(warning);
+        match warning.strip_suffix(manifest::HELM_CHART_SKIPPED) {
+            Some(dir) => charts.push(dir.trim_end_matches(": ")),
+            None => ui.warn(warning),
+        }
+    }
+    if !charts.is_empty() {
+        let n = charts.len();
+        let (dirs, them) = if n == 1 {
+            ("directory", "it")
+        } else {
+            ("directories", "them")
+        };
+        ui.warn(&if ui.verbose() {
+            format!(
+                "{n} Helm chart {dirs} not scanned (templates are not manifests): {}",
+                charts.join(", ")
+            )
+        } else {
+            format!("{n} Helm chart {dirs} not scanned (-v lists {them})")
+        });
     }
     ui.info(&format!(
         "scanned {} files ({} bytes), found {} workloads",

@@ -98,6 +98,11 @@ fn scan_one(root: &Path, rel: &str, default_namespace: &str) -> Result<(u64, Fil
     Ok((size, scan::scan_file(rel, text, default_namespace)))
 }
 
+/// What the warning for a skipped Helm chart directory says after the directory's name;
+/// commands sum these warnings up in one line.
+pub const HELM_CHART_SKIPPED: &str =
+    "a Helm chart (it holds Chart.yaml), its templates are not scanned";
+
 /// List the `*.yaml`/`*.yml` files below `paths`, relative to `root`, `/`-separated and
 /// sorted. Skips `.git`, hidden directories and Helm charts (directories holding a
 /// `Chart.yaml`), with a warning for each chart; follows no link out of `root`.
@@ -125,12 +130,14 @@ pub fn discover(root: &Path, paths: &[PathBuf]) -> Result<(Vec<String>, Vec<Stri
             );
         }
         let full = root.join(start);
-        let meta = fs::metadata(&full).with_context(|| {
-            format!(
+        let meta = match fs::metadata(&full) {
+            Ok(meta) => meta,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => bail!(
                 "--path {}: no such file or directory in the repository",
                 start.display()
-            )
-        })?;
+            ),
+            Err(err) => return Err(err).with_context(|| format!("--path {}", start.display())),
+        };
         if meta.is_dir() {
             walk.dir(&full)?;
         } else {
@@ -187,10 +194,8 @@ impl Walk<'_> {
             return Ok(());
         }
         if real != self.root && real.join("Chart.yaml").is_file() {
-            self.warnings.push(format!(
-                "{}: a Helm chart (it holds Chart.yaml), its templates are not scanned",
-                self.relative(&real)
-            ));
+            self.warnings
+                .push(format!("{}: {HELM_CHART_SKIPPED}", self.relative(&real)));
             return Ok(());
         }
         let mut entries: Vec<_> = fs::read_dir(&real)

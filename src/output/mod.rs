@@ -76,6 +76,11 @@ impl Ui {
         }
     }
 
+    /// Whether `-v` was given: messages may name every item instead of counting them.
+    pub fn verbose(&self) -> bool {
+        self.verbosity >= 1
+    }
+
     /// A detail line on stderr, with `-v`.
     pub fn info(&mut self, message: &str) {
         if self.verbosity >= 1 {

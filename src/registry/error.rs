@@ -239,7 +239,11 @@ impl RegistryError {
             std::error::Error::source(err)
         };
         while let Some(s) = source {
-            push(s.to_string());
+            let text = s.to_string();
+            // hyper's `client error (Connect)` only repeats the kind named first.
+            if !text.starts_with("client error (") {
+                push(text);
+            }
             source = s.source();
         }
         RegistryError::Transport {

@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use clap::ValueEnum;
 
 use crate::manifest::yaml::{self, Document, Node, Style, Value};
@@ -238,7 +238,7 @@ pub struct ConfigFile {
 impl ConfigFile {
     /// Read and parse the file at `path`. Errors name no file; the caller says which.
     pub fn load(path: &Path) -> Result<ConfigFile> {
-        let text = fs::read_to_string(path).context("reading it")?;
+        let text = fs::read_to_string(path)?;
         Ok(ConfigFile::parse(path, &text)?)
     }
 
