@@ -10,7 +10,8 @@ use tagpilot::registry::{Client, ClientOptions, RegistryError, RepoKey};
 
 use crate::support::Sandbox;
 use crate::support::fake_http::{Content, FakeServer, Request, Response};
-use crate::support::registry::{ImageSpec, Kind, build};
+use crate::support::registry::{ImageSpec, Kind, build, docker_config_with_auth};
+use crate::support::tls::TestCa;
 
 /// Options for tests: fast retries, plain HTTP allowed.
 fn options(host: &str) -> ClientOptions {
@@ -283,4 +284,60 @@ async fn a_host_that_times_out_three_times_in_a_row_is_given_up() {
         );
     }
     assert_eq!(scan.details.len(), 10);
+}
+
+/// An HTTPS registry whose Bearer realm is on a plain-HTTP token server.
+async fn https_registry_with_http_realm(ca: &TestCa) -> (FakeServer, FakeServer) {
+    let realm = FakeServer::start("127.0.0.1", |_req: &Request| {
+        Response::json(200, &json!({"token": "anonymous-token"}))
+    })
+    .await;
+    let challenge = format!(
+        "Bearer realm=\"http://{}/token\",service=\"fake\"",
+        realm.host()
+    );
+    let content = content(1);
+    let registry = FakeServer::start_tls("127.0.0.1", ca.acceptor(), move |req: &Request| {
+        if req.header("authorization") != Some("Bearer anonymous-token") {
+            return Response::error(401, "UNAUTHORIZED", "authentication required")
+                .header("www-authenticate", &challenge);
+        }
+        content
+            .serve("team/app", req)
+            .unwrap_or_else(|| Response::new(404))
+    })
+    .await;
+    (registry, realm)
+}
+
+#[tokio::test]
+async fn credentials_are_not_sent_to_a_plain_http_realm_of_an_https_registry() {
+    let ca = TestCa::new("tagpilot test CA");
+    let (registry, realm) = https_registry_with_http_realm(&ca).await;
+    let (_dir, config) = docker_config_with_auth(&registry.host(), "user", "s3cret");
+    let c = client(ClientOptions {
+        docker_config: Some(config),
+        ..options(&registry.host())
+    });
+    let err = c
+        .list_tags(&RepoKey::new(registry.host(), "team/app"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "listing tags of {h}/team/app (getting a token from http://{r}/token): {h} is asked over HTTPS but names a plain-HTTP token realm; its credentials are not sent there",
+            h = registry.host(),
+            r = realm.host()
+        )
+    );
+    assert_eq!(realm.count(|_| true), 0);
+    // Without credentials there is nothing to leak: the anonymous token is fetched.
+    let c = client(options(&registry.host()));
+    let tags = c
+        .list_tags(&RepoKey::new(registry.host(), "team/app"))
+        .await
+        .unwrap();
+    assert_eq!(tags, ["0.0"]);
+    assert_eq!(realm.count(|_| true), 1);
 }
