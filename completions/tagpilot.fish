@@ -40,7 +40,7 @@ always\t'Always'
 never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
-complete -c tagpilot -n "__fish_tagpilot_needs_command" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l concurrency -d 'Registry requests in flight at once' -r
@@ -49,7 +49,7 @@ complete -c tagpilot -n "__fish_tagpilot_needs_command" -l timeout -d 'Timeout o
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
-complete -c tagpilot -n "__fish_tagpilot_needs_command" -s v -l verbose -d 'More log detail on stderr (repeatable)'
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -s v -l verbose -d 'More log detail on stderr: -v one line per registry request, -vv also its answer\'s headers'
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -s q -l quiet -d 'Only print errors on stderr'
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l no-cache -d 'Do not use the cache'
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l refresh -d 'Re-check every tag now'
@@ -83,7 +83,7 @@ always\t'Always'
 never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l concurrency -d 'Registry requests in flight at once' -r
@@ -92,7 +92,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l tim
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -s v -l verbose -d 'More log detail on stderr (repeatable)'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -s v -l verbose -d 'More log detail on stderr: -v one line per registry request, -vv also its answer\'s headers'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -s q -l quiet -d 'Only print errors on stderr'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l no-cache -d 'Do not use the cache'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l refresh -d 'Re-check every tag now'
@@ -116,7 +116,7 @@ always\t'Always'
 never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l concurrency -d 'Registry requests in flight at once' -r
@@ -126,7 +126,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l deadli
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l no-headers -d 'Leave out the header row'
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -s v -l verbose -d 'More log detail on stderr (repeatable)'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -s v -l verbose -d 'More log detail on stderr: -v one line per registry request, -vv also its answer\'s headers'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -s q -l quiet -d 'Only print errors on stderr'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l no-cache -d 'Do not use the cache'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l refresh -d 'Re-check every tag now'
@@ -158,7 +158,7 @@ always\t'Always'
 never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l concurrency -d 'Registry requests in flight at once' -r
@@ -174,7 +174,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l no-push -
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l ci-skip -d 'Append "\\n\\n[ci skip]" to every commit message'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l exit-code -d 'Exit with 3 when something was (or, with --dry-run, would be) changed'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l allow-dirty -d 'Allow writing files that have uncommitted changes'
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s v -l verbose -d 'More log detail on stderr (repeatable)'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s v -l verbose -d 'More log detail on stderr: -v one line per registry request, -vv also its answer\'s headers'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s q -l quiet -d 'Only print errors on stderr'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l no-cache -d 'Do not use the cache'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l refresh -d 'Re-check every tag now'
@@ -206,7 +206,7 @@ always\t'Always'
 never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l concurrency -d 'Registry requests in flight at once' -r
@@ -222,7 +222,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l no-push
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l ci-skip -d 'Append "\\n\\n[ci skip]" to every commit message'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l exit-code -d 'Exit with 3 when something was (or, with --dry-run, would be) changed'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l allow-dirty -d 'Allow writing files that have uncommitted changes'
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s v -l verbose -d 'More log detail on stderr (repeatable)'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s v -l verbose -d 'More log detail on stderr: -v one line per registry request, -vv also its answer\'s headers'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s q -l quiet -d 'Only print errors on stderr'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l no-cache -d 'Do not use the cache'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l refresh -d 'Re-check every tag now'
@@ -254,7 +254,7 @@ always\t'Always'
 never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l concurrency -d 'Registry requests in flight at once' -r
@@ -270,7 +270,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l no-push -d 'C
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l ci-skip -d 'Append "\\n\\n[ci skip]" to every commit message'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l exit-code -d 'Exit with 3 when something was (or, with --dry-run, would be) changed'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l allow-dirty -d 'Allow writing files that have uncommitted changes'
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s v -l verbose -d 'More log detail on stderr (repeatable)'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s v -l verbose -d 'More log detail on stderr: -v one line per registry request, -vv also its answer\'s headers'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s q -l quiet -d 'Only print errors on stderr'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l no-cache -d 'Do not use the cache'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l refresh -d 'Re-check every tag now'
@@ -302,7 +302,7 @@ always\t'Always'
 never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l concurrency -d 'Registry requests in flight at once' -r
@@ -318,7 +318,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l no-push -d 
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l ci-skip -d 'Append "\\n\\n[ci skip]" to every commit message'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l exit-code -d 'Exit with 3 when something was (or, with --dry-run, would be) changed'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l allow-dirty -d 'Allow writing files that have uncommitted changes'
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s v -l verbose -d 'More log detail on stderr (repeatable)'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s v -l verbose -d 'More log detail on stderr: -v one line per registry request, -vv also its answer\'s headers'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s q -l quiet -d 'Only print errors on stderr'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l no-cache -d 'Do not use the cache'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l refresh -d 'Re-check every tag now'
@@ -352,7 +352,7 @@ always\t'Always'
 never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l concurrency -d 'Registry requests in flight at once' -r
@@ -372,7 +372,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l no-push -d 
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l ci-skip -d 'Append "\\n\\n[ci skip]" to every commit message'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l exit-code -d 'Exit with 3 when something was (or, with --dry-run, would be) changed'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l allow-dirty -d 'Allow writing files that have uncommitted changes'
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s v -l verbose -d 'More log detail on stderr (repeatable)'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s v -l verbose -d 'More log detail on stderr: -v one line per registry request, -vv also its answer\'s headers'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s q -l quiet -d 'Only print errors on stderr'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l no-cache -d 'Do not use the cache'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l refresh -d 'Re-check every tag now'
@@ -406,7 +406,7 @@ always\t'Always'
 never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l concurrency -d 'Registry requests in flight at once' -r
@@ -426,7 +426,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l no-push -d
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l ci-skip -d 'Append "\\n\\n[ci skip]" to every commit message'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l exit-code -d 'Exit with 3 when something was (or, with --dry-run, would be) changed'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l allow-dirty -d 'Allow writing files that have uncommitted changes'
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s v -l verbose -d 'More log detail on stderr (repeatable)'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s v -l verbose -d 'More log detail on stderr: -v one line per registry request, -vv also its answer\'s headers'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s q -l quiet -d 'Only print errors on stderr'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l no-cache -d 'Do not use the cache'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l refresh -d 'Re-check every tag now'
@@ -457,7 +457,7 @@ always\t'Always'
 never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l concurrency -d 'Registry requests in flight at once' -r
@@ -473,7 +473,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l no-push -d 'C
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l ci-skip -d 'Append "\\n\\n[ci skip]" to every commit message'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l exit-code -d 'Exit with 3 when something was (or, with --dry-run, would be) changed'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l allow-dirty -d 'Allow writing files that have uncommitted changes'
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -s v -l verbose -d 'More log detail on stderr (repeatable)'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -s v -l verbose -d 'More log detail on stderr: -v one line per registry request, -vv also its answer\'s headers'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -s q -l quiet -d 'Only print errors on stderr'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l no-cache -d 'Do not use the cache'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l refresh -d 'Re-check every tag now'
@@ -495,7 +495,7 @@ always\t'Always'
 never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l concurrency -d 'Registry requests in flight at once' -r
@@ -504,7 +504,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l timeou
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s v -l verbose -d 'More log detail on stderr (repeatable)'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s v -l verbose -d 'More log detail on stderr: -v one line per registry request, -vv also its answer\'s headers'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s q -l quiet -d 'Only print errors on stderr'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l no-cache -d 'Do not use the cache'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l refresh -d 'Re-check every tag now'

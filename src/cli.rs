@@ -99,7 +99,7 @@ pub struct GlobalArgs {
     )]
     pub output: Format,
 
-    /// More log detail on stderr (repeatable)
+    /// More log detail on stderr: -v one line per registry request, -vv also its answer's headers
     #[arg(short = 'v', long = "verbose", global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
@@ -161,13 +161,14 @@ pub struct RegistryArgs {
     )]
     pub docker_config: Option<PathBuf>,
 
-    /// Allow plain HTTP and unverified TLS for this registry (repeatable)
+    /// Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]
     #[arg(
         long,
         global = true,
         value_name = "HOST[:PORT]",
         env = "TAGPILOT_INSECURE_REGISTRY",
-        value_delimiter = ','
+        value_delimiter = ',',
+        value_parser = registry_host
     )]
     pub insecure_registry: Vec<String>,
 
@@ -263,8 +264,9 @@ pub struct RegistryArgs {
 pub struct RegistrySetting {
     /// `host[:port]` as written in image references; without a port it covers every port.
     pub host: String,
-    /// Allow plain HTTP and unverified TLS, as `--insecure-registry HOST` does.
-    pub insecure: bool,
+    /// `true`: allow plain HTTP and unverified TLS, as `--insecure-registry HOST` does;
+    /// `false`: not even for a loopback host; unset: the default.
+    pub insecure: Option<bool>,
     /// Request rate for this host instead of `--registry-rps`.
     pub rps: Option<f64>,
 }
@@ -541,6 +543,19 @@ pub struct CompletionsArgs {
 }
 
 /// `-i`: an image reference that names a tag.
+/// A registry as `--insecure-registry` takes it: `host[:port]`, no scheme or path.
+fn registry_host(text: &str) -> Result<String, String> {
+    if text.contains("://") {
+        return Err(format!(
+            "{text:?} has a scheme; give HOST[:PORT] (the flag allows plain HTTP and unverified HTTPS both)"
+        ));
+    }
+    if text.is_empty() || text.contains(['/', ' ']) {
+        return Err(format!("{text:?} is not a HOST[:PORT]"));
+    }
+    Ok(text.to_owned())
+}
+
 fn image_with_tag(text: &str) -> Result<String, String> {
     let image = crate::image::ImageRef::parse(text).map_err(|e| e.to_string())?;
     if image.tag().is_none() {

@@ -500,8 +500,8 @@ fn registries(file: &ConfigFile) -> Result<Vec<RegistrySetting>, Problem> {
             ));
         }
         let insecure = match field(fields, "insecure") {
-            Some(flag) => flag.boolean(&format!("{at}.insecure"))?,
-            None => false,
+            Some(flag) => Some(flag.boolean(&format!("{at}.insecure"))?),
+            None => None,
         };
         let rps = match field(fields, "rps") {
             Some(rate) => {
@@ -601,12 +601,18 @@ pub fn client_options(args: &RegistryArgs) -> Result<ClientOptions> {
             .or_else(|| home.as_ref().map(|h| h.join(".docker/config.json")))
     });
     let cache_dir = cache_dir(args);
+    if let Some(bad) = args.insecure_registry.iter().find(|h| h.contains("://")) {
+        bail!("insecureRegistries: {bad:?} has a scheme; give HOST[:PORT]");
+    }
     let mut insecure_hosts = args.insecure_registry.clone();
+    let mut secure_hosts = Vec::new();
     let mut rps_by_host = BTreeMap::new();
     for registry in &args.registries {
         let host = api_host(&registry.host);
-        if registry.insecure {
-            insecure_hosts.push(host.clone());
+        match registry.insecure {
+            Some(true) => insecure_hosts.push(host.clone()),
+            Some(false) => secure_hosts.push(host.clone()),
+            None => {}
         }
         if let Some(rps) = registry.rps {
             rps_by_host.insert(host, rps);
@@ -618,6 +624,7 @@ pub fn client_options(args: &RegistryArgs) -> Result<ClientOptions> {
         rps_by_host,
         timeout: Duration::from_secs(args.timeout),
         insecure_hosts,
+        secure_hosts,
         platform,
         docker_config,
         cache_dir,

@@ -50,6 +50,11 @@ impl Ui {
         (self.verbosity >= 1).then(|| Arc::new(|line: &str| eprintln!("{line}")) as RequestLog)
     }
 
+    /// With `-vv`, the request log also shows each answer's headers.
+    pub fn request_headers(&self) -> bool {
+        self.verbosity >= 2
+    }
+
     /// The result stream.
     pub fn out(&mut self) -> &mut dyn Write {
         &mut *self.out

@@ -71,6 +71,26 @@ pub enum RegistryError {
         /// Why, without any secret.
         detail: String,
     },
+    /// A host answered an HTTPS request in plain HTTP.
+    #[error("{doing}: {host} answered plain HTTP; pass --insecure-registry {host}")]
+    PlainHttp {
+        /// What was being done.
+        doing: String,
+        /// The host, `host[:port]`.
+        host: String,
+    },
+    /// TLS with a host failed: its certificate is not trusted, or the handshake failed.
+    #[error("{doing}: {}", tls_message(host, detail, *certificate))]
+    Tls {
+        /// What was being done.
+        doing: String,
+        /// The host, `host[:port]`.
+        host: String,
+        /// The TLS library's reason.
+        detail: String,
+        /// Whether the certificate was refused (rather than the handshake failing).
+        certificate: bool,
+    },
     /// A repository has more tags than the client takes (`--max-tags`).
     #[error(
         "{doing}: more than {limit} tags; raise --max-tags if the repository really has that many"
@@ -124,6 +144,59 @@ fn error_suffix(code: Option<&str>, message: Option<&str>) -> String {
         (None, Some(m)) => format!(": {m}"),
         (None, None) => String::new(),
     }
+}
+
+fn tls_message(host: &str, detail: &str, certificate: bool) -> String {
+    if certificate {
+        format!(
+            "the TLS certificate of {host} is not trusted ({detail}); trust its CA with --registry-ca FILE or the registry's `ca` in the configuration file"
+        )
+    } else {
+        format!("TLS with {host} failed: {detail}")
+    }
+}
+
+/// The next cause of an error: the error an I/O error wraps (which its own `source`
+/// skips), else its source.
+fn next_cause<'a>(
+    err: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a (dyn std::error::Error + 'static)> {
+    match err
+        .downcast_ref::<std::io::Error>()
+        .and_then(std::io::Error::get_ref)
+    {
+        Some(inner) => Some(inner),
+        None => err.source(),
+    }
+}
+
+/// The TLS error in an error's chain of causes, if there is one.
+fn rustls_cause<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    let mut current = Some(err);
+    while let Some(e) = current {
+        if let Some(found) = e.downcast_ref::<rustls::Error>() {
+            return Some(found);
+        }
+        current = next_cause(e);
+    }
+    None
+}
+
+/// Whether an error's chain holds an I/O error of `kind`.
+pub(crate) fn has_io_kind(
+    err: &(dyn std::error::Error + 'static),
+    kind: std::io::ErrorKind,
+) -> bool {
+    let mut current = Some(err);
+    while let Some(e) = current {
+        if e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == kind)
+        {
+            return true;
+        }
+        current = next_cause(e);
+    }
+    false
 }
 
 /// The start of a plain-text error body as one line; nothing for HTML or control bytes.
@@ -212,6 +285,33 @@ impl RegistryError {
         }
     }
 
+    /// Turns a reqwest error from a request to `host` into a registry error: a plain-HTTP
+    /// answer or a TLS failure (neither worth another try), else a transport error.
+    pub(crate) fn from_request(doing: &str, host: &str, err: &reqwest::Error) -> Self {
+        let Some(tls) = rustls_cause(err) else {
+            return RegistryError::transport(doing, err);
+        };
+        match tls {
+            rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType) => {
+                RegistryError::PlainHttp {
+                    doing: doing.to_owned(),
+                    host: host.to_owned(),
+                }
+            }
+            other => RegistryError::Tls {
+                doing: doing.to_owned(),
+                host: host.to_owned(),
+                detail: other.to_string(),
+                certificate: matches!(
+                    other,
+                    rustls::Error::InvalidCertificate(_)
+                        | rustls::Error::NoCertificatesPresented
+                        | rustls::Error::InvalidCertRevocationList(_)
+                ),
+            },
+        }
+    }
+
     /// Turns a reqwest error into a one-line transport error. The URL is left out: a
     /// redirect target may carry a signature in its query.
     pub(crate) fn transport(doing: &str, err: &reqwest::Error) -> Self {
@@ -263,6 +363,8 @@ impl RegistryError {
             | RegistryError::Invalid { doing, .. }
             | RegistryError::DigestMismatch { doing, .. }
             | RegistryError::Auth { doing, .. }
+            | RegistryError::PlainHttp { doing, .. }
+            | RegistryError::Tls { doing, .. }
             | RegistryError::TooManyTags { doing, .. }
             | RegistryError::Deadline { doing, .. }
             | RegistryError::HostDown { doing, .. }

@@ -96,8 +96,14 @@ pub struct ClientOptions {
     /// Timeout of one HTTP request (`--timeout`, 30 s).
     pub timeout: Duration,
     /// Hosts (`host[:port]`, or `host` for every port) that may use plain HTTP and
-    /// unverified TLS (`--insecure-registry`). HTTPS is tried first.
+    /// unverified TLS (`--insecure-registry`). HTTPS is tried first. Loopback hosts
+    /// (`localhost`, `127.0.0.0/8`, `[::1]`, judged as written) are insecure without
+    /// being listed, as Docker treats them.
     pub insecure_hosts: Vec<String>,
+    /// Loopback hosts that are not insecure after all (a registry's `insecure: false`).
+    pub secure_hosts: Vec<String>,
+    /// With `-vv`: also log each answer's headers (redacted) after its request line.
+    pub log_headers: bool,
     /// The platform to read from multi-platform tags (`--platform`, linux/amd64).
     pub platform: Platform,
     /// The Docker config file with credentials; `None` for anonymous access only. A
@@ -134,6 +140,8 @@ impl Default for ClientOptions {
             rps_by_host: BTreeMap::new(),
             timeout: Duration::from_secs(30),
             insecure_hosts: Vec::new(),
+            secure_hosts: Vec::new(),
+            log_headers: false,
             platform: Platform::default(),
             docker_config: None,
             credential_helper_path: None,
@@ -157,6 +165,8 @@ impl fmt::Debug for ClientOptions {
             .field("rps_by_host", &self.rps_by_host)
             .field("timeout", &self.timeout)
             .field("insecure_hosts", &self.insecure_hosts)
+            .field("secure_hosts", &self.secure_hosts)
+            .field("log_headers", &self.log_headers)
             .field("platform", &self.platform.to_string())
             .field("docker_config", &self.docker_config)
             .field("credential_helper_path", &self.credential_helper_path)
@@ -276,6 +286,8 @@ impl Client {
             rps_by_host: opts.rps_by_host,
             timeout: opts.timeout,
             insecure_hosts: opts.insecure_hosts,
+            secure_hosts: opts.secure_hosts,
+            log_headers: opts.log_headers,
             backoff: retry::Backoff {
                 max_retries: opts.max_retries,
                 base: opts.retry_base,

@@ -1,13 +1,16 @@
 //! A small HTTP/1.1 server on a loopback address for what a real registry cannot be made
 //! to do: paginate with `Link`, issue Bearer tokens, answer 429 and 503, cut bodies short,
 //! serve wrong content, redirect to another host. A test gives it a handler; it records
-//! every request. Keep-alive, `Content-Length` bodies, and three ways to misbehave.
+//! every request. Keep-alive, `Content-Length` bodies, and three ways to misbehave. It
+//! speaks plain HTTP, or HTTPS with a certificate from a test CA.
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-use tokio::io::{AsyncBufReadExt as _, AsyncReadExt as _, AsyncWriteExt as _, BufReader};
+use tokio::io::{
+    AsyncBufReadExt as _, AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _, BufReader,
+};
 use tokio::net::{TcpListener, TcpStream};
 
 /// A request as the server saw it.
@@ -158,7 +161,40 @@ impl FakeServer {
                 let handler = Arc::clone(&handler);
                 let seen = Arc::clone(&seen);
                 tokio::spawn(async move {
-                    let _ = serve(stream, handler, seen).await;
+                    let _ = serve_plain(stream, handler, seen).await;
+                });
+            }
+        });
+        FakeServer {
+            addr,
+            requests,
+            task,
+        }
+    }
+
+    /// Starts a server that speaks HTTPS with `acceptor`'s certificate.
+    pub async fn start_tls(
+        ip: &str,
+        acceptor: tokio_rustls::TlsAcceptor,
+        handler: impl Fn(&Request) -> Response + Send + Sync + 'static,
+    ) -> FakeServer {
+        let listener = TcpListener::bind((ip, 0))
+            .await
+            .expect("binding the fake server");
+        let addr = listener.local_addr().expect("fake server address");
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let handler: Arc<Handler> = Arc::new(handler);
+        let seen = Arc::clone(&requests);
+        let task = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let handler = Arc::clone(&handler);
+                let seen = Arc::clone(&seen);
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move {
+                    let _ = stream.set_nodelay(true);
+                    if let Ok(tls) = acceptor.accept(stream).await {
+                        let _ = serve(tls, handler, seen).await;
+                    }
                 });
             }
         });
@@ -194,12 +230,20 @@ impl Drop for FakeServer {
     }
 }
 
-async fn serve(
+async fn serve_plain(
     stream: TcpStream,
     handler: Arc<Handler>,
     seen: Arc<Mutex<Vec<Request>>>,
 ) -> std::io::Result<()> {
     stream.set_nodelay(true)?;
+    serve(stream, handler, seen).await
+}
+
+async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
+    stream: S,
+    handler: Arc<Handler>,
+    seen: Arc<Mutex<Vec<Request>>>,
+) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream);
     loop {
         // A TLS ClientHello (a client trying HTTPS first) starts with 0x16: hang up.

@@ -7,6 +7,7 @@ pub mod fake_http;
 pub mod git_http;
 pub mod registry;
 pub mod sshd;
+pub mod tls;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -11,7 +11,7 @@ use reqwest::{Method, StatusCode, Url};
 
 use super::http::{Exchange, authority};
 use super::retry::retry_after;
-use super::{Call, HostState, Transport, lock};
+use super::{Call, HostState, Scheme, Transport, lock};
 use crate::registry::RegistryError;
 use crate::registry::challenge::{Challenge, Credential, Secret, Token, TokenResponse};
 
@@ -186,8 +186,17 @@ impl Transport {
             return Ok(t.value.clone());
         }
         let credential = self.credential(state, call.host, call.doing).await?;
+        // Until a plain-HTTP answer, a registry is asked over HTTPS.
+        let registry_https = *lock(&state.scheme) != Some(Scheme::Http);
         let token = self
-            .fetch_token(realm, service, &scope, credential.as_ref(), call)
+            .fetch_token(
+                realm,
+                service,
+                &scope,
+                credential.as_ref(),
+                call,
+                registry_https,
+            )
             .await?;
         let value = token.value.clone();
         tokens.insert(scope, token);
@@ -202,12 +211,22 @@ impl Transport {
         scope: &str,
         credential: Option<&Credential>,
         call: &Call<'_>,
+        registry_https: bool,
     ) -> Result<Token, RegistryError> {
         let doing = format!("{} (getting a token from {realm})", call.doing);
         let url = Url::parse(realm)
             .map_err(|e| RegistryError::auth(&doing, format!("the realm is not a URL: {e}")))?;
         if !matches!(url.scheme(), "https" | "http") {
             return Err(RegistryError::auth(&doing, "the realm is not an HTTP URL"));
+        }
+        if registry_https && url.scheme() == "http" && credential.is_some() {
+            return Err(RegistryError::auth(
+                &doing,
+                format!(
+                    "{} is asked over HTTPS but names a plain-HTTP token realm; its credentials are not sent there",
+                    call.host
+                ),
+            ));
         }
         let req = token_request(url, service, scope, credential);
         let state = self.host(&authority(&req.url));

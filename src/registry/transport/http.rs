@@ -4,11 +4,12 @@
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
-use reqwest::header::HeaderValue;
+use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
 
 use super::{Reply, Transport, lock};
 use crate::registry::RegistryError;
+use crate::registry::error::has_io_kind;
 
 /// Bound for error bodies: only their message is read.
 const ERROR_BODY_LIMIT: u64 = 64 * 1024;
@@ -173,36 +174,139 @@ impl Transport {
         let started = Instant::now();
         self.requests.fetch_add(1, Ordering::Relaxed);
         let sent = req.send().await;
-        let shown = shown_url(url, ex.origin);
-        let ms = started.elapsed().as_millis();
-        let host = self.host(&authority(url));
+        let line = RequestLine {
+            method,
+            shown: shown_url(url, ex.origin),
+            ms: started.elapsed().as_millis(),
+            probe: ex.probe,
+            host: authority(url),
+        };
+        let host = self.host(&line.host);
         match sent {
             Ok(resp) => {
                 lock(&host.failures).0 = 0;
                 let status = resp.status().as_u16();
-                self.log(format_args!("{method} {shown} -> {status} ({ms} ms)"));
+                let outcome = if status >= 400 && status != 401 {
+                    format!("HTTP {status}")
+                } else {
+                    status.to_string()
+                };
+                self.log_line(&line, &outcome);
+                if self.settings.log_headers {
+                    self.log_headers(resp.headers(), url, ex.origin);
+                }
                 Ok(resp)
             }
             Err(e) => {
-                self.log(format_args!("{method} {shown} -> error ({ms} ms)"));
-                let err = RegistryError::transport(ex.doing, &e);
+                let err = RegistryError::from_request(ex.doing, &line.host, &e);
+                let cause = log_cause(&e, &err);
+                self.log_line(&line, &cause);
                 if let RegistryError::Transport {
-                    detail,
-                    timeout,
-                    connect,
-                    ..
+                    timeout, connect, ..
                 } = &err
                     && (*timeout || *connect)
                     && !ex.probe
                 {
                     let mut failures = lock(&host.failures);
                     failures.0 += 1;
-                    failures.1.clone_from(detail);
+                    failures.1 = cause;
                 }
                 Err(err)
             }
         }
     }
+
+    /// Logs a request line with `-v`: what was asked, what came of it, how long it took.
+    fn log_line(&self, line: &RequestLine<'_>, outcome: &str) {
+        let RequestLine {
+            method,
+            shown,
+            ms,
+            probe,
+            host,
+        } = line;
+        if *probe {
+            self.log(format_args!(
+                "{method} {shown} -> {outcome} ({ms} ms) [HTTPS probe of insecure host {host}]"
+            ));
+        } else {
+            self.log(format_args!("{method} {shown} -> {outcome} ({ms} ms)"));
+        }
+    }
+
+    /// Logs an answer's headers with `-vv`, with secrets left out.
+    fn log_headers(&self, headers: &HeaderMap, url: &Url, origin: Option<&Url>) {
+        for (name, value) in headers {
+            let value = String::from_utf8_lossy(value.as_bytes());
+            let shown = if is_secret_header(name.as_str()) {
+                "(redacted)".to_owned()
+            } else if name == reqwest::header::LOCATION {
+                url.join(&value)
+                    .map_or_else(|_| escape(&value), |to| shown_url(&to, origin))
+            } else {
+                escape(&value)
+            };
+            self.log(format_args!("    {name}: {shown}"));
+        }
+    }
+}
+
+/// What a request line of the log shows.
+struct RequestLine<'a> {
+    method: &'a Method,
+    shown: String,
+    ms: u128,
+    probe: bool,
+    host: String,
+}
+
+/// The cause of a failed request, in a few words, for the log.
+fn log_cause(err: &reqwest::Error, registry_err: &RegistryError) -> String {
+    match registry_err {
+        RegistryError::PlainHttp { .. } => "plain HTTP answer".to_owned(),
+        RegistryError::Tls { detail, .. } => format!("TLS: {detail}"),
+        RegistryError::Transport { timeout: true, .. } => "timed out".to_owned(),
+        RegistryError::Transport { detail, .. } => {
+            if has_io_kind(err, std::io::ErrorKind::ConnectionRefused) {
+                "connection refused".to_owned()
+            } else if has_io_kind(err, std::io::ErrorKind::ConnectionReset) {
+                "connection reset".to_owned()
+            } else {
+                // reqwest's own words for "could not connect" add nothing.
+                detail.replace("client error (Connect): ", "")
+            }
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Whether a response header's value may hold a secret.
+fn is_secret_header(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    [
+        "cookie",
+        "authorization",
+        "token",
+        "secret",
+        "signature",
+        "credential",
+    ]
+    .iter()
+    .any(|word| name.contains(word))
+}
+
+/// A header value with control characters escaped, so it cannot drive the terminal.
+fn escape(value: &str) -> String {
+    value
+        .chars()
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
 }
 
 /// Reads a body up to `limit` bytes: more is an error, or cut off when `truncate`.

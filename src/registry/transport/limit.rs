@@ -61,9 +61,51 @@ pub(super) fn host_matches(entry: &str, authority: &str) -> Option<bool> {
     }
 }
 
+/// Whether an authority (`host[:port]`) names a loopback host as written: `localhost`,
+/// an address in `127.0.0.0/8`, or `[::1]`. Names are not resolved.
+pub(super) fn is_loopback(authority: &str) -> bool {
+    let authority = authority.to_ascii_lowercase();
+    let host = if let Some(rest) = authority.strip_prefix('[') {
+        return rest
+            .split_once(']')
+            .and_then(|(ip, _)| ip.parse::<std::net::Ipv6Addr>().ok())
+            .is_some_and(|ip| ip.is_loopback());
+    } else {
+        authority.split(':').next().unwrap_or("")
+    };
+    host == "localhost"
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn loopback_as_written() {
+        for yes in [
+            "localhost",
+            "LOCALHOST:5000",
+            "127.0.0.1",
+            "127.8.9.10:443",
+            "[::1]",
+            "[::1]:5000",
+        ] {
+            assert!(is_loopback(yes), "{yes}");
+        }
+        for no in [
+            "localhost.example.com",
+            "128.0.0.1",
+            "10.0.0.1:5000",
+            "[::2]",
+            "ghcr.io",
+            "127.0.0.1.nip.io",
+        ] {
+            assert!(!is_loopback(no), "{no}");
+        }
+    }
 
     #[test]
     fn limiter_spaces_requests_after_the_burst() {

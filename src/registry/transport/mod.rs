@@ -32,7 +32,7 @@ use super::challenge::{Challenge, Credential, Token};
 use super::credentials::DockerConfig;
 use auth::{HostAuth, SentAuth};
 use http::{Exchange, same_origin};
-use limit::{Limiter, host_matches};
+use limit::{Limiter, host_matches, is_loopback};
 use retry::{Backoff, GiveUp, retry_after};
 
 /// A callback that receives one line per HTTP request, without secrets.
@@ -45,6 +45,8 @@ pub(crate) struct Settings {
     pub(crate) rps_by_host: BTreeMap<String, f64>,
     pub(crate) timeout: Duration,
     pub(crate) insecure_hosts: Vec<String>,
+    pub(crate) secure_hosts: Vec<String>,
+    pub(crate) log_headers: bool,
     pub(crate) backoff: Backoff,
     pub(crate) request_log: Option<RequestLog>,
     pub(crate) docker_config: Option<Arc<DockerConfig>>,
@@ -205,11 +207,12 @@ impl Transport {
             .clone()
     }
 
+    /// Whether a host may be asked over plain HTTP and unverified TLS: listed as
+    /// insecure, or a loopback host not listed as secure.
     fn is_insecure(&self, authority: &str) -> bool {
-        self.settings
-            .insecure_hosts
-            .iter()
-            .any(|h| host_matches(h, authority).is_some())
+        let listed = |hosts: &[String]| hosts.iter().any(|h| host_matches(h, authority).is_some());
+        listed(&self.settings.insecure_hosts)
+            || (is_loopback(authority) && !listed(&self.settings.secure_hosts))
     }
 
     /// The request rate for a host: its own (`rps_by_host`, the entry with the port first),
@@ -314,7 +317,11 @@ impl Transport {
                 .await;
             let reply = match result {
                 Ok(r) => r,
-                Err(RegistryError::Transport { .. }) if probing && !reauthed => {
+                Err(
+                    RegistryError::Transport { .. }
+                    | RegistryError::PlainHttp { .. }
+                    | RegistryError::Tls { .. },
+                ) if probing && !reauthed => {
                     // HTTPS failed on an insecure host: use plain HTTP from now on.
                     *lock(&state.scheme) = Some(Scheme::Http);
                     return Box::pin(self.attempt_api(state, call)).await;
@@ -409,6 +416,8 @@ mod tests {
             rps_by_host: by_host.iter().map(|(h, r)| ((*h).to_owned(), *r)).collect(),
             timeout: Duration::from_secs(1),
             insecure_hosts: insecure.iter().map(|h| (*h).to_owned()).collect(),
+            secure_hosts: vec!["127.0.0.2".to_owned()],
+            log_headers: false,
             backoff: Backoff {
                 max_retries: 0,
                 base: Duration::ZERO,
@@ -435,8 +444,13 @@ mod tests {
         assert_eq!(rate("ghcr.io"), 50.0);
         assert!(t.is_insecure("reg.internal:443"));
         assert!(t.is_insecure("[::1]:5000"));
-        assert!(!t.is_insecure("[::1]:5001"));
+        assert!(t.is_insecure("[::1]:5001"), "a loopback host");
         assert!(!t.is_insecure("ghcr.io"));
+        // Loopback hosts are insecure unless listed as secure.
+        assert!(t.is_insecure("localhost:5000"));
+        assert!(t.is_insecure("127.0.0.1:5000"));
+        assert!(t.is_insecure("[::1]:6000"));
+        assert!(!t.is_insecure("127.0.0.2:5000"));
         let bad = Transport::new(settings(50.0, &[("reg.internal", 0.0)], &[]));
         assert_eq!(
             bad.err().map(|e| e.to_string()),
