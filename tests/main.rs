@@ -4,6 +4,7 @@ mod completions;
 mod config;
 mod deploy;
 mod flux_cases;
+mod git_safety;
 mod list_images;
 mod list_workloads;
 mod policy;

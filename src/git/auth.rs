@@ -35,6 +35,7 @@ pub use crate::secret::Secret;
 #[derive(Debug, Clone)]
 pub struct Auth {
     ssh_key: Option<SshKey>,
+    url_user_pass: Option<UserPass>,
     user_pass: Option<UserPass>,
     ssh_agent: bool,
     credential_helpers: bool,
@@ -44,6 +45,7 @@ impl Default for Auth {
     fn default() -> Auth {
         Auth {
             ssh_key: None,
+            url_user_pass: None,
             user_pass: None,
             ssh_agent: true,
             credential_helpers: true,
@@ -88,6 +90,16 @@ impl Auth {
         self
     }
 
+    /// Offer the username and password taken out of a remote URL's userinfo (see
+    /// [`split_credentials`]) before any other username and password.
+    pub fn with_url_credentials(mut self, username: String, password: Secret) -> Auth {
+        self.url_user_pass = Some(UserPass {
+            username: Some(username),
+            password,
+        });
+        self
+    }
+
     /// Offer this token as the password for HTTPS remotes, with the URL's username or,
     /// if it has none, `x-access-token`.
     pub fn with_token(mut self, token: Secret) -> Auth {
@@ -113,7 +125,10 @@ impl Auth {
 
     /// The secrets held, so that they can be scrubbed from transport messages.
     fn secrets(&self) -> impl Iterator<Item = &str> {
-        let pass = self.user_pass.as_ref().map(|u| u.password.expose());
+        let pass = [&self.user_pass, &self.url_user_pass]
+            .into_iter()
+            .flatten()
+            .map(|u| u.password.expose());
         let phrase = self
             .ssh_key
             .as_ref()
@@ -132,6 +147,7 @@ pub(crate) struct CredentialState<'a> {
     tried: Vec<String>,
     offered_key: bool,
     offered_agent: bool,
+    offered_url_user_pass: bool,
     offered_user_pass: bool,
     offered_helper: bool,
     offered_default: bool,
@@ -149,6 +165,7 @@ impl<'a> CredentialState<'a> {
             tried: Vec::new(),
             offered_key: false,
             offered_agent: false,
+            offered_url_user_pass: false,
             offered_user_pass: false,
             offered_helper: false,
             offered_default: false,
@@ -207,6 +224,18 @@ impl<'a> CredentialState<'a> {
         }
 
         if allowed.contains(CredentialType::USER_PASS_PLAINTEXT) {
+            if let Some(up) = self
+                .auth
+                .url_user_pass
+                .as_ref()
+                .filter(|_| !self.offered_url_user_pass)
+            {
+                self.offered_url_user_pass = true;
+                let user = up.username.as_deref().unwrap_or(TOKEN_USERNAME);
+                self.tried
+                    .push("the username and password in the URL".to_owned());
+                return Cred::userpass_plaintext(user, up.password.expose());
+            }
             if let Some(up) = self
                 .auth
                 .user_pass
@@ -289,6 +318,63 @@ pub fn redact_url(url: &str) -> String {
     )
 }
 
+/// An HTTP(S) URL without its userinfo, and the username and password (or token) that
+/// were in it; other URLs are returned as they are. Keeping the userinfo out of the URL
+/// keeps it out of the clone's `.git/config`.
+pub fn split_credentials(url: &str) -> (String, Option<(String, Secret)>) {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return (url.to_owned(), None);
+    };
+    let is_http = scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https");
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    let Some(at) = authority.rfind('@').filter(|_| is_http) else {
+        return (url.to_owned(), None);
+    };
+    let userinfo = &authority[..at];
+    let bare = format!(
+        "{scheme}://{}{}",
+        &authority[at + 1..],
+        &rest[authority_end..]
+    );
+    let (user, password) = match userinfo.split_once(':') {
+        Some((user, password)) => (user, password),
+        // `https://<token>@host/`: the token is the secret.
+        None => (TOKEN_USERNAME, userinfo),
+    };
+    let user = if user.is_empty() {
+        TOKEN_USERNAME
+    } else {
+        user
+    };
+    let decode = |text: &str| percent_decode(text);
+    (bare, Some((decode(user), Secret::new(decode(password)))))
+}
+
+/// `%XX` escapes decoded, as URLs carry reserved characters of passwords.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// A transport message made safe to show: the raw URL becomes the redacted one, and any
 /// password of the URL or of `auth` is replaced by `(redacted)`. A trailing period is
 /// dropped, since the message ends up inside a longer error line.
@@ -360,6 +446,34 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(redact_url(input), want, "input {input}");
+        }
+    }
+
+    #[test]
+    fn credentials_are_split_out_of_http_urls() {
+        let split = |url: &str| {
+            let (bare, creds) = split_credentials(url);
+            (
+                bare,
+                creds.map(|(user, pass)| (user, pass.expose().to_owned())),
+            )
+        };
+        let some = |u: &str, p: &str| Some((u.to_owned(), p.to_owned()));
+        let cases = [
+            (
+                "https://bot:p%40ss@host/a.git",
+                ("https://host/a.git", some("bot", "p@ss")),
+            ),
+            (
+                "https://tok123@host:8443/a",
+                ("https://host:8443/a", some("x-access-token", "tok123")),
+            ),
+            ("https://host/a@b", ("https://host/a@b", None)),
+            ("ssh://git@host/a", ("ssh://git@host/a", None)),
+            ("/srv/a.git", ("/srv/a.git", None)),
+        ];
+        for (url, (bare, creds)) in cases {
+            assert_eq!(split(url), (bare.to_owned(), creds), "{url}");
         }
     }
 
