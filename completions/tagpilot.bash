@@ -89,7 +89,7 @@ _tagpilot() {
 
     case "${cmd}" in
         tagpilot)
-            opts="-n -o -v -q -h -V --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version list-workloads list-images automate deautomate lock unlock policy release sync completions help"
+            opts="-n -o -v -q -h -V --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version list-workloads list-images automate deautomate lock unlock policy release sync completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -104,6 +104,10 @@ _tagpilot() {
                     return 0
                     ;;
                 --git-ssh-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --git-known-hosts)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -191,7 +195,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__automate)
-            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
+            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -250,6 +254,10 @@ _tagpilot() {
                     return 0
                     ;;
                 --git-ssh-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --git-known-hosts)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -337,7 +345,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__completions)
-            opts="-n -o -v -q -h -V --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version bash elvish fish powershell zsh"
+            opts="-n -o -v -q -h -V --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -352,6 +360,10 @@ _tagpilot() {
                     return 0
                     ;;
                 --git-ssh-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --git-known-hosts)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -439,7 +451,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__deautomate)
-            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
+            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -498,6 +510,10 @@ _tagpilot() {
                     return 0
                     ;;
                 --git-ssh-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --git-known-hosts)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -753,7 +769,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__list__subcmd__images)
-            opts="-w -l -n -o -v -q -h -V --workload --limit --no-headers --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
+            opts="-w -l -n -o -v -q -h -V --workload --limit --no-headers --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -784,6 +800,10 @@ _tagpilot() {
                     return 0
                     ;;
                 --git-ssh-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --git-known-hosts)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -871,7 +891,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__list__subcmd__workloads)
-            opts="-w -n -o -v -q -h -V --workload --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
+            opts="-w -n -o -v -q -h -V --workload --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -894,6 +914,10 @@ _tagpilot() {
                     return 0
                     ;;
                 --git-ssh-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --git-known-hosts)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -981,7 +1005,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__lock)
-            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
+            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1040,6 +1064,10 @@ _tagpilot() {
                     return 0
                     ;;
                 --git-ssh-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --git-known-hosts)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1127,7 +1155,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__policy)
-            opts="-w -m -n -o -v -q -h -V --workload --tag-all --tag --automate --deautomate --lock --unlock --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
+            opts="-w -m -n -o -v -q -h -V --workload --tag-all --tag --automate --deautomate --lock --unlock --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1194,6 +1222,10 @@ _tagpilot() {
                     return 0
                     ;;
                 --git-ssh-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --git-known-hosts)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1281,7 +1313,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__release)
-            opts="-w -i -m -n -o -v -q -h -V --workload --all --update-image --update-all-images --exclude --force --no-verify --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
+            opts="-w -i -m -n -o -v -q -h -V --workload --all --update-image --update-all-images --exclude --force --no-verify --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1352,6 +1384,10 @@ _tagpilot() {
                     return 0
                     ;;
                 --git-ssh-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --git-known-hosts)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1439,7 +1475,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__sync)
-            opts="-m -n -o -v -q -h -V --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
+            opts="-m -n -o -v -q -h -V --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1490,6 +1526,10 @@ _tagpilot() {
                     return 0
                     ;;
                 --git-ssh-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --git-known-hosts)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1577,7 +1617,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__unlock)
-            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
+            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --include-image --exclude-image --concurrency --registry-rps --timeout --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1636,6 +1676,10 @@ _tagpilot() {
                     return 0
                     ;;
                 --git-ssh-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --git-known-hosts)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

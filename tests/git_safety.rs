@@ -9,6 +9,7 @@ use std::path::Path;
 
 use crate::support::git_http::GitHttp;
 use crate::support::registry::{ImageSpec, Kind, Pusher, Registry};
+use crate::support::sshd::{Sshd, keygen};
 use crate::support::{Repo, Run, Sandbox};
 
 /// A registry with `acme/web` tags `master-1` and the newer `master-2`; and its host.
@@ -314,4 +315,98 @@ async fn git_url_credentials_are_never_stored_and_the_clone_is_private() {
     // The next run fetches with the same credentials, from memory only.
     let second = sandbox.tagpilot(sandbox.path(), &args).ok();
     assert_eq!(second.stderr.lines().last(), Some("Nothing to do"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ssh_host_keys_come_from_git_known_hosts_by_flag_environment_or_file() {
+    let (_registry, h) = images().await;
+    let sandbox = Sandbox::new();
+    let repo = one_workload(&sandbox, &h);
+    let keys = sandbox.path().join("keys");
+    fs::create_dir_all(&keys).unwrap();
+    let key = keygen(&keys.join("id_ed25519"));
+    let sshd = Sshd::start(&sandbox.path().join("sshd"), &[&key.public]);
+    let url = sshd.url(&repo.remote);
+    let hosts = sandbox.path().join("mounted_known_hosts");
+    fs::write(&hosts, format!("{}\n", sshd.known_hosts_line())).unwrap();
+    let other = keygen(&keys.join("other_host"));
+    let changed = sandbox.path().join("changed_known_hosts");
+    let mut fields = other.public.split_whitespace();
+    let (kind, blob) = (fields.next().unwrap(), fields.next().unwrap());
+    fs::write(
+        &changed,
+        format!("[127.0.0.1]:{} {kind} {blob}\n", sshd.port()),
+    )
+    .unwrap();
+    let port = sshd.port();
+    let run = |n: usize, extra: &[&str], vars: &[(&str, &str)]| {
+        let cache = sandbox.path().join(format!("cache-{n}"));
+        let mut args = vec![
+            "sync",
+            "--git-url",
+            &url,
+            "--git-ssh-key",
+            key.private.to_str().unwrap(),
+            "--insecure-registry",
+            &h,
+            "--no-push",
+            "--cache-dir",
+            cache.to_str().unwrap(),
+        ];
+        args.extend(extra);
+        sandbox.tagpilot_env(sandbox.path(), &args, vars)
+    };
+    let refused = |run: Run, why: &str| {
+        let run = run.code(1);
+        assert_eq!(
+            run.stderr.trim_end(),
+            format!(
+                "error: cloning {url}: fetching the default branch from remote \"origin\" ({url}): {why}"
+            )
+        );
+    };
+
+    // The sandbox's ~/.ssh/known_hosts does not list the server.
+    let home = sandbox.path().join("home");
+    refused(
+        run(0, &[], &[]),
+        &format!(
+            "the host key of [127.0.0.1]:{port} is not in the known hosts files ({}/.ssh/known_hosts, \
+             /etc/ssh/ssh_known_hosts); check its fingerprint, then add it (e.g. with ssh-keyscan) \
+             or pass --git-known-hosts FILE",
+            home.display()
+        ),
+    );
+    // A file given by flag, by environment or in the configuration file is trusted.
+    let ok = |run: Run| {
+        let run = run.ok();
+        assert!(
+            run.stderr
+                .lines()
+                .last()
+                .unwrap()
+                .starts_with("Committed: "),
+            "{}\nsshd:\n{}",
+            run.stderr,
+            sshd.log()
+        );
+    };
+    ok(run(1, &["--git-known-hosts", hosts.to_str().unwrap()], &[]));
+    ok(run(
+        2,
+        &[],
+        &[("TAGPILOT_GIT_KNOWN_HOSTS", hosts.to_str().unwrap())],
+    ));
+    let config = sandbox.path().join("tagpilot.yaml");
+    fs::write(&config, format!("gitKnownHosts: {}\n", hosts.display())).unwrap();
+    ok(run(3, &["--config", config.to_str().unwrap()], &[]));
+    // A different key on record for the host is a changed key, refused.
+    refused(
+        run(4, &["--git-known-hosts", changed.to_str().unwrap()], &[]),
+        &format!(
+            "the host key of [127.0.0.1]:{port} has changed: it is not the key recorded at {}:1; \
+             if the server's key really changed, replace that line",
+            changed.display()
+        ),
+    );
 }

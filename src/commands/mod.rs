@@ -125,7 +125,10 @@ fn locate(global: &GlobalArgs, need_git: bool, ui: &mut Ui) -> Result<Location> 
                 prefix,
                 _scratch: None,
                 _lock: None,
-                auth: settings::git_auth(global.git_ssh_key.as_deref()),
+                auth: settings::git_auth(
+                    global.git_ssh_key.as_deref(),
+                    global.git_known_hosts.as_deref(),
+                ),
             })
         }
         Err(err) if need_git => Err(anyhow::Error::new(err)
@@ -164,7 +167,10 @@ fn clone(global: &GlobalArgs, url: &str, ui: &mut Ui) -> Result<Location> {
     // The URL's username and password go to the credentials callback, never into the
     // clone's config.
     let (bare_url, from_url) = split_credentials(url);
-    let mut auth = settings::git_auth(global.git_ssh_key.as_deref());
+    let mut auth = settings::git_auth(
+        global.git_ssh_key.as_deref(),
+        global.git_known_hosts.as_deref(),
+    );
     if let Some((user, password)) = from_url {
         auth = auth.with_url_credentials(user, password);
     }

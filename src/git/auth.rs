@@ -10,6 +10,8 @@ use std::path::PathBuf;
 
 use git2::{Cred, CredentialType};
 
+use super::known_hosts::{self, Untrusted};
+
 /// How many times one operation may ask for credentials before we give up. Each
 /// source is offered at most once, so this only guards against a transport that keeps
 /// asking (an SSH server asking for a username over and over, say).
@@ -39,6 +41,9 @@ pub struct Auth {
     user_pass: Option<UserPass>,
     ssh_agent: bool,
     credential_helpers: bool,
+    /// OpenSSH known-hosts files to check SSH host keys against, in order; empty: libgit2's
+    /// own check of `~/.ssh/known_hosts`.
+    known_hosts: Vec<PathBuf>,
 }
 
 impl Default for Auth {
@@ -49,6 +54,7 @@ impl Default for Auth {
             user_pass: None,
             ssh_agent: true,
             credential_helpers: true,
+            known_hosts: Vec::new(),
         }
     }
 }
@@ -123,6 +129,50 @@ impl Auth {
         self
     }
 
+    /// Trust the SSH host keys listed in these OpenSSH known-hosts files (read in order; a
+    /// missing file is skipped), and no others.
+    pub fn with_known_hosts(mut self, files: Vec<PathBuf>) -> Auth {
+        self.known_hosts = files;
+        self
+    }
+
+    /// Check an SSH server's host key (`None` for a TLS certificate, which libgit2 checks)
+    /// against the known-hosts files, if any were given.
+    pub(crate) fn check_host_key(
+        &self,
+        cert: &git2::cert::Cert<'_>,
+        host: &str,
+        port: u16,
+    ) -> Result<git2::CertificateCheckStatus, String> {
+        let pass = git2::CertificateCheckStatus::CertificatePassthrough;
+        let Some(key) = cert.as_hostkey().and_then(|k| k.hostkey()) else {
+            return Ok(pass);
+        };
+        if self.known_hosts.is_empty() {
+            return Ok(pass);
+        }
+        let shown = if port == 22 {
+            host.to_owned()
+        } else {
+            format!("[{host}]:{port}")
+        };
+        match known_hosts::check(&self.known_hosts, host, port, key) {
+            Ok(()) => Ok(git2::CertificateCheckStatus::CertificateOk),
+            Err(Untrusted::Unknown) => Err(format!(
+                "the host key of {shown} is not in the known hosts files ({}); check its \
+                 fingerprint, then add it (e.g. with ssh-keyscan) or pass --git-known-hosts FILE",
+                known_hosts::describe(&self.known_hosts)
+            )),
+            Err(Untrusted::Changed { at }) => Err(format!(
+                "the host key of {shown} has changed: it is not the key recorded at {at}; \
+                 if the server's key really changed, replace that line"
+            )),
+            Err(Untrusted::Revoked { at }) => {
+                Err(format!("the host key of {shown} is revoked at {at}"))
+            }
+        }
+    }
+
     /// The secrets held, so that they can be scrubbed from transport messages.
     fn secrets(&self) -> impl Iterator<Item = &str> {
         let pass = [&self.user_pass, &self.url_user_pass]
@@ -154,6 +204,8 @@ pub(crate) struct CredentialState<'a> {
     noted_url_credentials: bool,
     /// Set when the callback gave up: what was tried, for the error message.
     pub(crate) gave_up: Option<String>,
+    /// Set when an SSH host key was refused: why, for the error message.
+    pub(crate) host_key: Option<String>,
 }
 
 impl<'a> CredentialState<'a> {
@@ -171,6 +223,7 @@ impl<'a> CredentialState<'a> {
             offered_default: false,
             noted_url_credentials: false,
             gave_up: None,
+            host_key: None,
         }
     }
 
@@ -275,6 +328,19 @@ impl<'a> CredentialState<'a> {
         }
 
         Err(self.give_up())
+    }
+
+    /// The certificate callback: see [`Auth::check_host_key`]; a refusal is remembered.
+    pub(crate) fn check_certificate(
+        &mut self,
+        cert: &git2::cert::Cert<'_>,
+        host: &str,
+        port: u16,
+    ) -> Result<git2::CertificateCheckStatus, git2::Error> {
+        self.auth.check_host_key(cert, host, port).map_err(|why| {
+            self.host_key = Some(why.clone());
+            git2::Error::new(git2::ErrorCode::Certificate, git2::ErrorClass::Ssh, why)
+        })
     }
 
     fn give_up(&mut self) -> git2::Error {

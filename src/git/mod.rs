@@ -10,6 +10,7 @@
 mod auth;
 mod error;
 mod identity;
+mod known_hosts;
 mod remote;
 #[cfg(test)]
 mod tests;

@@ -10,6 +10,7 @@ use git2::build::CheckoutBuilder;
 use git2::{CheckoutNotificationType, Direction, ErrorCode, FetchOptions, PushOptions};
 
 use super::auth::{CredentialState, sanitize};
+use super::known_hosts::ssh_port;
 use super::{Auth, GitError, Repo, redact_url};
 
 /// The remote name used for clones made by [`Repo::clone_or_update`].
@@ -33,10 +34,18 @@ impl RemoteInfo {
     }
 }
 
-/// Callbacks that answer credential requests from `creds`.
-fn callbacks<'a, 'b: 'a>(creds: &'a RefCell<CredentialState<'b>>) -> git2::RemoteCallbacks<'a> {
+/// Callbacks that answer credential requests from `creds` and check SSH host keys of the
+/// remote at `url`.
+fn callbacks<'a, 'b: 'a>(
+    creds: &'a RefCell<CredentialState<'b>>,
+    url: &str,
+) -> git2::RemoteCallbacks<'a> {
+    let port = ssh_port(url);
     let mut callbacks = git2::RemoteCallbacks::new();
     callbacks.credentials(move |url, user, allowed| creds.borrow_mut().next(url, user, allowed));
+    callbacks.certificate_check(move |cert, host| {
+        creds.borrow_mut().check_certificate(cert, host, port)
+    });
     callbacks
 }
 
@@ -178,7 +187,7 @@ impl Repo {
 
         let creds = RefCell::new(CredentialState::new(auth, self.repo.config().ok()));
         let refused: RefCell<Option<String>> = RefCell::new(None);
-        let mut push_callbacks = callbacks(&creds);
+        let mut push_callbacks = callbacks(&creds, &info.raw_url);
         push_callbacks.push_update_reference(|pushed, status| {
             if let Some(status) = status
                 && pushed == target
@@ -507,7 +516,11 @@ impl Repo {
         };
 
         let mut connection = git_remote
-            .connect_auth(Direction::Fetch, Some(callbacks(&creds)), Some(proxy()))
+            .connect_auth(
+                Direction::Fetch,
+                Some(callbacks(&creds, &info.raw_url)),
+                Some(proxy()),
+            )
             .map_err(fail)?;
         let branch = match branch {
             Some(b) => b.to_owned(),
@@ -537,7 +550,7 @@ impl Repo {
         let mut options = FetchOptions::new();
         // Tags are not needed, so do not download them.
         options
-            .remote_callbacks(callbacks(&creds))
+            .remote_callbacks(callbacks(&creds, &info.raw_url))
             .proxy_options(proxy())
             .download_tags(git2::AutotagOption::None);
         let reflog = format!("tagpilot: fetch {remote} {branch}");
@@ -665,6 +678,15 @@ impl Repo {
                 remote: info.name.clone(),
                 url: info.shown_url.clone(),
                 detail: detail.clone(),
+            };
+        }
+        if let Some(why) = &creds.host_key {
+            return GitError::Remote {
+                action,
+                remote: info.name.clone(),
+                url: info.shown_url.clone(),
+                message: why.clone(),
+                code: ErrorCode::Certificate,
             };
         }
         let mut message = sanitize(e.message(), &info.raw_url, auth);
