@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tagpilot_global_optspecs
-    string join \n repo= git-url= git-ssh-key= git-branch= git-remote= path= n/namespace= default-namespace= o/output= v/verbose q/quiet config= color= platform= docker-config= insecure-registry= include-image= exclude-image= concurrency= registry-rps= timeout= deadline= max-tags= cache-dir= no-cache refresh h/help V/version
+    string join \n repo= git-url= git-ssh-key= git-known-hosts= git-branch= git-remote= path= n/namespace= default-namespace= o/output= v/verbose q/quiet config= color= platform= docker-config= insecure-registry= include-image= exclude-image= concurrency= registry-rps= timeout= deadline= max-tags= cache-dir= no-cache refresh h/help V/version
 end
 
 function __fish_tagpilot_needs_command
@@ -27,6 +27,7 @@ end
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l git-url -d 'Instead of --repo: clone (or fetch into a clone kept under the cache dir) and work there' -r
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l git-ssh-key -d 'SSH private key for git over SSH [default: ssh-agent]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -l git-known-hosts -d 'SSH host keys to trust (OpenSSH known_hosts format) [default: ~/.ssh/known_hosts, then /etc/ssh/ssh_known_hosts]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l git-branch -d 'Branch to read, commit to and push; in --repo mode it must be the checked-out branch' -r
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l git-remote -d 'Remote to push to' -r
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l path -d 'Only scan below these paths, relative to the repository root (repeatable)' -r -F
@@ -70,6 +71,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -s w -
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l git-url -d 'Instead of --repo: clone (or fetch into a clone kept under the cache dir) and work there' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l git-ssh-key -d 'SSH private key for git over SSH [default: ssh-agent]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l git-known-hosts -d 'SSH host keys to trust (OpenSSH known_hosts format) [default: ~/.ssh/known_hosts, then /etc/ssh/ssh_known_hosts]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l git-branch -d 'Branch to read, commit to and push; in --repo mode it must be the checked-out branch' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l git-remote -d 'Remote to push to' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l path -d 'Only scan below these paths, relative to the repository root (repeatable)' -r -F
@@ -103,6 +105,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -s l -l l
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l git-url -d 'Instead of --repo: clone (or fetch into a clone kept under the cache dir) and work there' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l git-ssh-key -d 'SSH private key for git over SSH [default: ssh-agent]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l git-known-hosts -d 'SSH host keys to trust (OpenSSH known_hosts format) [default: ~/.ssh/known_hosts, then /etc/ssh/ssh_known_hosts]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l git-branch -d 'Branch to read, commit to and push; in --repo mode it must be the checked-out branch' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l git-remote -d 'Remote to push to' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l path -d 'Only scan below these paths, relative to the repository root (repeatable)' -r -F
@@ -145,6 +148,7 @@ slack\t'`{"text": …}` for a Slack incoming webhook'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l git-url -d 'Instead of --repo: clone (or fetch into a clone kept under the cache dir) and work there' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l git-ssh-key -d 'SSH private key for git over SSH [default: ssh-agent]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l git-known-hosts -d 'SSH host keys to trust (OpenSSH known_hosts format) [default: ~/.ssh/known_hosts, then /etc/ssh/ssh_known_hosts]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l git-branch -d 'Branch to read, commit to and push; in --repo mode it must be the checked-out branch' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l git-remote -d 'Remote to push to' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l path -d 'Only scan below these paths, relative to the repository root (repeatable)' -r -F
@@ -193,6 +197,7 @@ slack\t'`{"text": …}` for a Slack incoming webhook'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l git-url -d 'Instead of --repo: clone (or fetch into a clone kept under the cache dir) and work there' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l git-ssh-key -d 'SSH private key for git over SSH [default: ssh-agent]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l git-known-hosts -d 'SSH host keys to trust (OpenSSH known_hosts format) [default: ~/.ssh/known_hosts, then /etc/ssh/ssh_known_hosts]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l git-branch -d 'Branch to read, commit to and push; in --repo mode it must be the checked-out branch' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l git-remote -d 'Remote to push to' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l path -d 'Only scan below these paths, relative to the repository root (repeatable)' -r -F
@@ -241,6 +246,7 @@ slack\t'`{"text": …}` for a Slack incoming webhook'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l git-url -d 'Instead of --repo: clone (or fetch into a clone kept under the cache dir) and work there' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l git-ssh-key -d 'SSH private key for git over SSH [default: ssh-agent]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l git-known-hosts -d 'SSH host keys to trust (OpenSSH known_hosts format) [default: ~/.ssh/known_hosts, then /etc/ssh/ssh_known_hosts]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l git-branch -d 'Branch to read, commit to and push; in --repo mode it must be the checked-out branch' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l git-remote -d 'Remote to push to' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l path -d 'Only scan below these paths, relative to the repository root (repeatable)' -r -F
@@ -289,6 +295,7 @@ slack\t'`{"text": …}` for a Slack incoming webhook'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l git-url -d 'Instead of --repo: clone (or fetch into a clone kept under the cache dir) and work there' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l git-ssh-key -d 'SSH private key for git over SSH [default: ssh-agent]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l git-known-hosts -d 'SSH host keys to trust (OpenSSH known_hosts format) [default: ~/.ssh/known_hosts, then /etc/ssh/ssh_known_hosts]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l git-branch -d 'Branch to read, commit to and push; in --repo mode it must be the checked-out branch' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l git-remote -d 'Remote to push to' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l path -d 'Only scan below these paths, relative to the repository root (repeatable)' -r -F
@@ -339,6 +346,7 @@ slack\t'`{"text": …}` for a Slack incoming webhook'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l git-url -d 'Instead of --repo: clone (or fetch into a clone kept under the cache dir) and work there' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l git-ssh-key -d 'SSH private key for git over SSH [default: ssh-agent]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l git-known-hosts -d 'SSH host keys to trust (OpenSSH known_hosts format) [default: ~/.ssh/known_hosts, then /etc/ssh/ssh_known_hosts]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l git-branch -d 'Branch to read, commit to and push; in --repo mode it must be the checked-out branch' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l git-remote -d 'Remote to push to' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l path -d 'Only scan below these paths, relative to the repository root (repeatable)' -r -F
@@ -393,6 +401,7 @@ slack\t'`{"text": …}` for a Slack incoming webhook'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l git-url -d 'Instead of --repo: clone (or fetch into a clone kept under the cache dir) and work there' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l git-ssh-key -d 'SSH private key for git over SSH [default: ssh-agent]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l git-known-hosts -d 'SSH host keys to trust (OpenSSH known_hosts format) [default: ~/.ssh/known_hosts, then /etc/ssh/ssh_known_hosts]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l git-branch -d 'Branch to read, commit to and push; in --repo mode it must be the checked-out branch' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l git-remote -d 'Remote to push to' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l path -d 'Only scan below these paths, relative to the repository root (repeatable)' -r -F
@@ -444,6 +453,7 @@ slack\t'`{"text": …}` for a Slack incoming webhook'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l git-url -d 'Instead of --repo: clone (or fetch into a clone kept under the cache dir) and work there' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l git-ssh-key -d 'SSH private key for git over SSH [default: ssh-agent]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l git-known-hosts -d 'SSH host keys to trust (OpenSSH known_hosts format) [default: ~/.ssh/known_hosts, then /etc/ssh/ssh_known_hosts]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l git-branch -d 'Branch to read, commit to and push; in --repo mode it must be the checked-out branch' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l git-remote -d 'Remote to push to' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l path -d 'Only scan below these paths, relative to the repository root (repeatable)' -r -F
@@ -482,6 +492,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -s V -l version 
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l git-url -d 'Instead of --repo: clone (or fetch into a clone kept under the cache dir) and work there' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l git-ssh-key -d 'SSH private key for git over SSH [default: ssh-agent]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l git-known-hosts -d 'SSH host keys to trust (OpenSSH known_hosts format) [default: ~/.ssh/known_hosts, then /etc/ssh/ssh_known_hosts]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l git-branch -d 'Branch to read, commit to and push; in --repo mode it must be the checked-out branch' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l git-remote -d 'Remote to push to' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l path -d 'Only scan below these paths, relative to the repository root (repeatable)' -r -F

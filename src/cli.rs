@@ -44,6 +44,16 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "FILE", env = "TAGPILOT_GIT_SSH_KEY")]
     pub git_ssh_key: Option<PathBuf>,
 
+    /// SSH host keys to trust (OpenSSH known_hosts format) [default: ~/.ssh/known_hosts,
+    /// then /etc/ssh/ssh_known_hosts]
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        env = "TAGPILOT_GIT_KNOWN_HOSTS"
+    )]
+    pub git_known_hosts: Option<PathBuf>,
+
     /// Branch to read, commit to and push; in --repo mode it must be the checked-out branch
     #[arg(long, global = true, value_name = "B", env = "TAGPILOT_GIT_BRANCH")]
     pub git_branch: Option<String>,

@@ -31,10 +31,11 @@ pub const CONFIG_FILE_NAME: &str = ".tagpilot.yaml";
 /// The configuration file's keys for options: each option's long name in camelCase, in the
 /// plural for the repeatable ones (`notify` keeps its name, as SPEC §9 writes it). Every
 /// option with a `TAGPILOT_*` variable has one, but `--config`.
-const OPTION_KEYS: [&str; 41] = [
+const OPTION_KEYS: [&str; 42] = [
     "repo",
     "gitUrl",
     "gitSshKey",
+    "gitKnownHosts",
     "gitBranch",
     "gitRemote",
     "paths",
@@ -316,6 +317,12 @@ fn fill_global(fill: &mut Fill<'_>, g: &mut GlobalArgs) -> Result<(), Problem> {
     fill.set("repo", "repo", &mut g.repo, path)?;
     fill.set("gitUrl", "git_url", &mut g.git_url, text)?;
     fill.set("gitSshKey", "git_ssh_key", &mut g.git_ssh_key, path)?;
+    fill.set(
+        "gitKnownHosts",
+        "git_known_hosts",
+        &mut g.git_known_hosts,
+        path,
+    )?;
     fill.set("gitBranch", "git_branch", &mut g.git_branch, text)?;
     fill.set("gitRemote", "git_remote", &mut g.git_remote, Item::string)?;
     // --path is relative to the repository, wherever the file is.
@@ -535,8 +542,12 @@ fn api_host(host: &str) -> String {
 
 /// Git credentials: `--git-ssh-key`, `GIT_USERNAME` + `GIT_PASSWORD` or `GIT_TOKEN`, on top of
 /// ssh-agent and git's credential helpers (SPEC §7.2).
-pub fn git_auth(ssh_key: Option<&Path>) -> Auth {
-    let mut auth = Auth::new();
+pub fn git_auth(ssh_key: Option<&Path>, known_hosts: Option<&Path>) -> Auth {
+    let home = std::env::var_os("HOME").filter(|h| !h.is_empty());
+    let mut auth = Auth::new().with_known_hosts(known_hosts_files(
+        known_hosts,
+        home.as_deref().map(Path::new),
+    ));
     if let Some(key) = ssh_key {
         auth = auth.with_ssh_key(key, None);
     }
@@ -545,6 +556,19 @@ pub fn git_auth(ssh_key: Option<&Path>) -> Auth {
         (Some(user), Some(password), _) => auth.with_user_password(user, Secret::new(password)),
         (_, _, Some(token)) => auth.with_token(Secret::new(token)),
         _ => auth,
+    }
+}
+
+/// The SSH known-hosts files to trust: `--git-known-hosts` alone, else `~/.ssh/known_hosts`
+/// then `/etc/ssh/ssh_known_hosts`, as ssh reads them.
+fn known_hosts_files(given: Option<&Path>, home: Option<&Path>) -> Vec<PathBuf> {
+    match given {
+        Some(file) => vec![file.to_path_buf()],
+        None => home
+            .map(|h| h.join(".ssh/known_hosts"))
+            .into_iter()
+            .chain([PathBuf::from("/etc/ssh/ssh_known_hosts")])
+            .collect(),
     }
 }
 
@@ -942,5 +966,27 @@ mod tests {
                 "{yaml}"
             );
         }
+    }
+
+    #[test]
+    fn known_hosts_are_the_flag_alone_else_the_users_then_the_systems() {
+        assert_eq!(
+            known_hosts_files(None, Some(Path::new("/home/u"))),
+            [
+                PathBuf::from("/home/u/.ssh/known_hosts"),
+                PathBuf::from("/etc/ssh/ssh_known_hosts")
+            ]
+        );
+        assert_eq!(
+            known_hosts_files(None, None),
+            [PathBuf::from("/etc/ssh/ssh_known_hosts")]
+        );
+        assert_eq!(
+            known_hosts_files(
+                Some(Path::new("/etc/tagpilot/hosts")),
+                Some(Path::new("/h"))
+            ),
+            [PathBuf::from("/etc/tagpilot/hosts")]
+        );
     }
 }

@@ -5,6 +5,7 @@ mod config;
 mod deploy;
 mod docs;
 mod flux_cases;
+mod git_safety;
 mod list_images;
 mod list_workloads;
 mod notify;

@@ -44,6 +44,8 @@ fn run(global: &GlobalArgs, write_args: &WriteArgs, job: &Job<'_>, ui: &mut Ui) 
         .repo
         .as_ref()
         .context("a git work tree is needed to write")?;
+    // Refuse what git would refuse before asking any registry.
+    write::preflight(&location, global, write_args)?;
 
     let mut facts = Facts::new();
     let mut attempt = 0;
@@ -57,7 +59,7 @@ fn run(global: &GlobalArgs, write_args: &WriteArgs, job: &Job<'_>, ui: &mut Ui) 
                 Ok(written) => written,
                 Err(err) if write::is_rejected(&err) && attempt < write_args.push_retries => {
                     attempt += 1;
-                    write::refetch(repo, global, write_args, attempt, ui)?;
+                    write::refetch(&location, global, write_args, attempt, ui)?;
                     continue;
                 }
                 Err(err) => {

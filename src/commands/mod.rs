@@ -17,7 +17,7 @@ use anyhow::{Context as _, Result, bail};
 use sha2::{Digest as _, Sha256};
 
 use crate::cli::{Cli, Command, GlobalArgs};
-use crate::git::{GitError, Repo};
+use crate::git::{Auth, GitError, Repo, split_credentials};
 use crate::manifest::{self, Scan, Workload, WorkloadId};
 use crate::output::Ui;
 use crate::settings;
@@ -76,12 +76,21 @@ struct Location {
     /// The lock on a kept clone (`--git-url`), held for the whole run so that two runs
     /// sharing a cache directory take turns.
     _lock: Option<fs::File>,
+    /// Credentials for the remote: the settings', plus those of a `--git-url`'s userinfo.
+    auth: Auth,
 }
 
 impl Location {
     /// The work-tree-relative path of a file named relative to `root`.
     fn git_path(&self, file: &str) -> PathBuf {
         self.prefix.join(file)
+    }
+
+    /// The repository, for the commands that write.
+    fn repo(&self) -> Result<&Repo> {
+        self.repo
+            .as_ref()
+            .context("a git work tree is needed to write")
     }
 }
 
@@ -116,6 +125,10 @@ fn locate(global: &GlobalArgs, need_git: bool, ui: &mut Ui) -> Result<Location> 
                 prefix,
                 _scratch: None,
                 _lock: None,
+                auth: settings::git_auth(
+                    global.git_ssh_key.as_deref(),
+                    global.git_known_hosts.as_deref(),
+                ),
             })
         }
         Err(GitError::NotARepository { .. }) if need_git => {
@@ -136,6 +149,7 @@ fn locate(global: &GlobalArgs, need_git: bool, ui: &mut Ui) -> Result<Location> 
             prefix: PathBuf::new(),
             _scratch: None,
             _lock: None,
+            auth: Auth::default(),
         }),
     }
 }
@@ -151,7 +165,7 @@ fn clone(global: &GlobalArgs, url: &str, ui: &mut Ui) -> Result<Location> {
         }
     };
     if let Some(parent) = dir.parent() {
-        fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        create_private_dir(parent)?;
     }
     let shown = crate::git::redact_url(url);
     let lock = match &scratch {
@@ -160,8 +174,17 @@ fn clone(global: &GlobalArgs, url: &str, ui: &mut Ui) -> Result<Location> {
     };
 
     ui.info(&format!("using the clone of {shown} in {}", dir.display()));
-    let auth = settings::git_auth(global.git_ssh_key.as_deref());
-    let (repo, _) = Repo::clone_or_update(url, &dir, global.git_branch.as_deref(), &auth)
+    // The URL's username and password go to the credentials callback, never into the
+    // clone's config.
+    let (bare_url, from_url) = split_credentials(url);
+    let mut auth = settings::git_auth(
+        global.git_ssh_key.as_deref(),
+        global.git_known_hosts.as_deref(),
+    );
+    if let Some((user, password)) = from_url {
+        auth = auth.with_url_credentials(user, password);
+    }
+    let (repo, _) = Repo::clone_or_update(&bare_url, &dir, global.git_branch.as_deref(), &auth)
         .with_context(|| format!("cloning {shown}"))?;
     Ok(Location {
         root: repo.workdir().to_path_buf(),
@@ -169,7 +192,20 @@ fn clone(global: &GlobalArgs, url: &str, ui: &mut Ui) -> Result<Location> {
         prefix: PathBuf::new(),
         _scratch: scratch,
         _lock: lock,
+        auth,
     })
+}
+
+/// Create a directory and its missing parents readable by the owner only (0700): the
+/// cache holds clones of private repositories.
+fn create_private_dir(dir: &Path) -> Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .with_context(|| format!("creating {}", dir.display()))
 }
 
 /// Take the lock of a kept clone (`<cache>/git-locks/<name>.lock`, out of the clones'
@@ -181,7 +217,7 @@ fn lock_clone(dir: &Path, ui: &mut Ui) -> Result<fs::File> {
         .and_then(Path::parent)
         .unwrap_or(Path::new("."))
         .join("git-locks");
-    fs::create_dir_all(&locks).with_context(|| format!("creating {}", locks.display()))?;
+    create_private_dir(&locks)?;
     let path = locks.join(format!("{name}.lock"));
     let file = fs::OpenOptions::new()
         .create(true)

@@ -230,7 +230,7 @@ fn change(
             Ok(written) => written,
             Err(err) if write::is_rejected(&err) && attempt < args.push_retries => {
                 attempt += 1;
-                write::refetch(repo, global, args, attempt, ui)?;
+                write::refetch(&location, global, args, attempt, ui)?;
                 continue;
             }
             Err(err) => return Err(err),

@@ -1,17 +1,17 @@
 //! The write half of every write command: check, write, commit and push a set of file
 //! changes, and put everything back as it was when a step fails.
 
-use std::path::PathBuf;
+use std::fs;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
 
 use super::Location;
 use crate::cli::{Format, GlobalArgs, WriteArgs};
-use crate::git::{GitError, Identity, Repo};
-use crate::manifest::write_atomic;
+use crate::git::{CommitFile, GitError, Identity, Repo};
+use crate::manifest::{write_atomic, write_atomic_in};
 use crate::output::Ui;
 use crate::output::report::{Report, write_report};
-use crate::settings;
 
 /// The new text of one file.
 pub struct FileChange {
@@ -70,8 +70,64 @@ pub fn branch(repo: &Repo, global: &GlobalArgs) -> Result<String> {
     Ok(current)
 }
 
-/// Write the files, commit them and push, as the options say. On failure nothing stays
-/// behind: files are restored, and a commit that could not be pushed is undone.
+/// Where a run commits and pushes.
+pub struct Target {
+    /// The local branch committed to.
+    pub branch: String,
+    /// The remote and the remote's branch pushed to; `None` with `--no-push`.
+    pub upstream: Option<(String, String)>,
+}
+
+/// Everything on the git side that can refuse a run, checked before anything is read from
+/// a registry (dry runs included): the branch, its upstream, git's lock files, and an
+/// earlier run that was interrupted. Leftover temporary files of a killed run are removed.
+/// `None` with `--no-commit`, which commits to no branch.
+pub fn preflight(
+    location: &Location,
+    global: &GlobalArgs,
+    args: &WriteArgs,
+) -> Result<Option<Target>> {
+    let repo = location.repo()?;
+    if !args.dry_run {
+        clear_temp(repo);
+        check_interrupted(repo)?;
+    }
+    if args.no_commit {
+        return Ok(None);
+    }
+    let branch = branch(repo, global)?;
+    let upstream = if args.no_push {
+        None
+    } else {
+        Some(upstream(repo, global, &branch)?)
+    };
+    if !args.dry_run {
+        repo.check_locks(&branch)?;
+    }
+    Ok(Some(Target { branch, upstream }))
+}
+
+/// The remote and branch to push to: the branch's upstream, else (with `--git-branch`)
+/// the branch of that name on `--git-remote`; else an error, as `git push` gives.
+fn upstream(repo: &Repo, global: &GlobalArgs, branch: &str) -> Result<(String, String)> {
+    if let Some(upstream) = repo.upstream(branch)? {
+        return Ok(upstream);
+    }
+    let remote = &global.git_remote;
+    if global.git_branch.is_some() {
+        return Ok((remote.clone(), branch.to_owned()));
+    }
+    bail!(
+        "branch {branch} has no upstream branch, so it is not clear where to push it; \
+         set one with `git branch --set-upstream-to={remote}/{branch}`, \
+         pass --git-branch {branch} to push to {remote}/{branch}, or pass --no-push"
+    )
+}
+
+/// Write the files, commit them and push, as the options say. On failure before the
+/// commit, the files are restored; a commit that could not be pushed is undone (the branch
+/// first, then the index, then the files), so a kill at any point leaves the branch as it
+/// was or the new commit with the index and the work tree matching it.
 pub fn apply(
     location: &Location,
     repo: &Repo,
@@ -85,11 +141,7 @@ pub fn apply(
     if changes.is_empty() || args.dry_run {
         return Ok(written);
     }
-    let branch = if args.no_commit {
-        String::new()
-    } else {
-        branch(repo, global)?
-    };
+    let target = preflight(location, global, args)?;
     check_clean(location, repo, changes, args)?;
     // Everything that can be refused is checked before the first file is written.
     let committer = committer(repo, args);
@@ -97,47 +149,47 @@ pub fn apply(
         Some(user) => Some(Identity::parse_user(user).context("reading --user")?),
         None => None,
     };
-    let root = location.root.clone();
-    let restore = |upto: usize| {
-        for change in &changes[..upto] {
-            // Best effort: the error that brought us here is the one to report.
-            let _ = write_atomic(&root.join(&change.file), change.old.as_bytes());
-        }
-    };
-    for (i, change) in changes.iter().enumerate() {
-        if let Err(err) = write_atomic(&root.join(&change.file), change.new.as_bytes()) {
-            restore(i);
-            return Err(err);
-        }
-        ui.info(&format!("wrote {}", change.file));
-    }
-    if args.no_commit {
+    let files = commit_files(location, repo, changes, args)?;
+    let Some(target) = target else {
+        write_files(location, repo, changes, ui)?;
         return Ok(written);
+    };
+    let pending = Pending::new(repo, &files)?;
+    pending.mark()?;
+    if let Err(err) = write_files(location, repo, changes, ui) {
+        pending.clear();
+        return Err(err);
     }
-    let paths: Vec<PathBuf> = changes.iter().map(|c| location.git_path(&c.file)).collect();
     let mut message = message.to_owned();
     if args.ci_skip {
         message.push_str("\n\n");
         message.push_str(&args.ci_skip_message);
     }
-    let commit = match repo.commit_paths(&paths, &message, &committer, author.as_ref()) {
+    let commit = match repo.commit_files(&files, &message, &committer, author.as_ref()) {
         Ok(commit) => commit,
         Err(err) => {
-            restore(changes.len());
+            restore(location, changes);
+            pending.clear();
             return Err(err.into());
         }
     };
+    pending.clear();
     written.commit = Some(commit.to_string());
-    if args.no_push {
+    let Some((remote, remote_branch)) = &target.upstream else {
         return Ok(written);
-    }
-    let auth = settings::git_auth(global.git_ssh_key.as_deref());
-    if let Err(err) = repo.push(&global.git_remote, &branch, &auth) {
+    };
+    let branch = &target.branch;
+    if let Err(err) = repo.push_to(remote, branch, remote_branch, &location.auth) {
+        // Marked again: killed while undoing, the next run says what happened.
+        let _ = pending.mark();
+        let paths: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
         let undone = repo.undo_commit(commit, &paths);
-        restore(changes.len());
+        if undone.is_ok() {
+            restore(location, changes);
+            pending.clear();
+        }
         let err = anyhow::Error::new(err).context(format!(
-            "pushing {branch} to {}; the commit was undone and the files restored",
-            global.git_remote
+            "pushing {branch} to {remote}/{remote_branch}; the commit was undone and the files restored"
         ));
         return Err(match undone {
             Ok(()) => err,
@@ -146,6 +198,161 @@ pub fn apply(
     }
     written.pushed = true;
     Ok(written)
+}
+
+/// What to commit for each change: the file as written, or, for a file with uncommitted
+/// edits (`--allow-dirty`), HEAD's version with only tagpilot's change.
+fn commit_files(
+    location: &Location,
+    repo: &Repo,
+    changes: &[FileChange],
+    args: &WriteArgs,
+) -> Result<Vec<CommitFile>> {
+    let mut files = Vec::with_capacity(changes.len());
+    for change in changes {
+        let path = location.git_path(&change.file);
+        let content = if args.allow_dirty && repo.has_local_changes(&path)? {
+            repo.carry_over(&path, change.old.as_bytes(), change.new.as_bytes())?
+        } else {
+            None
+        };
+        files.push(CommitFile { path, content });
+    }
+    Ok(files)
+}
+
+/// Write every change atomically, its temporary file where git does not look; on a failure
+/// put back the files already written.
+fn write_files(
+    location: &Location,
+    repo: &Repo,
+    changes: &[FileChange],
+    ui: &mut Ui,
+) -> Result<()> {
+    let tmp = temp_dir(repo, &location.root);
+    for (i, change) in changes.iter().enumerate() {
+        let path = location.root.join(&change.file);
+        let result = match &tmp {
+            Some(dir) => write_atomic_in(&path, change.new.as_bytes(), dir),
+            None => write_atomic(&path, change.new.as_bytes()),
+        };
+        if let Err(err) = result {
+            restore(location, &changes[..i]);
+            return Err(err);
+        }
+        ui.info(&format!("wrote {}", change.file));
+    }
+    Ok(())
+}
+
+/// Put the text read back into these files.
+fn restore(location: &Location, changes: &[FileChange]) {
+    for change in changes {
+        // Best effort: the error that brought us here is the one to report.
+        let _ = write_atomic(&location.root.join(&change.file), change.old.as_bytes());
+    }
+}
+
+/// The directory for temporary files, inside the git directory (git never looks there),
+/// if it is on the same file system as the work tree; `None` to write them beside the
+/// files instead.
+fn temp_dir(repo: &Repo, root: &Path) -> Option<PathBuf> {
+    let dir = repo.git_dir().join(TEMP_DIR);
+    fs::create_dir_all(&dir).ok()?;
+    same_file_system(&dir, root).then_some(dir)
+}
+
+#[cfg(unix)]
+fn same_file_system(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    match (fs::metadata(a), fs::metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file_system(_a: &Path, _b: &Path) -> bool {
+    false
+}
+
+/// Remove what a killed run left in the temporary directory.
+fn clear_temp(repo: &Repo) {
+    let dir = repo.git_dir().join(TEMP_DIR);
+    if let Ok(entries) = fs::read_dir(&dir) {
+        for entry in entries.flatten() {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Temporary files of atomic writes, under the git directory.
+const TEMP_DIR: &str = "tagpilot-tmp";
+
+/// The note a run leaves in the git directory while its files are written but not yet
+/// committed: the commit they go on, then one file per line.
+const PENDING_FILE: &str = "tagpilot-pending";
+
+/// The interrupted-run note of one write.
+struct Pending {
+    path: PathBuf,
+    text: String,
+}
+
+impl Pending {
+    fn new(repo: &Repo, files: &[CommitFile]) -> Result<Pending> {
+        let mut text = format!("{}\n", repo.head_id()?);
+        for file in files {
+            text.push_str(&file.path.to_string_lossy());
+            text.push('\n');
+        }
+        Ok(Pending {
+            path: repo.git_dir().join(PENDING_FILE),
+            text,
+        })
+    }
+
+    fn mark(&self) -> Result<()> {
+        write_atomic(&self.path, self.text.as_bytes())
+    }
+
+    fn clear(&self) {
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
+/// Refuse to run over the files of an earlier run that was killed after writing them and
+/// before committing; forget the note once they were committed or put back.
+fn check_interrupted(repo: &Repo) -> Result<()> {
+    let path = repo.git_dir().join(PENDING_FILE);
+    let Ok(text) = fs::read_to_string(&path) else {
+        return Ok(());
+    };
+    let mut lines = text.lines();
+    let base = lines.next().unwrap_or_default();
+    let on_base = repo.head_id().is_ok_and(|id| id.to_string() == base);
+    let mut left = Vec::new();
+    if on_base {
+        for file in lines.filter(|l| !l.is_empty()) {
+            if repo.has_local_changes(Path::new(file))? {
+                left.push(file);
+            }
+        }
+    }
+    if left.is_empty() {
+        let _ = fs::remove_file(&path);
+        return Ok(());
+    }
+    let mut shown = left.iter().take(5).copied().collect::<Vec<_>>().join(", ");
+    if left.len() > 5 {
+        shown.push_str(&format!(" and {} more", left.len() - 5));
+    }
+    bail!(
+        "an earlier tagpilot run in {} was interrupted after writing {shown} and before committing; \
+         see the change with `git diff HEAD`, then keep it (git add and git commit those files) \
+         or drop it (git checkout HEAD -- <file>...), and run tagpilot again",
+        repo.workdir().display()
+    )
 }
 
 /// The committer: `--git-user`/`--git-email`, else the repository's git config, else
@@ -187,9 +394,9 @@ pub fn is_rejected(err: &anyhow::Error) -> bool {
 }
 
 /// After a rejected push (attempt `attempt` of `args.push_retries + 1`): say so, fetch the
-/// branch and move to the remote's tip, so the caller can plan again.
+/// upstream branch and move to the remote's tip, so the caller can plan again.
 pub fn refetch(
-    repo: &Repo,
+    location: &Location,
     global: &GlobalArgs,
     args: &WriteArgs,
     attempt: u32,
@@ -200,22 +407,23 @@ pub fn refetch(
         attempt + 1,
         args.push_retries + 1
     ));
+    let repo = location.repo()?;
     let branch = branch(repo, global)?;
-    let auth = settings::git_auth(global.git_ssh_key.as_deref());
-    let remote = &global.git_remote;
+    let (remote, upstream) = upstream(repo, global, &branch)?;
+    let auth = &location.auth;
     let tip = repo
-        .fetch(remote, &branch, &auth)
-        .with_context(|| format!("fetching {branch} from {remote}"))?;
+        .fetch(&remote, &upstream, auth)
+        .with_context(|| format!("fetching {upstream} from {remote}"))?;
     // Commits of the user's that the remote does not have would be dropped by moving to
     // its tip: refuse instead.
     if !repo.is_contained(repo.head_id()?, tip)? {
         bail!(
-            "the push was rejected and {branch} has commits that {remote}/{branch} does not; \
+            "the push was rejected and {branch} has commits that {remote}/{upstream} does not; \
              pull (or rebase) and push them first, then run tagpilot again"
         );
     }
-    repo.fetch_and_reset(remote, &branch, &auth)
-        .with_context(|| format!("fetching {branch} from {remote}"))?;
+    repo.fetch_and_reset_to(&remote, &upstream, &branch, auth)
+        .with_context(|| format!("fetching {upstream} from {remote}"))?;
     Ok(())
 }
 

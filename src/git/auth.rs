@@ -10,6 +10,8 @@ use std::path::PathBuf;
 
 use git2::{Cred, CredentialType};
 
+use super::known_hosts::{self, Untrusted};
+
 /// How many times one operation may ask for credentials before we give up. Each
 /// source is offered at most once, so this only guards against a transport that keeps
 /// asking (an SSH server asking for a username over and over, say).
@@ -35,18 +37,24 @@ pub use crate::secret::Secret;
 #[derive(Debug, Clone)]
 pub struct Auth {
     ssh_key: Option<SshKey>,
+    url_user_pass: Option<UserPass>,
     user_pass: Option<UserPass>,
     ssh_agent: bool,
     credential_helpers: bool,
+    /// OpenSSH known-hosts files to check SSH host keys against, in order; empty: libgit2's
+    /// own check of `~/.ssh/known_hosts`.
+    known_hosts: Vec<PathBuf>,
 }
 
 impl Default for Auth {
     fn default() -> Auth {
         Auth {
             ssh_key: None,
+            url_user_pass: None,
             user_pass: None,
             ssh_agent: true,
             credential_helpers: true,
+            known_hosts: Vec::new(),
         }
     }
 }
@@ -88,6 +96,16 @@ impl Auth {
         self
     }
 
+    /// Offer the username and password taken out of a remote URL's userinfo (see
+    /// [`split_credentials`]) before any other username and password.
+    pub fn with_url_credentials(mut self, username: String, password: Secret) -> Auth {
+        self.url_user_pass = Some(UserPass {
+            username: Some(username),
+            password,
+        });
+        self
+    }
+
     /// Offer this token as the password for HTTPS remotes, with the URL's username or,
     /// if it has none, `x-access-token`.
     pub fn with_token(mut self, token: Secret) -> Auth {
@@ -111,9 +129,56 @@ impl Auth {
         self
     }
 
+    /// Trust the SSH host keys listed in these OpenSSH known-hosts files (read in order; a
+    /// missing file is skipped), and no others.
+    pub fn with_known_hosts(mut self, files: Vec<PathBuf>) -> Auth {
+        self.known_hosts = files;
+        self
+    }
+
+    /// Check an SSH server's host key (`None` for a TLS certificate, which libgit2 checks)
+    /// against the known-hosts files, if any were given.
+    pub(crate) fn check_host_key(
+        &self,
+        cert: &git2::cert::Cert<'_>,
+        host: &str,
+        port: u16,
+    ) -> Result<git2::CertificateCheckStatus, String> {
+        let pass = git2::CertificateCheckStatus::CertificatePassthrough;
+        let Some(key) = cert.as_hostkey().and_then(|k| k.hostkey()) else {
+            return Ok(pass);
+        };
+        if self.known_hosts.is_empty() {
+            return Ok(pass);
+        }
+        let shown = if port == 22 {
+            host.to_owned()
+        } else {
+            format!("[{host}]:{port}")
+        };
+        match known_hosts::check(&self.known_hosts, host, port, key) {
+            Ok(()) => Ok(git2::CertificateCheckStatus::CertificateOk),
+            Err(Untrusted::Unknown) => Err(format!(
+                "the host key of {shown} is not in the known hosts files ({}); check its \
+                 fingerprint, then add it (e.g. with ssh-keyscan) or pass --git-known-hosts FILE",
+                known_hosts::describe(&self.known_hosts)
+            )),
+            Err(Untrusted::Changed { at }) => Err(format!(
+                "the host key of {shown} has changed: it is not the key recorded at {at}; \
+                 if the server's key really changed, replace that line"
+            )),
+            Err(Untrusted::Revoked { at }) => {
+                Err(format!("the host key of {shown} is revoked at {at}"))
+            }
+        }
+    }
+
     /// The secrets held, so that they can be scrubbed from transport messages.
     fn secrets(&self) -> impl Iterator<Item = &str> {
-        let pass = self.user_pass.as_ref().map(|u| u.password.expose());
+        let pass = [&self.user_pass, &self.url_user_pass]
+            .into_iter()
+            .flatten()
+            .map(|u| u.password.expose());
         let phrase = self
             .ssh_key
             .as_ref()
@@ -132,12 +197,15 @@ pub(crate) struct CredentialState<'a> {
     tried: Vec<String>,
     offered_key: bool,
     offered_agent: bool,
+    offered_url_user_pass: bool,
     offered_user_pass: bool,
     offered_helper: bool,
     offered_default: bool,
     noted_url_credentials: bool,
     /// Set when the callback gave up: what was tried, for the error message.
     pub(crate) gave_up: Option<String>,
+    /// Set when an SSH host key was refused: why, for the error message.
+    pub(crate) host_key: Option<String>,
 }
 
 impl<'a> CredentialState<'a> {
@@ -149,11 +217,13 @@ impl<'a> CredentialState<'a> {
             tried: Vec::new(),
             offered_key: false,
             offered_agent: false,
+            offered_url_user_pass: false,
             offered_user_pass: false,
             offered_helper: false,
             offered_default: false,
             noted_url_credentials: false,
             gave_up: None,
+            host_key: None,
         }
     }
 
@@ -209,6 +279,18 @@ impl<'a> CredentialState<'a> {
         if allowed.contains(CredentialType::USER_PASS_PLAINTEXT) {
             if let Some(up) = self
                 .auth
+                .url_user_pass
+                .as_ref()
+                .filter(|_| !self.offered_url_user_pass)
+            {
+                self.offered_url_user_pass = true;
+                let user = up.username.as_deref().unwrap_or(TOKEN_USERNAME);
+                self.tried
+                    .push("the username and password in the URL".to_owned());
+                return Cred::userpass_plaintext(user, up.password.expose());
+            }
+            if let Some(up) = self
+                .auth
                 .user_pass
                 .as_ref()
                 .filter(|_| !self.offered_user_pass)
@@ -246,6 +328,19 @@ impl<'a> CredentialState<'a> {
         }
 
         Err(self.give_up())
+    }
+
+    /// The certificate callback: see [`Auth::check_host_key`]; a refusal is remembered.
+    pub(crate) fn check_certificate(
+        &mut self,
+        cert: &git2::cert::Cert<'_>,
+        host: &str,
+        port: u16,
+    ) -> Result<git2::CertificateCheckStatus, git2::Error> {
+        self.auth.check_host_key(cert, host, port).map_err(|why| {
+            self.host_key = Some(why.clone());
+            git2::Error::new(git2::ErrorCode::Certificate, git2::ErrorClass::Ssh, why)
+        })
     }
 
     fn give_up(&mut self) -> git2::Error {
@@ -287,6 +382,63 @@ pub fn redact_url(url: &str) -> String {
         &authority[at + 1..],
         &rest[authority_end..]
     )
+}
+
+/// An HTTP(S) URL without its userinfo, and the username and password (or token) that
+/// were in it; other URLs are returned as they are. Keeping the userinfo out of the URL
+/// keeps it out of the clone's `.git/config`.
+pub fn split_credentials(url: &str) -> (String, Option<(String, Secret)>) {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return (url.to_owned(), None);
+    };
+    let is_http = scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https");
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    let Some(at) = authority.rfind('@').filter(|_| is_http) else {
+        return (url.to_owned(), None);
+    };
+    let userinfo = &authority[..at];
+    let bare = format!(
+        "{scheme}://{}{}",
+        &authority[at + 1..],
+        &rest[authority_end..]
+    );
+    let (user, password) = match userinfo.split_once(':') {
+        Some((user, password)) => (user, password),
+        // `https://<token>@host/`: the token is the secret.
+        None => (TOKEN_USERNAME, userinfo),
+    };
+    let user = if user.is_empty() {
+        TOKEN_USERNAME
+    } else {
+        user
+    };
+    let decode = |text: &str| percent_decode(text);
+    (bare, Some((decode(user), Secret::new(decode(password)))))
+}
+
+/// `%XX` escapes decoded, as URLs carry reserved characters of passwords.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A transport message made safe to show: the raw URL becomes the redacted one, and any
@@ -360,6 +512,34 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(redact_url(input), want, "input {input}");
+        }
+    }
+
+    #[test]
+    fn credentials_are_split_out_of_http_urls() {
+        let split = |url: &str| {
+            let (bare, creds) = split_credentials(url);
+            (
+                bare,
+                creds.map(|(user, pass)| (user, pass.expose().to_owned())),
+            )
+        };
+        let some = |u: &str, p: &str| Some((u.to_owned(), p.to_owned()));
+        let cases = [
+            (
+                "https://bot:p%40ss@host/a.git",
+                ("https://host/a.git", some("bot", "p@ss")),
+            ),
+            (
+                "https://tok123@host:8443/a",
+                ("https://host:8443/a", some("x-access-token", "tok123")),
+            ),
+            ("https://host/a@b", ("https://host/a@b", None)),
+            ("ssh://git@host/a", ("ssh://git@host/a", None)),
+            ("/srv/a.git", ("/srv/a.git", None)),
+        ];
+        for (url, (bare, creds)) in cases {
+            assert_eq!(split(url), (bare.to_owned(), creds), "{url}");
         }
     }
 

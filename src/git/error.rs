@@ -193,6 +193,35 @@ pub enum GitError {
         files: Vec<PathBuf>,
     },
 
+    /// One of git's lock files exists: another git process is at work in the repository,
+    /// or one was killed and left it behind.
+    #[error(
+        "{} exists: another git command is running in {}, or one was interrupted; if none is running, remove it (rm {}) and run tagpilot again",
+        path.display(),
+        repo.display(),
+        path.display()
+    )]
+    LockHeld {
+        /// The work tree.
+        repo: PathBuf,
+        /// The lock file.
+        path: PathBuf,
+    },
+
+    /// A file's uncommitted edits lie too close to tagpilot's change to commit the change
+    /// alone.
+    #[error(
+        "{} in {} has uncommitted edits next to the lines tagpilot changes, so its change cannot be committed without them; commit or stash your edits first",
+        path.display(),
+        repo.display()
+    )]
+    EditsOverlap {
+        /// The work tree.
+        repo: PathBuf,
+        /// The file, relative to the work tree.
+        path: PathBuf,
+    },
+
     /// The clone directory exists but is not a clone tagpilot can reuse.
     #[error("{} exists and is not a git work tree; remove it or choose another directory", dir.display())]
     NotAClone {

@@ -10,6 +10,7 @@
 mod auth;
 mod error;
 mod identity;
+mod known_hosts;
 mod remote;
 #[cfg(test)]
 mod tests;
@@ -19,7 +20,7 @@ use std::fmt;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
-pub use auth::{Auth, Secret, redact_url};
+pub use auth::{Auth, Secret, redact_url, split_credentials};
 pub use error::GitError;
 pub use identity::Identity;
 
@@ -35,6 +36,15 @@ impl fmt::Debug for Repo {
             .field("workdir", &self.workdir)
             .finish_non_exhaustive()
     }
+}
+
+/// A file to commit (see [`Repo::commit_files`]).
+#[derive(Debug, Clone)]
+pub struct CommitFile {
+    /// The path, relative to the work tree root or absolute inside it.
+    pub path: PathBuf,
+    /// What to commit; `None` for the work-tree file as it is.
+    pub content: Option<Vec<u8>>,
 }
 
 /// The branch HEAD points at.
@@ -150,22 +160,8 @@ impl Repo {
     }
 
     /// Commit exactly these files' current work-tree contents on top of HEAD, on the
-    /// current branch, and return the new commit's id.
-    ///
-    /// - Nothing else goes into the commit: other staged or modified files stay as they
-    ///   are (still staged, still modified); the new tree is HEAD's tree with these
-    ///   paths replaced.
-    /// - The index entries of these paths are updated, so `git status` shows them clean.
-    /// - The file mode is taken from the work tree: the executable bit counts unless
-    ///   `core.fileMode` is false, in which case HEAD's mode is kept. A symbolic link is
-    ///   committed as a link. A new file is added.
-    /// - `author` defaults to `committer`; neither is read from git config.
-    /// - Content filters (`.gitattributes`, `core.autocrlf`) apply as for `git add`.
-    ///
-    /// Errors: [`GitError::NothingToCommit`] when the files equal HEAD's (no commit is
-    /// made); [`GitError::DetachedHead`], [`GitError::UnbornBranch`];
-    /// [`GitError::PathOutsideWorkTree`]; [`GitError::Io`] for a missing file;
-    /// [`GitError::InvalidIdentity`].
+    /// current branch, and return the new commit's id. Same as [`Repo::commit_files`] with
+    /// every file taken as it is in the work tree.
     pub fn commit_paths(
         &self,
         paths: &[PathBuf],
@@ -173,7 +169,51 @@ impl Repo {
         committer: &Identity,
         author: Option<&Identity>,
     ) -> Result<git2::Oid, GitError> {
+        let files: Vec<CommitFile> = paths
+            .iter()
+            .map(|path| CommitFile {
+                path: path.clone(),
+                content: None,
+            })
+            .collect();
+        self.commit_files(&files, message, committer, author)
+    }
+
+    /// Commit these files on top of HEAD, on the current branch, and return the new
+    /// commit's id.
+    ///
+    /// - Nothing else goes into the commit: other staged or modified files stay as they
+    ///   are (still staged, still modified); the new tree is HEAD's tree with these
+    ///   paths replaced.
+    /// - A file without [`CommitFile::content`] is committed as it is in the work tree and
+    ///   its index entry follows, so `git status` shows it clean. A file with content has
+    ///   that content committed and staged while the work tree keeps its own text, which
+    ///   `git status` then shows as an unstaged change.
+    /// - The file mode is taken from the work tree: the executable bit counts unless
+    ///   `core.fileMode` is false, in which case HEAD's mode is kept. A symbolic link is
+    ///   committed as a link. A new file is added.
+    /// - `author` defaults to `committer`; neither is read from git config.
+    /// - Content filters (`.gitattributes`, `core.autocrlf`) apply as for `git add`.
+    /// - Crash safety: the commit object is written first, then the index, and only then
+    ///   is the branch moved (checking that it is still at the parent). A process killed
+    ///   at any point leaves either the branch where it was (the files at most staged) or
+    ///   the new commit with the index matching it. When moving the branch fails, the
+    ///   index entries are put back.
+    ///
+    /// Errors: [`GitError::LockHeld`] when git's index or branch lock file exists;
+    /// [`GitError::NothingToCommit`] when the files equal HEAD's (no commit is made);
+    /// [`GitError::DetachedHead`], [`GitError::UnbornBranch`];
+    /// [`GitError::PathOutsideWorkTree`]; [`GitError::Io`] for a missing file;
+    /// [`GitError::InvalidIdentity`].
+    pub fn commit_files(
+        &self,
+        files: &[CommitFile],
+        message: &str,
+        committer: &Identity,
+        author: Option<&Identity>,
+    ) -> Result<git2::Oid, GitError> {
         let head = self.head_branch()?;
+        self.check_locks(&head.name)?;
         let parent = self.branch_tip(&head)?;
         let committer_sig = committer.signature()?;
         let author_sig = author.unwrap_or(committer).signature()?;
@@ -183,12 +223,13 @@ impl Repo {
         };
 
         let base_tree = parent.tree().map_err(git_err("reading HEAD's tree"))?;
-        let trust_mode = self.trusts_file_mode();
-        let mut rels = Vec::with_capacity(paths.len());
+        let mut index = self.repo.index().map_err(git_err("reading the index"))?;
+        index.read(false).map_err(git_err("reading the index"))?;
+        let mut rels = Vec::with_capacity(files.len());
         let mut update = git2::build::TreeUpdateBuilder::new();
-        for path in paths {
-            let rel = self.relative(path)?;
-            let (blob, mode) = self.work_tree_blob(&rel, &base_tree, trust_mode)?;
+        for file in files {
+            let rel = self.relative(&file.path)?;
+            let (blob, mode) = self.stage(&mut index, &rel, file.content.as_deref(), &base_tree)?;
             update.upsert(rel.as_path(), blob, mode);
             rels.push(rel);
         }
@@ -205,41 +246,176 @@ impl Repo {
             .repo
             .find_tree(tree_id)
             .map_err(git_err("reading the new tree"))?;
-
-        // Updating through the branch's name makes libgit2 check that the branch is still
-        // at `parent`, and writes the usual "commit: <subject>" reflog entry.
         let id = self
             .repo
             .commit(
-                Some(&head.refname),
+                None,
                 &author_sig,
                 &committer_sig,
                 message,
                 &tree,
                 &[&parent],
             )
-            .map_err(git_err(&format!("committing to branch {:?}", head.name)))?;
+            .map_err(git_err("writing the commit"))?;
 
-        // The commit exists now; say so if the index cannot follow (a concurrent `git`
-        // holding index.lock, say), since `git status` would then look odd.
-        let short = &id.to_string()[..7];
-        let index_err = |e| {
-            GitError::git(
-                format!(
-                    "updating the index after commit {short} on branch {:?}",
-                    head.name
-                ),
-                &self.workdir,
-                e,
-            )
-        };
-        let mut index = self.repo.index().map_err(index_err)?;
-        index.read(false).map_err(index_err)?;
-        for rel in &rels {
-            index.add_path(rel).map_err(index_err)?;
+        // The index before the branch: killed in between, the branch is where it was and
+        // the change is staged, which the next run reports as uncommitted changes.
+        index
+            .write()
+            .map_err(|e| self.lock_error(e, "writing the index"))?;
+        let subject = message.lines().next().unwrap_or_default();
+        if let Err(e) = self.repo.reference_matching(
+            &head.refname,
+            id,
+            true,
+            parent.id(),
+            &format!("commit: {subject}"),
+        ) {
+            // Best effort: the failure to move the branch is the story.
+            let _ = self
+                .repo
+                .reset_default(Some(parent.as_object()), rels.iter());
+            return Err(self.lock_error(e, &format!("moving branch {:?}", head.name)));
         }
-        index.write().map_err(index_err)?;
         Ok(id)
+    }
+
+    /// Put one file to commit into the index and return its blob and mode.
+    fn stage(
+        &self,
+        index: &mut git2::Index,
+        rel: &Path,
+        content: Option<&[u8]>,
+        base_tree: &git2::Tree<'_>,
+    ) -> Result<(git2::Oid, git2::FileMode), GitError> {
+        let mode = self.work_tree_mode(rel, base_tree)?;
+        let git_err = |e| GitError::git(format!("staging {}", rel.display()), &self.workdir, e);
+        let mut entry = git2::IndexEntry {
+            ctime: git2::IndexTime::new(0, 0),
+            mtime: git2::IndexTime::new(0, 0),
+            dev: 0,
+            ino: 0,
+            mode: u32::try_from(i32::from(mode)).unwrap_or(0o100_644),
+            uid: 0,
+            gid: 0,
+            file_size: 0,
+            id: git2::Oid::ZERO_SHA1,
+            flags: 0,
+            flags_extended: 0,
+            path: rel.as_os_str().as_encoded_bytes().to_vec(),
+        };
+        match content {
+            // `add_path` applies the clean filters and records the file's stat data, so
+            // `git status` sees it clean.
+            None => index.add_path(rel).map_err(git_err)?,
+            // No stat data: git compares the work-tree file, which differs.
+            Some(content) => index.add_frombuffer(&entry, content).map_err(git_err)?,
+        }
+        if let Some(staged) = index.get_path(rel, 0) {
+            entry = staged;
+        }
+        Ok((entry.id, mode))
+    }
+
+    /// Refuse when git's lock files for the index, HEAD or `branch` exist: another git
+    /// process is at work, or one was killed and left them behind.
+    ///
+    /// Errors: [`GitError::LockHeld`] naming the file.
+    pub fn check_locks(&self, branch: &str) -> Result<(), GitError> {
+        let git_dir = self.repo.path();
+        let common = self.repo.commondir();
+        let candidates = [
+            git_dir.join("index.lock"),
+            git_dir.join("HEAD.lock"),
+            common.join("refs/heads").join(format!("{branch}.lock")),
+        ];
+        match candidates.into_iter().find(|p| p.exists()) {
+            Some(path) => Err(GitError::LockHeld {
+                repo: self.workdir.clone(),
+                path,
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// The repository's git directory (`.git`).
+    pub fn git_dir(&self) -> &Path {
+        self.repo.path()
+    }
+
+    /// A libgit2 failure, or [`GitError::LockHeld`] when it failed on a lock file
+    /// someone else holds.
+    fn lock_error(&self, e: git2::Error, action: &str) -> GitError {
+        if e.code() == git2::ErrorCode::Locked {
+            let branch = self.head_branch().map(|h| h.name).unwrap_or_default();
+            if let Err(held) = self.check_locks(&branch) {
+                return held;
+            }
+        }
+        GitError::git(action, &self.workdir, e)
+    }
+
+    /// The upstream of local branch `branch` as git config names it
+    /// (`branch.<name>.remote` and `branch.<name>.merge`): the remote and the remote's
+    /// branch name, or `None` when the branch has none.
+    pub fn upstream(&self, branch: &str) -> Result<Option<(String, String)>, GitError> {
+        let config = self
+            .repo
+            .config()
+            .and_then(|mut c| c.snapshot())
+            .map_err(|e| GitError::git("reading git config", &self.workdir, e))?;
+        let remote = config.get_string(&format!("branch.{branch}.remote")).ok();
+        let merge = config.get_string(&format!("branch.{branch}.merge")).ok();
+        Ok(match (remote, merge) {
+            (Some(remote), Some(merge)) if remote != "." => merge
+                .strip_prefix("refs/heads/")
+                .map(|name| (remote, name.to_owned())),
+            _ => None,
+        })
+    }
+
+    /// HEAD's version of `path` with the change from `old` to `new` carried over, for
+    /// committing an edit of a file that also holds someone's uncommitted edits: a
+    /// three-way merge whose result leaves those edits out. `None` when HEAD has no such
+    /// file or already holds `old` (nothing to separate).
+    ///
+    /// Errors: [`GitError::EditsOverlap`] when the edits are too close to the change to
+    /// be separated.
+    pub fn carry_over(
+        &self,
+        path: &Path,
+        old: &[u8],
+        new: &[u8],
+    ) -> Result<Option<Vec<u8>>, GitError> {
+        let rel = self.relative(path)?;
+        let head = self.head_branch()?;
+        let tree = self
+            .branch_tip(&head)?
+            .tree()
+            .map_err(|e| GitError::git("reading HEAD's tree", &self.workdir, e))?;
+        let Ok(entry) = tree.get_path(&rel) else {
+            return Ok(None);
+        };
+        let git_err = |e| GitError::git(format!("reading {}", rel.display()), &self.workdir, e);
+        let blob = self.repo.find_blob(entry.id()).map_err(git_err)?;
+        let committed = blob.content();
+        if committed == old {
+            return Ok(None);
+        }
+        let input = |content| {
+            let mut input = git2::MergeFileInput::new();
+            input.content(content);
+            input
+        };
+        let merged =
+            git2::merge_file(&input(old), &input(new), &input(committed), None).map_err(git_err)?;
+        if !merged.is_automergeable() {
+            return Err(GitError::EditsOverlap {
+                repo: self.workdir.clone(),
+                path: rel,
+            });
+        }
+        Ok(Some(merged.content().to_vec()))
     }
 
     /// Whether `commit` is `tip` or one of its ancestors: moving from `commit` to `tip` loses
@@ -294,50 +470,35 @@ impl Repo {
         Ok(())
     }
 
-    /// The blob id and mode of a work-tree file, written to the object database.
-    fn work_tree_blob(
+    /// The mode a work-tree file is committed with; refuses a missing file or a directory.
+    fn work_tree_mode(
         &self,
         rel: &Path,
         base_tree: &git2::Tree<'_>,
-        trust_mode: bool,
-    ) -> Result<(git2::Oid, git2::FileMode), GitError> {
+    ) -> Result<git2::FileMode, GitError> {
         let abs = self.workdir.join(rel);
         let meta = fs::symlink_metadata(&abs).map_err(|source| GitError::Io {
             action: "reading file to commit",
             path: abs.clone(),
             source,
         })?;
-        let git_err = |e| GitError::git(format!("storing {}", rel.display()), &self.workdir, e);
         if meta.file_type().is_symlink() {
-            let target = fs::read_link(&abs).map_err(|source| GitError::Io {
-                action: "reading symbolic link to commit",
-                path: abs.clone(),
-                source,
-            })?;
-            let blob = self
-                .repo
-                .blob(target.as_os_str().as_encoded_bytes())
-                .map_err(git_err)?;
-            return Ok((blob, git2::FileMode::Link));
+            return Ok(git2::FileMode::Link);
         }
         if !meta.is_file() {
             return Err(GitError::NotAFile { path: abs });
         }
-        // `blob_path` applies the clean filters for a path inside the work tree.
-        let blob = self.repo.blob_path(&abs).map_err(git_err)?;
         let head_mode = base_tree.get_path(rel).ok().map(|e| e.filemode());
-        let mode = if trust_mode {
-            if is_executable(&meta) {
-                git2::FileMode::BlobExecutable
-            } else {
-                git2::FileMode::Blob
-            }
-        } else if head_mode == Some(i32::from(git2::FileMode::BlobExecutable)) {
+        let executable = if self.trusts_file_mode() {
+            is_executable(&meta)
+        } else {
+            head_mode == Some(i32::from(git2::FileMode::BlobExecutable))
+        };
+        Ok(if executable {
             git2::FileMode::BlobExecutable
         } else {
             git2::FileMode::Blob
-        };
-        Ok((blob, mode))
+        })
     }
 
     /// Whether the executable bit in the work tree means anything (`core.fileMode`).

@@ -4,11 +4,13 @@
 use std::cell::RefCell;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
 use git2::build::CheckoutBuilder;
 use git2::{CheckoutNotificationType, Direction, ErrorCode, FetchOptions, PushOptions};
 
 use super::auth::{CredentialState, sanitize};
+use super::known_hosts::ssh_port;
 use super::{Auth, GitError, Repo, redact_url};
 
 /// The remote name used for clones made by [`Repo::clone_or_update`].
@@ -32,10 +34,18 @@ impl RemoteInfo {
     }
 }
 
-/// Callbacks that answer credential requests from `creds`.
-fn callbacks<'a, 'b: 'a>(creds: &'a RefCell<CredentialState<'b>>) -> git2::RemoteCallbacks<'a> {
+/// Callbacks that answer credential requests from `creds` and check SSH host keys of the
+/// remote at `url`.
+fn callbacks<'a, 'b: 'a>(
+    creds: &'a RefCell<CredentialState<'b>>,
+    url: &str,
+) -> git2::RemoteCallbacks<'a> {
+    let port = ssh_port(url);
     let mut callbacks = git2::RemoteCallbacks::new();
     callbacks.credentials(move |url, user, allowed| creds.borrow_mut().next(url, user, allowed));
+    callbacks.certificate_check(move |cert, host| {
+        creds.borrow_mut().check_certificate(cert, host, port)
+    });
     callbacks
 }
 
@@ -70,6 +80,49 @@ fn is_retryable_rejection(status: &str) -> bool {
     .any(|pattern| status.contains(pattern))
 }
 
+/// What `git push --porcelain` said about one ref.
+#[derive(Debug, PartialEq, Eq)]
+enum PushStatus {
+    /// Updated, created or already up to date.
+    Done,
+    /// Refused, with the reason in parentheses (`fetch first`, `pre-receive hook declined`).
+    Rejected(String),
+}
+
+/// The status of `target` in `git push --porcelain` output: lines of
+/// `<flag>\t<from>:<to>\t<summary> (<reason>)`, where flag `!` means refused.
+fn porcelain_status(stdout: &str, target: &str) -> Option<PushStatus> {
+    stdout.lines().find_map(|line| {
+        let mut fields = line.splitn(3, '\t');
+        let flag = fields.next()?;
+        let (_, to) = fields.next()?.split_once(':')?;
+        if to != target {
+            return None;
+        }
+        let summary = fields.next().unwrap_or_default();
+        if flag != "!" {
+            return Some(PushStatus::Done);
+        }
+        let reason = summary
+            .split_once('(')
+            .and_then(|(_, rest)| rest.rsplit_once(')'))
+            .map_or(summary, |(reason, _)| reason);
+        Some(PushStatus::Rejected(reason.trim().to_owned()))
+    })
+}
+
+/// Whether a remote URL is a path or `file://` URL, which libgit2 pushes to without
+/// running the remote's hooks. A `host:path` (scp-like) URL is not local.
+fn is_local_url(url: &str) -> bool {
+    if let Some((scheme, _)) = url.split_once("://") {
+        return scheme.eq_ignore_ascii_case("file");
+    }
+    match url.split_once(':') {
+        Some((before, _)) => before.contains('/'),
+        None => true,
+    }
+}
+
 /// Refuse names git would refuse (`a..b`, `x.lock`, `HEAD`, …) before they reach a refspec.
 fn check_branch_name(branch: &str) -> Result<(), GitError> {
     match git2::Branch::name_is_valid(branch) {
@@ -81,8 +134,15 @@ fn check_branch_name(branch: &str) -> Result<(), GitError> {
 }
 
 impl Repo {
-    /// Push `branch` to `remote` as `refs/heads/<branch>:refs/heads/<branch>`, never
-    /// forced. Uses the remote's `pushurl` if it has one.
+    /// Push `branch` to the branch of the same name on `remote` (see [`Repo::push_to`]).
+    pub fn push(&self, remote: &str, branch: &str, auth: &Auth) -> Result<(), GitError> {
+        self.push_to(remote, branch, branch, auth)
+    }
+
+    /// Push local `branch` to `remote_branch` on `remote` as
+    /// `refs/heads/<branch>:refs/heads/<remote_branch>`, never forced. Uses the remote's
+    /// `pushurl` if it has one. A remote that is a local path or a `file://` URL is pushed
+    /// to by the `git` program, so that the remote's hooks run as they do for `git push`.
     ///
     /// Errors: [`GitError::PushRejected`] when the remote branch has commits the local
     /// one lacks (the remote is unchanged; fetch, reset, re-plan and retry);
@@ -90,8 +150,15 @@ impl Repo {
     /// branch protection); [`GitError::Auth`] when no credential was accepted;
     /// [`GitError::Remote`] for other failures. Each names the remote and its URL with
     /// any password redacted.
-    pub fn push(&self, remote: &str, branch: &str, auth: &Auth) -> Result<(), GitError> {
+    pub fn push_to(
+        &self,
+        remote: &str,
+        branch: &str,
+        remote_branch: &str,
+        auth: &Auth,
+    ) -> Result<(), GitError> {
         check_branch_name(branch)?;
+        check_branch_name(remote_branch)?;
         let refname = format!("refs/heads/{branch}");
         if let Err(e) = self.repo.find_reference(&refname) {
             return Err(if e.code() == ErrorCode::NotFound {
@@ -111,13 +178,19 @@ impl Repo {
             };
             RemoteInfo::new(remote, url)
         };
+        let target = format!("refs/heads/{remote_branch}");
+        // No leading '+': a non-fast-forward update is refused.
+        let refspec = format!("{refname}:{target}");
+        if is_local_url(&info.raw_url) {
+            return self.push_with_git(&info, &refspec, &target, remote_branch, auth);
+        }
 
         let creds = RefCell::new(CredentialState::new(auth, self.repo.config().ok()));
         let refused: RefCell<Option<String>> = RefCell::new(None);
-        let mut push_callbacks = callbacks(&creds);
+        let mut push_callbacks = callbacks(&creds, &info.raw_url);
         push_callbacks.push_update_reference(|pushed, status| {
             if let Some(status) = status
-                && pushed == refname
+                && pushed == target
             {
                 *refused.borrow_mut() = Some(status.to_owned());
             }
@@ -127,15 +200,13 @@ impl Repo {
         options
             .remote_callbacks(push_callbacks)
             .proxy_options(proxy());
-        // No leading '+': libgit2 refuses a non-fast-forward update before sending.
-        let refspec = format!("{refname}:{refname}");
         let result = git_remote.push(&[refspec.as_str()], Some(&mut options));
         drop(options);
 
         let rejected = |reason: String| GitError::PushRejected {
             remote: info.name.clone(),
             url: info.shown_url.clone(),
-            branch: branch.to_owned(),
+            branch: remote_branch.to_owned(),
             reason,
         };
         match result {
@@ -159,12 +230,88 @@ impl Repo {
                         Err(GitError::PushRefused {
                             remote: info.name,
                             url: info.shown_url,
-                            branch: branch.to_owned(),
+                            branch: remote_branch.to_owned(),
                             reason,
                         })
                     }
                 }
             },
+        }
+    }
+
+    /// Push with the `git` program (local remotes, whose hooks libgit2 would skip) and
+    /// read its porcelain report.
+    fn push_with_git(
+        &self,
+        info: &RemoteInfo,
+        refspec: &str,
+        target: &str,
+        remote_branch: &str,
+        auth: &Auth,
+    ) -> Result<(), GitError> {
+        let output = Command::new("git")
+            .arg("-C")
+            .arg(&self.workdir)
+            .args(["push", "--porcelain", &info.name, refspec])
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_WORK_TREE")
+            .env_remove("GIT_INDEX_FILE")
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|source| GitError::Io {
+                action: "running git push (the git program is needed to push to a local remote) in",
+                path: self.workdir.clone(),
+                source,
+            })?;
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let clean = |text: &str| sanitize(text, &info.raw_url, auth);
+        let status = porcelain_status(&stdout, target);
+        match status {
+            Some(PushStatus::Done) if output.status.success() => Ok(()),
+            Some(PushStatus::Rejected(reason)) => {
+                let said: Vec<&str> = stderr
+                    .lines()
+                    .filter_map(|l| l.strip_prefix("remote: "))
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .collect();
+                let mut shown = clean(&reason);
+                if !said.is_empty() {
+                    shown.push_str(&format!(" (the remote said: {})", clean(&said.join("; "))));
+                }
+                Err(if is_retryable_rejection(&reason) {
+                    GitError::PushRejected {
+                        remote: info.name.clone(),
+                        url: info.shown_url.clone(),
+                        branch: remote_branch.to_owned(),
+                        reason: shown,
+                    }
+                } else {
+                    GitError::PushRefused {
+                        remote: info.name.clone(),
+                        url: info.shown_url.clone(),
+                        branch: remote_branch.to_owned(),
+                        reason: shown,
+                    }
+                })
+            }
+            _ => {
+                let message = stderr
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                Err(GitError::Remote {
+                    action: format!("pushing branch {remote_branch:?} to"),
+                    remote: info.name.clone(),
+                    url: info.shown_url.clone(),
+                    message: clean(&format!("git push failed ({}): {message}", output.status)),
+                    code: ErrorCode::GenericError,
+                })
+            }
         }
     }
 
@@ -192,8 +339,21 @@ impl Repo {
     ///
     /// Other errors as for [`Repo::fetch`].
     pub fn fetch_and_reset(&self, remote: &str, branch: &str, auth: &Auth) -> Result<(), GitError> {
-        let tip = self.fetch(remote, branch, auth)?;
-        self.checkout_keep(remote, branch, tip)
+        self.fetch_and_reset_to(remote, branch, branch, auth)
+    }
+
+    /// [`Repo::fetch_and_reset`] for a local branch whose upstream has another name:
+    /// fetch `remote_branch` and move local `branch` to it.
+    pub fn fetch_and_reset_to(
+        &self,
+        remote: &str,
+        remote_branch: &str,
+        branch: &str,
+        auth: &Auth,
+    ) -> Result<(), GitError> {
+        check_branch_name(branch)?;
+        let tip = self.fetch(remote, remote_branch, auth)?;
+        self.checkout_keep(remote, remote_branch, branch, tip)
     }
 
     /// `--git-url` mode: make `dir` a clone of `url` on the remote's current tip of
@@ -250,7 +410,14 @@ impl Repo {
 
         let repo = match fresh {
             Some(_) => {
-                fs::create_dir_all(dir).map_err(io_err("creating clone directory", dir))?;
+                // The clone may be of a private repository: owner only.
+                let mut builder = fs::DirBuilder::new();
+                builder.recursive(true);
+                #[cfg(unix)]
+                std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+                builder
+                    .create(dir)
+                    .map_err(io_err("creating clone directory", dir))?;
                 let mut options = git2::RepositoryInitOptions::new();
                 options.external_template(false);
                 let repo = git2::Repository::init_opts(dir, &options)
@@ -349,7 +516,11 @@ impl Repo {
         };
 
         let mut connection = git_remote
-            .connect_auth(Direction::Fetch, Some(callbacks(&creds)), Some(proxy()))
+            .connect_auth(
+                Direction::Fetch,
+                Some(callbacks(&creds, &info.raw_url)),
+                Some(proxy()),
+            )
             .map_err(fail)?;
         let branch = match branch {
             Some(b) => b.to_owned(),
@@ -379,7 +550,7 @@ impl Repo {
         let mut options = FetchOptions::new();
         // Tags are not needed, so do not download them.
         options
-            .remote_callbacks(callbacks(&creds))
+            .remote_callbacks(callbacks(&creds, &info.raw_url))
             .proxy_options(proxy())
             .download_tags(git2::AutotagOption::None);
         let reflog = format!("tagpilot: fetch {remote} {branch}");
@@ -393,7 +564,13 @@ impl Repo {
 
     /// Check out `tip` as `branch` keeping unrelated local changes (see
     /// [`Repo::fetch_and_reset`]).
-    fn checkout_keep(&self, remote: &str, branch: &str, tip: git2::Oid) -> Result<(), GitError> {
+    fn checkout_keep(
+        &self,
+        remote: &str,
+        branch: &str,
+        local: &str,
+        tip: git2::Oid,
+    ) -> Result<(), GitError> {
         let git_err = |action: String| move |e| GitError::git(action, &self.workdir, e);
         let commit = self.repo.find_commit(tip).map_err(git_err(format!(
             "reading the fetched tip of {remote}/{branch}"
@@ -430,7 +607,7 @@ impl Repo {
                 return Err(git_err(format!("checking out {remote}/{branch}"))(e));
             }
         }
-        self.point_branch_and_head(remote, branch, tip)
+        self.point_branch_and_head(remote, branch, local, tip)
     }
 
     /// Force the branch, index and work tree to `tip` (see [`Repo::clone_or_update`]).
@@ -442,7 +619,7 @@ impl Repo {
         self.repo.cleanup_state().map_err(git_err(
             "clearing an interrupted merge or rebase".to_owned(),
         ))?;
-        self.point_branch_and_head(remote, branch, tip)?;
+        self.point_branch_and_head(remote, branch, branch, tip)?;
         // A hard reset always checks out with plain FORCE (libgit2 overrides the
         // strategy), which keeps untracked files; a second checkout removes them.
         self.repo
@@ -467,21 +644,23 @@ impl Repo {
         Ok(())
     }
 
-    /// Set `refs/heads/<branch>` to `tip` and attach HEAD to it.
+    /// Set `refs/heads/<local>` to `tip` (fetched from `remote`'s `branch`) and attach
+    /// HEAD to it.
     fn point_branch_and_head(
         &self,
         remote: &str,
         branch: &str,
+        local: &str,
         tip: git2::Oid,
     ) -> Result<(), GitError> {
-        let refname = format!("refs/heads/{branch}");
+        let refname = format!("refs/heads/{local}");
         let reflog = format!("tagpilot: reset to {remote}/{branch}");
         self.repo
             .reference(&refname, tip, true, &reflog)
-            .map_err(|e| GitError::git(format!("moving branch {branch:?}"), &self.workdir, e))?;
+            .map_err(|e| GitError::git(format!("moving branch {local:?}"), &self.workdir, e))?;
         self.repo
             .set_head(&refname)
-            .map_err(|e| GitError::git(format!("checking out branch {branch:?}"), &self.workdir, e))
+            .map_err(|e| GitError::git(format!("checking out branch {local:?}"), &self.workdir, e))
     }
 
     /// The error for a failed remote operation: an authentication failure if the
@@ -499,6 +678,15 @@ impl Repo {
                 remote: info.name.clone(),
                 url: info.shown_url.clone(),
                 detail: detail.clone(),
+            };
+        }
+        if let Some(why) = &creds.host_key {
+            return GitError::Remote {
+                action,
+                remote: info.name.clone(),
+                url: info.shown_url.clone(),
+                message: why.clone(),
+                code: ErrorCode::Certificate,
             };
         }
         let mut message = sanitize(e.message(), &info.raw_url, auth);
@@ -559,6 +747,50 @@ mod tests {
         ];
         for (status, retryable) in cases {
             assert_eq!(is_retryable_rejection(status), retryable, "{status}");
+        }
+    }
+
+    #[test]
+    fn porcelain_push_reports() {
+        let target = "refs/heads/main";
+        let cases = [
+            (
+                "To /r.git\n!\trefs/heads/main:refs/heads/main\t[remote rejected] (pre-receive hook declined)\nDone\n",
+                Some(PushStatus::Rejected("pre-receive hook declined".into())),
+            ),
+            (
+                "To /r.git\n!\trefs/heads/x:refs/heads/main\t[rejected] (fetch first)\nDone\n",
+                Some(PushStatus::Rejected("fetch first".into())),
+            ),
+            (
+                "To /r.git\n \trefs/heads/main:refs/heads/main\tab12..cd34\nDone\n",
+                Some(PushStatus::Done),
+            ),
+            (
+                "To /r.git\n*\trefs/heads/a:refs/heads/other\t[new branch]\nDone\n",
+                None,
+            ),
+        ];
+        for (stdout, want) in cases {
+            assert_eq!(porcelain_status(stdout, target), want, "{stdout}");
+        }
+    }
+
+    #[test]
+    fn local_urls() {
+        for (url, local) in [
+            ("/srv/git/r.git", true),
+            ("../r.git", true),
+            ("r.git", true),
+            ("file:///srv/r.git", true),
+            ("FILE:///srv/r.git", true),
+            ("ssh://git@host/r.git", false),
+            ("https://host/r.git", false),
+            ("git@host:r.git", false),
+            ("host:path/r.git", false),
+            ("./dir:with/colon", true),
+        ] {
+            assert_eq!(is_local_url(url), local, "{url}");
         }
     }
 

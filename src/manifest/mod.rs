@@ -249,14 +249,20 @@ impl Walk<'_> {
 /// Replace a file's contents atomically: write a temporary file beside it, keep the
 /// original's permissions, then rename it over the original.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
+    write_atomic_in(path, contents, path.parent().unwrap_or(Path::new(".")))
+}
+
+/// [`write_atomic`] with the temporary file in `dir`, which must be on the same file
+/// system as `path` (a directory git does not look at, so no temporary file ever shows up
+/// in `git status` or `git add -A`, even when the process is killed before the rename).
+pub fn write_atomic_in(path: &Path, contents: &[u8], dir: &Path) -> Result<()> {
     let mut tmp = tempfile::Builder::new()
         .prefix(".tagpilot-")
         .tempfile_in(dir)
-        .with_context(|| format!("creating a temporary file beside {}", path.display()))?;
+        .with_context(|| format!("creating a temporary file for {}", path.display()))?;
     tmp.write_all(contents)
         .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("writing a temporary file beside {}", path.display()))?;
+        .with_context(|| format!("writing a temporary file for {}", path.display()))?;
     if let Ok(meta) = fs::metadata(path) {
         fs::set_permissions(tmp.path(), meta.permissions())
             .with_context(|| format!("copying the permissions of {}", path.display()))?;

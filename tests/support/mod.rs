@@ -184,7 +184,7 @@ impl Sandbox {
             &work,
             &["remote", "add", "origin", remote.to_str().expect("utf-8")],
         );
-        self.git(&work, &["push", "-q", "origin", "main"]);
+        self.git(&work, &["push", "-q", "-u", "origin", "main"]);
         Repo { work, remote }
     }
 }
