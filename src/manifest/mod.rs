@@ -1,8 +1,15 @@
 //! Manifests: discover files, locate workloads and their image sites as byte spans, edit them.
 //!
-//! [`discover`] lists the manifest files below the scanned paths (SPEC §2), [`scan`] reads
-//! them into [`Workload`]s, and [`edit`] changes values by their exact byte spans. Nothing
-//! here knows about registries or git.
+//! [`discover`] lists the manifest files below the scanned paths, [`scan`] reads them into
+//! [`Workload`]s, and [`edit`] changes values by their exact byte spans. Nothing here knows
+//! about registries or git.
+//!
+//! The YAML tree in [`yaml`] is built here by hand from granit-parser's event stream
+//! rather than read with a serde-based YAML crate: the editor needs the exact byte span
+//! of every scalar token (quotes included, anchor, tag and comment excluded), its quoting
+//! style, and the alias nodes as written, and a serde reader hands back values with none
+//! of that. Reading and editing go through the same tree, so a file that reads can be
+//! edited without being reformatted.
 
 pub mod edit;
 pub mod scalar;

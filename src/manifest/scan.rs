@@ -1,4 +1,4 @@
-//! Finding workloads, their annotations and their image sites in a manifest file (SPEC §2, §3).
+//! Finding workloads, their annotations and their image sites in a manifest file.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -7,7 +7,7 @@ use std::ops::Range;
 use super::scalar::plain_is_string;
 use super::yaml::{Document, Node, ParseError, Style, Value, parse_stream};
 
-/// The annotation prefixes that mean the same thing (SPEC §3).
+/// The annotation prefixes that mean the same thing.
 pub const PREFIXES: [&str; 2] = ["fluxcd.io/", "flux.weave.works/"];
 
 /// `namespace:kind/name`, the kind lower-cased.

@@ -1,0 +1,278 @@
+//! Image rewrites: the edits that make an image site spell a new tag, in the site's own
+//! quoting style and split, and the checked rewrite of every image update of one file.
+
+use std::ops::Range;
+
+use anyhow::{Context as _, Result, ensure};
+
+use super::engine::{Edit, apply_checked};
+use super::verify::{reading, same_place, verify};
+use crate::manifest::scalar::render;
+use crate::manifest::scan::{ImageSite, Site, Workload};
+use crate::manifest::yaml::Style;
+
+/// The edit that makes a scalar site hold `value`, written in the site's own style.
+pub fn scalar_edit(src: &str, site: &Site, value: &str) -> Result<Edit> {
+    let token = &src[site.span.clone()];
+    let text = match site.style {
+        Style::Plain => {
+            ensure!(token == site.text, "unexpected plain scalar {token:?}");
+            render(value, Style::Plain, site.in_flow)
+        }
+        Style::SingleQuoted | Style::DoubleQuoted => {
+            let quote = if site.style == Style::SingleQuoted {
+                '\''
+            } else {
+                '"'
+            };
+            ensure!(
+                token.len() >= 2 && token.starts_with(quote) && token.ends_with(quote),
+                "unexpected quoted scalar {token:?}"
+            );
+            render(value, site.style, site.in_flow)
+        }
+        Style::Literal | Style::Folded => {
+            // The span covers the content lines only; replace the one content line.
+            let old = site.text.trim_end_matches('\n');
+            ensure!(
+                !old.contains('\n') && !value.contains('\n'),
+                "a block scalar of several lines cannot be rewritten"
+            );
+            let start = site.span.start + token.find(old).context("block scalar content")?;
+            return Ok(Edit {
+                span: start..start + old.len(),
+                text: value.to_owned(),
+            });
+        }
+    };
+    Ok(Edit {
+        span: site.span.clone(),
+        text,
+    })
+}
+
+/// The edits that make an image site spell `tag` (and `digest`, for a reference that
+/// has one written) instead of its current tag. `reference` is the full new reference,
+/// used where the site holds the whole reference.
+pub fn image_edits(src: &str, site: &ImageSite, reference: &str, tag: &str) -> Result<Vec<Edit>> {
+    match site {
+        ImageSite::Whole(site) => Ok(vec![scalar_edit(src, site, reference)?]),
+        ImageSite::Split {
+            repository,
+            tag: Some(tag_site),
+            ..
+        } => {
+            ensure!(
+                !has_tag(&repository.text),
+                "{:?} has a tag and a separate tag value",
+                repository.text
+            );
+            Ok(vec![scalar_edit(src, tag_site, tag)?])
+        }
+        ImageSite::Split { repository, .. } => {
+            let name = strip_tag(&repository.text);
+            Ok(vec![scalar_edit(
+                src,
+                repository,
+                &format!("{name}:{tag}"),
+            )?])
+        }
+    }
+}
+
+/// Whether the last path component of a name carries a `:tag`.
+fn has_tag(name: &str) -> bool {
+    name.rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains(':'))
+}
+
+/// A name without its `:tag` (and `@digest`).
+fn strip_tag(name: &str) -> &str {
+    let name = name.split('@').next().unwrap_or(name);
+    match name.rfind(':') {
+        Some(i) if !name[i..].contains('/') => &name[..i],
+        _ => name,
+    }
+}
+
+/// One container image to change in a file.
+#[derive(Clone)]
+pub struct ImageUpdate<'a> {
+    /// The workload.
+    pub workload: &'a Workload,
+    /// The container's name.
+    pub container: &'a str,
+    /// Where its image is written.
+    pub site: &'a ImageSite,
+    /// The full new reference, the name kept as written.
+    pub reference: &'a str,
+    /// The new tag.
+    pub tag: &'a str,
+}
+
+/// Rewrite `src` with every update applied; every other byte stays. The result is verified
+/// by reading it again.
+pub fn update_images(src: &str, file: &str, updates: &[ImageUpdate<'_>]) -> Result<String> {
+    // An image written as an alias moves only with the anchored value, and only when that
+    // value is itself an image moving to the same reference.
+    for update in updates.iter().filter(|u| u.site.alias().is_some()) {
+        let anchored = &update.site.edited().span;
+        let owner = updates.iter().any(|o| {
+            o.site.alias().is_none()
+                && o.site.edited().span == *anchored
+                && o.reference == update.reference
+        });
+        ensure!(
+            owner,
+            "the image of container {} of {} in {file} is an alias (*name) of a value that is not an image moving to the same tag; change it by hand",
+            update.container,
+            update.workload.id
+        );
+    }
+    let mut edits = Vec::new();
+    for update in updates {
+        let mut found =
+            image_edits(src, update.site, update.reference, update.tag).with_context(|| {
+                format!(
+                    "rewriting the image of container {} of {} in {file}",
+                    update.container, update.workload.id
+                )
+            })?;
+        edits.append(&mut found);
+    }
+    let aliases: Vec<Range<usize>> = updates.iter().filter_map(|u| u.site.alias()).collect();
+    let text = apply_checked(src, &edits, &aliases)
+        .with_context(|| format!("rewriting images in {file}"))?;
+    verify(src, &text, file, |w| {
+        let mut want = reading(w);
+        for update in updates.iter().filter(|u| same_place(u.workload, w)) {
+            for container in want
+                .containers
+                .iter_mut()
+                .filter(|c| c.name == update.container)
+            {
+                container.image = Some(match update.site {
+                    ImageSite::Whole(_) => update.reference.to_owned(),
+                    ImageSite::Split { .. } => split_reference(update.site, update.tag),
+                });
+            }
+        }
+        want
+    })?;
+    Ok(text)
+}
+
+/// The reference a split site spells once its tag is `tag`.
+fn split_reference(site: &ImageSite, tag: &str) -> String {
+    let reference = site.reference();
+    match site {
+        ImageSite::Split { tag: Some(_), .. } => {
+            let base = reference
+                .rsplit_once(':')
+                .map_or(reference.as_str(), |(b, _)| b);
+            format!("{base}:{tag}")
+        }
+        _ => format!("{}:{tag}", strip_tag(&reference)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::edit::engine::apply;
+    use crate::manifest::scan::scan_file;
+
+    fn workload(src: &str) -> Workload {
+        scan_file("f.yaml", src, "default").workloads.remove(0)
+    }
+
+    #[test]
+    fn image_edits_keep_style() {
+        let src = "kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: \"nginx:1.0\"   # c\n  - {name: b, image: 'b:1'}\n  - name: c\n    image: |-\n      c:1\n";
+        let w = workload(src);
+        let mut edits = Vec::new();
+        for (c, new, tag) in [(0, "nginx:1.1", "1.1"), (1, "b:2", "2"), (2, "c:3", "3")] {
+            let site = w.containers[c].image.as_ref().unwrap();
+            edits.extend(image_edits(src, site, new, tag).unwrap());
+        }
+        let out = apply(src, &edits).unwrap();
+        assert_eq!(
+            out,
+            src.replace("nginx:1.0", "nginx:1.1")
+                .replace("'b:1'", "'b:2'")
+                .replace("c:1", "c:3")
+        );
+    }
+
+    #[test]
+    fn split_helm_values_keep_the_split() {
+        let src = "apiVersion: helm.fluxcd.io/v1\nkind: HelmRelease\nmetadata: {name: r}\nspec:\n  values:\n    image:\n      repository: bitnami/redis\n      tag: 5.0.7\n    side:\n      image: nginx:1.0\n";
+        let w = workload(src);
+        let a = image_edits(
+            src,
+            w.containers[0].image.as_ref().unwrap(),
+            "bitnami/redis:5.1",
+            "5.1",
+        )
+        .unwrap();
+        let b = image_edits(
+            src,
+            w.containers[1].image.as_ref().unwrap(),
+            "nginx:1.2",
+            "1.2",
+        )
+        .unwrap();
+        let out = apply(src, &[a, b].concat()).unwrap();
+        assert_eq!(
+            out,
+            src.replace("tag: 5.0.7", "tag: \"5.1\"")
+                .replace("nginx:1.0", "nginx:1.2")
+        );
+    }
+
+    #[test]
+    fn a_shared_image_anchor_moves_only_with_all_its_users() {
+        let src = "kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: a, image: &img 'x:1'}\n  - {name: b, image: *img}\n  volumes: [{name: v, note: *img}]\n";
+        let w = workload(src);
+        let update = |c: usize| ImageUpdate {
+            workload: &w,
+            container: &w.containers[c].name,
+            site: w.containers[c].image.as_ref().unwrap(),
+            reference: "x:2",
+            tag: "2",
+        };
+        let err = update_images(src, "f.yaml", &[update(0), update(1)]).unwrap_err();
+        assert!(format!("{err:#}").contains("volumes[0]/note"), "{err:#}");
+        let src = src.replace("  volumes: [{name: v, note: *img}]\n", "");
+        let w = workload(&src);
+        let update = |c: usize| ImageUpdate {
+            workload: &w,
+            container: &w.containers[c].name,
+            site: w.containers[c].image.as_ref().unwrap(),
+            reference: "x:2",
+            tag: "2",
+        };
+        let out = update_images(&src, "f.yaml", &[update(0), update(1)]).unwrap();
+        assert_eq!(out, src.replace("'x:1'", "'x:2'"));
+        assert!(update_images(&src, "f.yaml", &[update(0)]).is_err());
+    }
+
+    #[test]
+    fn an_image_aliasing_a_value_that_is_no_image_is_refused() {
+        let src = "kind: Deployment\nmetadata:\n  name: a\n  labels:\n    img: &v db:1.0.0\nspec: {template: {spec: {containers: [{name: a, image: *v}]}}}\n";
+        let w = workload(src);
+        let update = ImageUpdate {
+            workload: &w,
+            container: "a",
+            site: w.containers[0].image.as_ref().unwrap(),
+            reference: "db:1.3.0",
+            tag: "1.3.0",
+        };
+        let err = update_images(src, "f.yaml", &[update]).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("is an alias (*name)"),
+            "{err:#}"
+        );
+    }
+}
