@@ -231,11 +231,18 @@ impl Transport {
     pub(crate) async fn send(&self, call: &Call<'_>) -> Result<Reply, RegistryError> {
         let state = self.host(call.host);
         let mut retry = 0u32;
+        let mut last: Option<RegistryError> = None;
         loop {
-            let (err, wait) = match self.attempt_api(&state, call).await? {
-                Attempt::Done(reply) => return Ok(reply),
-                Attempt::Retry(err, wait) => (err, wait),
+            let (err, wait) = match self.attempt_api(&state, call).await {
+                Ok(Attempt::Done(reply)) => return Ok(reply),
+                Ok(Attempt::Retry(err, wait)) => (err, wait),
+                // This request's own failures gave the host up: its own cause says more.
+                Err(RegistryError::HostDown { .. }) if last.is_some() => {
+                    return Err(last.take().expect("checked"));
+                }
+                Err(err) => return Err(err),
             };
+            last = Some(err.clone());
             self.back_off(&state, err, wait, &mut retry).await?;
         }
     }
