@@ -573,10 +573,10 @@ async fn verbose_request_lines_say_why_a_request_failed() {
         errors,
         [
             &format!(
-                "error: default:deployment/app0: app: listing tags of {refused}/team/app: not sent, because {refused} failed 3 times in a row (connection refused)"
+                "error: default:deployment/app0: app: listing tags of {refused}/team/app: could not connect: tcp connect error: Connection refused (os error 111)"
             ),
             &format!(
-                "error: default:deployment/app1: app: listing tags of {slow}/team/app: not sent, because {slow} failed 3 times in a row (timed out)"
+                "error: default:deployment/app1: app: listing tags of {slow}/team/app: request timed out"
             ),
         ]
     );
