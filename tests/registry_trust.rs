@@ -490,10 +490,7 @@ fn workloads(sandbox: &Sandbox, images: &[String]) -> crate::support::Repo {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn verbose_request_lines_say_why_a_request_failed() {
-    let refused = format!(
-        "127.0.0.1:{}",
-        crate::support::registry::free_port("127.0.0.1")
-    );
+    let refused = crate::support::registry::REFUSED;
     let slow = FakeServer::start("127.0.0.1", |_req: &Request| {
         Response::hang(Duration::from_secs(10))
     })

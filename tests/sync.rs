@@ -657,11 +657,7 @@ async fn a_refused_edit_fails_only_its_workload() {
 /// "could not connect" once, without the HTTP client's own words for it.
 #[test]
 fn an_unreachable_registry_is_named_with_its_cause_once() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
-    let h = format!("127.0.0.1:{port}");
+    let h = crate::support::registry::REFUSED;
     let sandbox = Sandbox::new();
     let repo = repo_with(
         &sandbox,
@@ -675,7 +671,7 @@ fn an_unreachable_registry_is_named_with_its_cause_once() {
     let run = sync(
         &sandbox,
         &repo,
-        &h,
+        h,
         &["--dry-run", "-o", "json", "--no-cache"],
     )
     .code(1);

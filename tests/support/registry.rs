@@ -42,6 +42,11 @@ pub fn free_port(ip: &str) -> u16 {
         .expect("binding a free port")
 }
 
+/// An address where nothing listens, so a connection is refused at once. A port freed
+/// after binding it would do until another test's server is given the same port (then
+/// one test's requests reach the other's server); port 1 is privileged and unused.
+pub const REFUSED: &str = "127.0.0.1:1";
+
 /// The user of [`Registry::start_htpasswd`].
 pub const BASIC_USER: &str = "testuser";
 /// Their password.
