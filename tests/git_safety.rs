@@ -1,7 +1,7 @@
 //! Git under faults and careless setups: git's lock files, a branch without upstream or not
 //! checked out (all refused before any registry request), a local remote whose hook refuses
-//! the push, `--allow-dirty` next to the user's own edits, credentials in a `--git-url`,
-//! and a sync killed with SIGKILL at many instants. Real registry, real repositories.
+//! the push, `--allow-dirty` next to the user's own edits, credentials in a `--git-url`.
+//! Real registry, real repositories. (A sync killed at many instants is in `crash`.)
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt as _;

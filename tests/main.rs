@@ -2,6 +2,7 @@
 
 mod completions;
 mod config;
+mod crash;
 mod deploy;
 mod docs;
 mod flux_cases;

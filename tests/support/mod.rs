@@ -82,11 +82,18 @@ impl Sandbox {
         self.tagpilot_env(cwd, args, &[])
     }
 
-    /// Run tagpilot with extra environment variables.
-    pub fn tagpilot_env(&self, cwd: &Path, args: &[&str], vars: &[(&str, &str)]) -> Run {
+    /// The command that runs tagpilot in `cwd` with `args` and the scrubbed environment,
+    /// for a test that starts it itself (to kill it, say).
+    pub fn tagpilot_command(&self, cwd: &Path, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_tagpilot"));
         self.env(&mut cmd);
         cmd.current_dir(cwd).args(args);
+        cmd
+    }
+
+    /// Run tagpilot with extra environment variables.
+    pub fn tagpilot_env(&self, cwd: &Path, args: &[&str], vars: &[(&str, &str)]) -> Run {
+        let mut cmd = self.tagpilot_command(cwd, args);
         for (k, v) in vars {
             cmd.env(k, v);
         }
