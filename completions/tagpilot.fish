@@ -45,7 +45,7 @@ complete -c tagpilot -n "__fish_tagpilot_needs_command" -l insecure-registry -d 
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l concurrency -d 'Registry requests in flight at once' -r
-complete -c tagpilot -n "__fish_tagpilot_needs_command" -l registry-rps -d 'Request rate per registry host, halved on HTTP 429' -r
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -l registry-rps -d 'Requests per second per registry host; 0 for no fixed cap (concurrency bounds the load). A 429 halves a host\'s rate, which then recovers over ten seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
@@ -89,7 +89,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l ins
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l concurrency -d 'Registry requests in flight at once' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l registry-rps -d 'Request rate per registry host, halved on HTTP 429' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l registry-rps -d 'Requests per second per registry host; 0 for no fixed cap (concurrency bounds the load). A 429 halves a host\'s rate, which then recovers over ten seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
@@ -123,7 +123,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l insecu
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l concurrency -d 'Registry requests in flight at once' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l registry-rps -d 'Request rate per registry host, halved on HTTP 429' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l registry-rps -d 'Requests per second per registry host; 0 for no fixed cap (concurrency bounds the load). A 429 halves a host\'s rate, which then recovers over ten seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
@@ -166,7 +166,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l insecure-
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l concurrency -d 'Registry requests in flight at once' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l registry-rps -d 'Request rate per registry host, halved on HTTP 429' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l registry-rps -d 'Requests per second per registry host; 0 for no fixed cap (concurrency bounds the load). A 429 halves a host\'s rate, which then recovers over ten seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
@@ -215,7 +215,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l insecur
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l concurrency -d 'Registry requests in flight at once' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l registry-rps -d 'Request rate per registry host, halved on HTTP 429' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l registry-rps -d 'Requests per second per registry host; 0 for no fixed cap (concurrency bounds the load). A 429 halves a host\'s rate, which then recovers over ten seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
@@ -264,7 +264,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l insecure-regi
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l concurrency -d 'Registry requests in flight at once' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l registry-rps -d 'Request rate per registry host, halved on HTTP 429' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l registry-rps -d 'Requests per second per registry host; 0 for no fixed cap (concurrency bounds the load). A 429 halves a host\'s rate, which then recovers over ten seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
@@ -313,7 +313,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l insecure-re
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l concurrency -d 'Registry requests in flight at once' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l registry-rps -d 'Request rate per registry host, halved on HTTP 429' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l registry-rps -d 'Requests per second per registry host; 0 for no fixed cap (concurrency bounds the load). A 429 halves a host\'s rate, which then recovers over ten seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
@@ -364,7 +364,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l insecure-re
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l concurrency -d 'Registry requests in flight at once' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l registry-rps -d 'Request rate per registry host, halved on HTTP 429' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l registry-rps -d 'Requests per second per registry host; 0 for no fixed cap (concurrency bounds the load). A 429 halves a host\'s rate, which then recovers over ten seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
@@ -419,7 +419,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l insecure-r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l concurrency -d 'Registry requests in flight at once' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l registry-rps -d 'Request rate per registry host, halved on HTTP 429' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l registry-rps -d 'Requests per second per registry host; 0 for no fixed cap (concurrency bounds the load). A 429 halves a host\'s rate, which then recovers over ten seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
@@ -471,7 +471,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l insecure-regi
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l concurrency -d 'Registry requests in flight at once' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l registry-rps -d 'Request rate per registry host, halved on HTTP 429' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l registry-rps -d 'Requests per second per registry host; 0 for no fixed cap (concurrency bounds the load). A 429 halves a host\'s rate, which then recovers over ten seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
@@ -510,7 +510,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l insecu
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l concurrency -d 'Registry requests in flight at once' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l registry-rps -d 'Request rate per registry host, halved on HTTP 429' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l registry-rps -d 'Requests per second per registry host; 0 for no fixed cap (concurrency bounds the load). A 429 halves a host\'s rate, which then recovers over ten seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r

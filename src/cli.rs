@@ -212,12 +212,13 @@ pub struct RegistryArgs {
     )]
     pub concurrency: usize,
 
-    /// Request rate per registry host, halved on HTTP 429
+    /// Requests per second per registry host; 0 for no fixed cap (concurrency bounds the
+    /// load). A 429 halves a host's rate, which then recovers over ten seconds
     #[arg(
         long,
         global = true,
         value_name = "N",
-        default_value_t = 50.0,
+        default_value_t = 0.0,
         env = "TAGPILOT_REGISTRY_RPS"
     )]
     pub registry_rps: f64,

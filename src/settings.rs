@@ -514,8 +514,8 @@ fn registries(file: &ConfigFile) -> Result<Vec<RegistrySetting>, Problem> {
             Some(rate) => {
                 let key = format!("{at}.rps");
                 match rate.number(&key)? {
-                    n if n > 0.0 => Some(n),
-                    _ => return Err(rate.expected(&key, "a number more than 0")),
+                    n if n >= 0.0 => Some(n),
+                    _ => return Err(rate.expected(&key, "a number, 0 for no fixed cap")),
                 }
             }
             None => None,
@@ -601,8 +601,8 @@ pub fn client_options(args: &RegistryArgs) -> Result<ClientOptions> {
     if args.concurrency == 0 {
         bail!("--concurrency must be at least 1");
     }
-    if args.registry_rps.is_nan() || args.registry_rps <= 0.0 {
-        bail!("--registry-rps must be more than 0");
+    if !args.registry_rps.is_finite() || args.registry_rps < 0.0 {
+        bail!("--registry-rps must be a number of requests per second, or 0 for no fixed cap");
     }
     if args.timeout == 0 {
         bail!("--timeout must be at least 1 second");
@@ -931,8 +931,8 @@ mod tests {
                 "line 1: registries[0]: host is missing",
             ),
             (
-                "registries: [{host: a, rps: 0}]\n",
-                "line 1: registries[0].rps: expected a number more than 0, found 0",
+                "registries: [{host: a, rps: -1}]\n",
+                "line 1: registries[0].rps: expected a number, 0 for no fixed cap, found -1",
             ),
             (
                 "registries: [{host: a, rps: fast}]\n",

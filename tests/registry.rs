@@ -857,6 +857,43 @@ async fn the_rate_limit_halves_after_a_429() {
     assert_eq!(*seen.lock().unwrap(), 13);
 }
 
+/// With no fixed cap (the default), requests go as fast as they are made until the host
+/// says 429; from then on they are spaced at half the rate the host was asked at, and
+/// every call still succeeds. (The climb back is checked in the limiter's unit tests.)
+#[tokio::test]
+async fn without_a_cap_a_429_slows_the_host_to_half_its_rate() {
+    let arrivals = Arc::new(Mutex::new(Vec::<Instant>::new()));
+    let seen = Arc::clone(&arrivals);
+    let server = FakeServer::start("127.0.0.1", move |_req: &Request| {
+        let mut seen = seen.lock().unwrap();
+        seen.push(Instant::now());
+        if seen.len() == 11 {
+            return Response::new(429).header("retry-after", "0");
+        }
+        Response::json(200, &json!({"name": "a/b", "tags": ["x"]}))
+    })
+    .await;
+    let repo = RepoKey::new(server.host(), "a/b");
+    let c = client(ClientOptions {
+        rps: 0.0,
+        ..options(&server.host())
+    });
+    for _ in 0..14 {
+        c.list_tags(&repo).await.unwrap();
+    }
+    let arrivals = arrivals.lock().unwrap().clone();
+    assert_eq!(arrivals.len(), 15, "the 429 was retried");
+    // The host was asked at most 11 times in the second before the 429, so it is then
+    // asked at no more than 5.5 per second, a gap of 0.18 s; 0.15 s allows for the climb.
+    for pair in arrivals[11..].windows(2) {
+        let gap = pair[1].duration_since(pair[0]);
+        assert!(
+            gap >= Duration::from_millis(150),
+            "{gap:?} between requests after the 429"
+        );
+    }
+}
+
 #[tokio::test]
 async fn truncated_and_oversized_bodies_are_rejected() {
     let (content, built) = small_content();

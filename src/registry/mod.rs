@@ -88,7 +88,8 @@ impl fmt::Display for RepoKey {
 pub struct ClientOptions {
     /// Requests in flight at once, over all hosts (`--concurrency`, 16).
     pub concurrency: usize,
-    /// Requests per second per host (`--registry-rps`, 50); halved on each HTTP 429.
+    /// Requests per second per host (`--registry-rps`); 0, the default, for no fixed cap.
+    /// A 429 halves a host's rate, which then recovers over ten seconds.
     pub rps: f64,
     /// Hosts (`host[:port]`, or `host` for every port) with their own rate instead of
     /// `rps`; an entry with the port wins over one without.
@@ -136,7 +137,7 @@ impl Default for ClientOptions {
     fn default() -> Self {
         ClientOptions {
             concurrency: 16,
-            rps: 50.0,
+            rps: 0.0,
             rps_by_host: BTreeMap::new(),
             timeout: Duration::from_secs(30),
             insecure_hosts: Vec::new(),

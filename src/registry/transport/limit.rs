@@ -1,38 +1,117 @@
-//! How fast one host is asked: a per-host token bucket in its GCRA form, and the rule
-//! that says which configured host entry covers an address.
+//! How fast one host is asked: a per-host token bucket in its GCRA form whose rate adapts
+//! to HTTP 429 (halved at once, then raised again a little every second, as TCP's
+//! congestion window is), and the rule that says which configured host entry covers an
+//! address.
 
+use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
+/// The lowest rate a host is slowed to, in requests per second.
+const FLOOR: f64 = 0.05;
+/// After a 429, the rate climbs back to where it was in this long (if no other 429 comes).
+const RECOVERY: Duration = Duration::from_secs(10);
+
 /// A per-host token bucket in its GCRA form: `tat` is when the bucket will be full again.
+///
+/// With no fixed cap (`--registry-rps 0`, the default) requests are sent as fast as the
+/// concurrency bound lets them until the host answers 429; then the rate becomes half the
+/// rate the host was actually asked at over the last second. With a cap, a 429 halves the
+/// current rate. Either way the rate then grows linearly back to where it was over
+/// [`RECOVERY`], and a new 429 halves it again (additive increase, multiplicative
+/// decrease).
 pub(super) struct Limiter {
-    pub(super) rate: f64,
-    burst: f64,
+    /// The configured cap, if any.
+    cap: Option<f64>,
+    /// Since the last 429: when it came, the halved rate, and the rate it recovers to.
+    slowed: Option<Slowed>,
     tat: Option<Instant>,
+    /// When the requests of the last second were let through (kept only without a cap,
+    /// to know how fast the host was asked when it first said 429).
+    recent: VecDeque<Instant>,
+}
+
+#[derive(Clone, Copy)]
+struct Slowed {
+    at: Instant,
+    from: f64,
+    to: f64,
 }
 
 impl Limiter {
+    /// A limiter capped at `rate` requests per second; 0 for no fixed cap.
     pub(super) fn new(rate: f64) -> Limiter {
         Limiter {
-            rate,
-            burst: rate.max(1.0),
+            cap: (rate > 0.0).then_some(rate),
+            slowed: None,
             tat: None,
+            recent: VecDeque::new(),
         }
+    }
+
+    /// The rate at `now`, `None` for no limit; forgets a 429 once fully recovered.
+    pub(super) fn rate(&mut self, now: Instant) -> Option<f64> {
+        let Some(s) = self.slowed else {
+            return self.cap;
+        };
+        let climbed = now.saturating_duration_since(s.at).as_secs_f64() / RECOVERY.as_secs_f64();
+        let rate = s.from + (s.to - s.from) * climbed;
+        if rate >= s.to {
+            self.slowed = None;
+            return self.cap;
+        }
+        Some(rate)
     }
 
     /// Reserves the next slot; returns how long to wait for it.
     pub(super) fn reserve(&mut self, now: Instant) -> Duration {
-        let interval = Duration::from_secs_f64(1.0 / self.rate);
-        let tolerance = interval.mul_f64((self.burst - 1.0).max(0.0));
+        let Some(rate) = self.rate(now) else {
+            self.recent.push_back(now);
+            while self
+                .recent
+                .front()
+                .is_some_and(|t| now.saturating_duration_since(*t) > Duration::from_secs(1))
+            {
+                self.recent.pop_front();
+            }
+            return Duration::ZERO;
+        };
+        // Bursts only at the configured cap; a slowed host gets evenly spaced requests.
+        let burst = match self.slowed {
+            Some(_) => 1.0,
+            None => rate.max(1.0),
+        };
+        let interval = Duration::from_secs_f64(1.0 / rate);
+        let tolerance = interval.mul_f64(burst - 1.0);
         let tat = self.tat.map_or(now, |t| t.max(now));
         let allowed = tat.checked_sub(tolerance).unwrap_or(now);
         self.tat = Some(tat + interval);
         allowed.saturating_duration_since(now)
     }
 
-    /// After a 429: half the rate, no bursts, for the rest of the run.
-    pub(super) fn halve(&mut self) {
-        self.rate = (self.rate / 2.0).max(0.05);
-        self.burst = 1.0;
+    /// After a 429: half the current rate (or half the rate of the last second, without a
+    /// cap), from which it recovers over [`RECOVERY`].
+    pub(super) fn halve(&mut self, now: Instant) {
+        let current = match self.rate(now) {
+            Some(rate) => rate,
+            None => {
+                let last_second = self
+                    .recent
+                    .iter()
+                    .filter(|t| now.saturating_duration_since(**t) <= Duration::from_secs(1))
+                    .count();
+                last_second.max(1) as f64
+            }
+        };
+        let to = match self.slowed {
+            Some(s) => s.to,
+            None => current,
+        };
+        self.slowed = Some(Slowed {
+            at: now,
+            from: (current / 2.0).max(FLOOR),
+            to,
+        });
+        self.recent.clear();
     }
 }
 
@@ -108,17 +187,44 @@ mod tests {
     }
 
     #[test]
-    fn limiter_spaces_requests_after_the_burst() {
+    fn a_cap_spaces_requests_after_the_burst_and_a_429_halves_it_then_it_recovers() {
         let now = Instant::now();
         let mut l = Limiter::new(10.0);
         for _ in 0..10 {
             assert_eq!(l.reserve(now), Duration::ZERO);
         }
         assert_eq!(l.reserve(now), Duration::from_millis(100));
-        l.halve();
         let mut l = Limiter::new(4.0);
-        l.halve();
+        l.halve(now);
+        assert_eq!(l.rate(now), Some(2.0));
         assert_eq!(l.reserve(now), Duration::ZERO);
         assert_eq!(l.reserve(now), Duration::from_millis(500));
+        // Half-way through the recovery, half-way back; then the cap again.
+        assert_eq!(l.rate(now + RECOVERY / 2), Some(3.0));
+        assert_eq!(l.rate(now + RECOVERY), Some(4.0));
+        assert!(l.slowed.is_none());
+    }
+
+    #[test]
+    fn without_a_cap_a_429_halves_the_rate_the_host_was_asked_at() {
+        let now = Instant::now();
+        let mut l = Limiter::new(0.0);
+        for i in 0..40 {
+            assert_eq!(
+                l.reserve(now + Duration::from_millis(i * 25)),
+                Duration::ZERO
+            );
+        }
+        let at = now + Duration::from_millis(1000);
+        l.halve(at);
+        let rate = l.rate(at).expect("slowed");
+        assert!((rate - 20.0).abs() <= 0.5, "{rate}");
+        // A second 429 halves again, and the rate still recovers to the first one's.
+        l.halve(at);
+        let rate = l.rate(at).expect("slowed");
+        assert!((rate - 10.0).abs() <= 0.25, "{rate}");
+        assert!(l.rate(at + RECOVERY / 2).expect("slowed") > 20.0);
+        assert_eq!(l.rate(at + RECOVERY), None, "no cap again");
+        assert_eq!(l.reserve(at + RECOVERY), Duration::ZERO);
     }
 }

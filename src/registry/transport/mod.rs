@@ -1,8 +1,8 @@
 //! HTTP for the registry client: one place that sends every request, so that the rules
 //! hold for all of them. Split as go-containerregistry splits its `transport/`:
 //!
-//! - `limit`: a per-host rate limit (halved for the rest of the run on a 429); a
-//!   semaphore here bounds the requests in flight;
+//! - `limit`: a per-host rate, none by default, halved on a 429 and then recovering;
+//!   a semaphore here bounds the requests in flight;
 //! - `retry`: which failures are tried again (429, 5xx, resets, timeouts) and how long
 //!   to wait, honouring `Retry-After`; shared by API calls and token requests;
 //! - `auth`: auth driven by the `WWW-Authenticate` challenge;
@@ -142,18 +142,18 @@ fn check(settings: &Settings) -> Result<(), RegistryError> {
             "concurrency must be at least 1".into(),
         ));
     }
-    if !(settings.rps.is_finite() && settings.rps > 0.0) {
+    if !(settings.rps.is_finite() && settings.rps >= 0.0) {
         return Err(RegistryError::Setup(
-            "the request rate must be a positive number".into(),
+            "the request rate must be a number, 0 for no fixed cap".into(),
         ));
     }
     if let Some((host, _)) = settings
         .rps_by_host
         .iter()
-        .find(|(_, rps)| !(rps.is_finite() && **rps > 0.0))
+        .find(|(_, rps)| !(rps.is_finite() && **rps >= 0.0))
     {
         return Err(RegistryError::Setup(format!(
-            "the request rate of {host} must be a positive number"
+            "the request rate of {host} must be a number, 0 for no fixed cap"
         )));
     }
     Ok(())
@@ -260,7 +260,7 @@ impl Transport {
             return Err(err);
         }
         if err.status() == Some(429) {
-            lock(&state.limiter).halve();
+            lock(&state.limiter).halve(std::time::Instant::now());
         }
         *retry += 1;
         match self.settings.backoff.delay(*retry, wait) {
@@ -444,11 +444,12 @@ mod tests {
             &["Reg.Internal", "[::1]:5000"],
         ))
         .unwrap();
-        let rate = |host: &str| lock(&t.host(host).limiter).rate;
-        assert_eq!(rate("reg.internal:5000"), 2.0);
-        assert_eq!(rate("reg.internal:6000"), 5.0);
-        assert_eq!(rate("REG.INTERNAL"), 5.0);
-        assert_eq!(rate("ghcr.io"), 50.0);
+        let now = std::time::Instant::now();
+        let rate = |host: &str| lock(&t.host(host).limiter).rate(now);
+        assert_eq!(rate("reg.internal:5000"), Some(2.0));
+        assert_eq!(rate("reg.internal:6000"), Some(5.0));
+        assert_eq!(rate("REG.INTERNAL"), Some(5.0));
+        assert_eq!(rate("ghcr.io"), Some(50.0));
         assert!(t.is_insecure("reg.internal:443"));
         assert!(t.is_insecure("[::1]:5000"));
         assert!(t.is_insecure("[::1]:5001"), "a loopback host");
@@ -458,11 +459,13 @@ mod tests {
         assert!(t.is_insecure("127.0.0.1:5000"));
         assert!(t.is_insecure("[::1]:6000"));
         assert!(!t.is_insecure("127.0.0.2:5000"));
-        let bad = Transport::new(settings(50.0, &[("reg.internal", 0.0)], &[]));
+        let t = Transport::new(settings(0.0, &[("reg.internal", 0.0)], &[])).unwrap();
+        assert_eq!(lock(&t.host("reg.internal").limiter).rate(now), None);
+        let bad = Transport::new(settings(0.0, &[("reg.internal", -1.0)], &[]));
         assert_eq!(
             bad.err().map(|e| e.to_string()),
             Some(
-                "setting up the registry client: the request rate of reg.internal must be a positive number"
+                "setting up the registry client: the request rate of reg.internal must be a number, 0 for no fixed cap"
                     .to_owned()
             )
         );
