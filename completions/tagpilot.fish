@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tagpilot_global_optspecs
-    string join \n repo= git-url= git-ssh-key= git-known-hosts= git-branch= git-remote= path= n/namespace= default-namespace= o/output= v/verbose q/quiet config= color= platform= docker-config= insecure-registry= include-image= exclude-image= concurrency= registry-rps= timeout= deadline= max-tags= cache-dir= no-cache refresh h/help V/version
+    string join \n repo= git-url= git-ssh-key= git-known-hosts= git-branch= git-remote= path= n/namespace= default-namespace= o/output= v/verbose q/quiet config= color= platform= docker-config= insecure-registry= registry-ca= include-image= exclude-image= concurrency= registry-rps= timeout= deadline= max-tags= cache-dir= no-cache refresh h/help V/version
 end
 
 function __fish_tagpilot_needs_command
@@ -42,6 +42,7 @@ never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -l registry-ca -d 'Also trust the CA certificates in this PEM file for every registry (repeatable) [default: the system\'s, which SSL_CERT_FILE and SSL_CERT_DIR can change]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l concurrency -d 'Registry requests in flight at once' -r
@@ -86,6 +87,7 @@ never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l registry-ca -d 'Also trust the CA certificates in this PEM file for every registry (repeatable) [default: the system\'s, which SSL_CERT_FILE and SSL_CERT_DIR can change]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l concurrency -d 'Registry requests in flight at once' -r
@@ -120,6 +122,7 @@ never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l registry-ca -d 'Also trust the CA certificates in this PEM file for every registry (repeatable) [default: the system\'s, which SSL_CERT_FILE and SSL_CERT_DIR can change]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l concurrency -d 'Registry requests in flight at once' -r
@@ -163,6 +166,7 @@ never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l registry-ca -d 'Also trust the CA certificates in this PEM file for every registry (repeatable) [default: the system\'s, which SSL_CERT_FILE and SSL_CERT_DIR can change]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l concurrency -d 'Registry requests in flight at once' -r
@@ -212,6 +216,7 @@ never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l registry-ca -d 'Also trust the CA certificates in this PEM file for every registry (repeatable) [default: the system\'s, which SSL_CERT_FILE and SSL_CERT_DIR can change]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l concurrency -d 'Registry requests in flight at once' -r
@@ -261,6 +266,7 @@ never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l registry-ca -d 'Also trust the CA certificates in this PEM file for every registry (repeatable) [default: the system\'s, which SSL_CERT_FILE and SSL_CERT_DIR can change]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l concurrency -d 'Registry requests in flight at once' -r
@@ -310,6 +316,7 @@ never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l registry-ca -d 'Also trust the CA certificates in this PEM file for every registry (repeatable) [default: the system\'s, which SSL_CERT_FILE and SSL_CERT_DIR can change]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l concurrency -d 'Registry requests in flight at once' -r
@@ -361,6 +368,7 @@ never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l registry-ca -d 'Also trust the CA certificates in this PEM file for every registry (repeatable) [default: the system\'s, which SSL_CERT_FILE and SSL_CERT_DIR can change]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l concurrency -d 'Registry requests in flight at once' -r
@@ -416,6 +424,7 @@ never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l registry-ca -d 'Also trust the CA certificates in this PEM file for every registry (repeatable) [default: the system\'s, which SSL_CERT_FILE and SSL_CERT_DIR can change]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l concurrency -d 'Registry requests in flight at once' -r
@@ -468,6 +477,7 @@ never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l registry-ca -d 'Also trust the CA certificates in this PEM file for every registry (repeatable) [default: the system\'s, which SSL_CERT_FILE and SSL_CERT_DIR can change]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l concurrency -d 'Registry requests in flight at once' -r
@@ -507,6 +517,7 @@ never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l registry-ca -d 'Also trust the CA certificates in this PEM file for every registry (repeatable) [default: the system\'s, which SSL_CERT_FILE and SSL_CERT_DIR can change]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l exclude-image -d 'Skip images whose canonical name matches this glob (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l concurrency -d 'Registry requests in flight at once' -r

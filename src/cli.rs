@@ -182,6 +182,17 @@ pub struct RegistryArgs {
     )]
     pub insecure_registry: Vec<String>,
 
+    /// Also trust the CA certificates in this PEM file for every registry (repeatable)
+    /// [default: the system's, which SSL_CERT_FILE and SSL_CERT_DIR can change]
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        env = "TAGPILOT_REGISTRY_CA",
+        value_delimiter = ','
+    )]
+    pub registry_ca: Vec<PathBuf>,
+
     /// Only images whose canonical name matches this glob (repeatable)
     #[arg(
         long,
@@ -280,6 +291,9 @@ pub struct RegistrySetting {
     pub insecure: Option<bool>,
     /// Request rate for this host instead of `--registry-rps`.
     pub rps: Option<f64>,
+    /// A PEM file of CA certificates trusted for this host (besides the system's and
+    /// `--registry-ca`).
+    pub ca: Option<PathBuf>,
 }
 
 /// Output formats.

@@ -31,7 +31,7 @@ pub const CONFIG_FILE_NAME: &str = ".tagpilot.yaml";
 /// The configuration file's keys for options: each option's long name in camelCase, in the
 /// plural for the repeatable ones (`notify` keeps its name, as SPEC §9 writes it). Every
 /// option with a `TAGPILOT_*` variable has one, but `--config`.
-const OPTION_KEYS: [&str; 42] = [
+const OPTION_KEYS: [&str; 43] = [
     "repo",
     "gitUrl",
     "gitSshKey",
@@ -47,6 +47,7 @@ const OPTION_KEYS: [&str; 42] = [
     "platform",
     "dockerConfig",
     "insecureRegistries",
+    "registryCas",
     "includeImages",
     "excludeImages",
     "concurrency",
@@ -349,6 +350,18 @@ fn fill_global(fill: &mut Fill<'_>, g: &mut GlobalArgs) -> Result<(), Problem> {
         Item::strings,
     )?;
     fill.set(
+        "registryCas",
+        "registry_ca",
+        &mut r.registry_ca,
+        |item, key| {
+            Ok(item
+                .strings(key)?
+                .into_iter()
+                .map(|p| dir.join(p))
+                .collect())
+        },
+    )?;
+    fill.set(
         "includeImages",
         "include_image",
         &mut r.include_image,
@@ -482,18 +495,19 @@ fn notify(
     Ok((urls, formats))
 }
 
-/// The `registries` list: `{host, insecure, rps}` mappings.
+/// The `registries` list: `{host, insecure, rps, ca}` mappings; a relative `ca` path is
+/// relative to the file's directory.
 fn registries(file: &ConfigFile) -> Result<Vec<RegistrySetting>, Problem> {
     let Some(item) = file.get("registries") else {
         return Ok(Vec::new());
     };
     let Kind::List(entries) = &item.kind else {
-        return Err(item.expected("registries", "a list of {host, insecure, rps} mappings"));
+        return Err(item.expected("registries", "a list of {host, insecure, rps, ca} mappings"));
     };
     let mut out: Vec<RegistrySetting> = Vec::new();
     for (i, entry) in entries.iter().enumerate() {
         let at = format!("registries[{i}]");
-        let fields = entry.map(&at, &["host", "insecure", "rps"])?;
+        let fields = entry.map(&at, &["host", "insecure", "rps", "ca"])?;
         let host_item = field(fields, "host")
             .ok_or_else(|| Problem::at(entry.line, format!("{at}: host is missing")))?;
         let host = host_item.string(&format!("{at}.host"))?;
@@ -520,10 +534,15 @@ fn registries(file: &ConfigFile) -> Result<Vec<RegistrySetting>, Problem> {
             }
             None => None,
         };
+        let ca = match field(fields, "ca") {
+            Some(path) => Some(file.dir().join(path.string(&format!("{at}.ca"))?)),
+            None => None,
+        };
         out.push(RegistrySetting {
             host,
             insecure,
             rps,
+            ca,
         });
     }
     Ok(out)
@@ -631,12 +650,16 @@ pub fn client_options(args: &RegistryArgs) -> Result<ClientOptions> {
     let mut insecure_hosts = args.insecure_registry.clone();
     let mut secure_hosts = Vec::new();
     let mut rps_by_host = BTreeMap::new();
+    let mut ca_by_host = BTreeMap::new();
     for registry in &args.registries {
         let host = api_host(&registry.host);
         match registry.insecure {
             Some(true) => insecure_hosts.push(host.clone()),
             Some(false) => secure_hosts.push(host.clone()),
             None => {}
+        }
+        if let Some(ca) = &registry.ca {
+            ca_by_host.insert(host.clone(), ca.clone());
         }
         if let Some(rps) = registry.rps {
             rps_by_host.insert(host, rps);
@@ -649,6 +672,8 @@ pub fn client_options(args: &RegistryArgs) -> Result<ClientOptions> {
         timeout: Duration::from_secs(args.timeout),
         insecure_hosts,
         secure_hosts,
+        ca_files: args.registry_ca.clone(),
+        ca_by_host,
         platform,
         docker_config,
         cache_dir,
@@ -956,7 +981,7 @@ mod tests {
             ),
             (
                 "registries: {host: a}\n",
-                "line 1: registries: expected a list of {host, insecure, rps} mappings, found a mapping",
+                "line 1: registries: expected a list of {host, insecure, rps, ca} mappings, found a mapping",
             ),
         ];
         for (yaml, message) in cases {

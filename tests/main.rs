@@ -15,4 +15,5 @@ mod registry;
 mod registry_trust;
 mod support;
 mod sync;
+mod tls;
 mod transport;

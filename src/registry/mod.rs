@@ -103,6 +103,12 @@ pub struct ClientOptions {
     pub insecure_hosts: Vec<String>,
     /// Loopback hosts that are not insecure after all (a registry's `insecure: false`).
     pub secure_hosts: Vec<String>,
+    /// PEM files of CA certificates trusted for every registry besides the system's
+    /// (`--registry-ca`).
+    pub ca_files: Vec<PathBuf>,
+    /// Hosts (`host[:port]`, or `host` for every port) with a PEM file of CA certificates
+    /// of their own, trusted for them alone (a registry's `ca`).
+    pub ca_by_host: BTreeMap<String, PathBuf>,
     /// With `-vv`: also log each answer's headers (redacted) after its request line.
     pub log_headers: bool,
     /// The platform to read from multi-platform tags (`--platform`, linux/amd64).
@@ -142,6 +148,8 @@ impl Default for ClientOptions {
             timeout: Duration::from_secs(30),
             insecure_hosts: Vec::new(),
             secure_hosts: Vec::new(),
+            ca_files: Vec::new(),
+            ca_by_host: BTreeMap::new(),
             log_headers: false,
             platform: Platform::default(),
             docker_config: None,
@@ -167,6 +175,8 @@ impl fmt::Debug for ClientOptions {
             .field("timeout", &self.timeout)
             .field("insecure_hosts", &self.insecure_hosts)
             .field("secure_hosts", &self.secure_hosts)
+            .field("ca_files", &self.ca_files)
+            .field("ca_by_host", &self.ca_by_host)
             .field("log_headers", &self.log_headers)
             .field("platform", &self.platform.to_string())
             .field("docker_config", &self.docker_config)
@@ -288,6 +298,8 @@ impl Client {
             timeout: opts.timeout,
             insecure_hosts: opts.insecure_hosts,
             secure_hosts: opts.secure_hosts,
+            ca_files: opts.ca_files,
+            ca_by_host: opts.ca_by_host,
             log_headers: opts.log_headers,
             backoff: retry::Backoff {
                 max_retries: opts.max_retries,

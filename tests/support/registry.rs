@@ -61,20 +61,27 @@ pub struct Registry {
     dir: tempfile::TempDir,
     /// `127.0.0.1:<port>`.
     pub host: String,
+    /// Whether it serves HTTPS.
+    tls: bool,
 }
 
 impl Registry {
     /// A registry without auth.
     pub fn start() -> Registry {
-        Registry::launch(false)
+        Registry::launch(false, None)
     }
 
     /// A registry with htpasswd (Basic) auth for [`BASIC_USER`] and [`BASIC_PASSWORD`].
     pub fn start_htpasswd() -> Registry {
-        Registry::launch(true)
+        Registry::launch(true, None)
     }
 
-    fn launch(basic: bool) -> Registry {
+    /// A registry serving HTTPS only, with this certificate and key (PEM files).
+    pub fn start_tls(certificate: &std::path::Path, key: &std::path::Path) -> Registry {
+        Registry::launch(false, Some((certificate, key)))
+    }
+
+    fn launch(basic: bool, tls: Option<(&std::path::Path, &std::path::Path)>) -> Registry {
         let dir = tempfile::tempdir().expect("creating a temp dir for the registry");
         let port = free_port("127.0.0.1");
         let root = dir.path();
@@ -86,11 +93,19 @@ impl Registry {
                 root.join("htpasswd").display()
             );
         }
+        // Under `http:`, so before the top-level `auth:`.
+        let https = tls.map_or(String::new(), |(certificate, key)| {
+            format!(
+                "  tls:\n    certificate: {}\n    key: {}\n",
+                certificate.display(),
+                key.display()
+            )
+        });
         let config = format!(
             "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: false\n\
              storage:\n  filesystem:\n    rootdirectory: {data}\n  delete:\n    enabled: true\n  \
              cache:\n    blobdescriptor: inmemory\n  redirect:\n    disable: true\n\
-             http:\n  addr: 127.0.0.1:{port}\n  secret: tagpilot-tests-not-secret\n{auth}",
+             http:\n  addr: 127.0.0.1:{port}\n  secret: tagpilot-tests-not-secret\n{https}{auth}",
             data = root.join("data").display(),
         );
         std::fs::write(root.join("config.yml"), config).expect("writing the registry config");
@@ -113,6 +128,7 @@ impl Registry {
             child,
             dir,
             host: format!("127.0.0.1:{port}"),
+            tls: tls.is_some(),
         };
         reg.wait_ready();
         reg
@@ -134,7 +150,10 @@ impl Registry {
                 let mut answer = String::new();
                 if s.write_all(req.as_bytes()).is_ok()
                     && s.read_to_string(&mut answer).is_ok()
-                    && (answer.starts_with("HTTP/1.0 200") || answer.starts_with("HTTP/1.0 401"))
+                    && (answer.starts_with("HTTP/1.0 200")
+                        || answer.starts_with("HTTP/1.0 401")
+                        // Go's answer to plain HTTP on a TLS port: up, and speaking TLS.
+                        || (self.tls && answer.starts_with("HTTP/1.0 400")))
                 {
                     return;
                 }
@@ -149,9 +168,10 @@ impl Registry {
         self.child.id()
     }
 
-    /// `http://127.0.0.1:<port>`.
+    /// `http://127.0.0.1:<port>`, or `https://` for a TLS registry.
     pub fn url(&self) -> String {
-        format!("http://{}", self.host)
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{}", self.host)
     }
 
     /// The registry's own log (errors).
@@ -449,13 +469,30 @@ impl Pusher {
         Pusher::with_base(&registry.url(), Some((user, password)))
     }
 
+    /// A pusher to a TLS registry whose certificate this CA (a PEM file) signed.
+    pub fn with_ca(registry: &Registry, ca: &std::path::Path) -> Pusher {
+        let pem = std::fs::read(ca).expect("reading the CA");
+        let ca = reqwest::Certificate::from_pem(&pem).expect("a PEM CA");
+        Pusher::with_client(
+            &registry.url(),
+            None,
+            reqwest::Client::builder().tls_certs_merge([ca]),
+        )
+    }
+
     fn with_base(base: &str, basic: Option<(&str, &str)>) -> Pusher {
+        Pusher::with_client(base, basic, reqwest::Client::builder())
+    }
+
+    fn with_client(
+        base: &str,
+        basic: Option<(&str, &str)>,
+        builder: reqwest::ClientBuilder,
+    ) -> Pusher {
         let _ = rustls::crypto::ring::default_provider().install_default();
         Pusher {
             base: base.to_owned(),
-            http: reqwest::Client::builder()
-                .build()
-                .expect("building the pusher's client"),
+            http: builder.build().expect("building the pusher's client"),
             auth: basic.map(|(u, p)| {
                 format!(
                     "Basic {}",

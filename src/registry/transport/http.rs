@@ -152,12 +152,8 @@ impl Transport {
         auth: Option<&HeaderValue>,
         form: Option<&String>,
     ) -> Result<reqwest::Response, RegistryError> {
-        let client = if self.is_insecure(&authority(url)) {
-            &self.insecure
-        } else {
-            &self.secure
-        };
-        let mut req = client
+        let mut req = self
+            .client(&authority(url))
             .request(method.clone(), url.clone())
             .header(reqwest::header::ACCEPT, ex.accept);
         if let Some(a) = auth {

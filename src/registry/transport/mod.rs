@@ -19,6 +19,7 @@ pub mod retry;
 
 use std::collections::{BTreeMap, HashMap};
 use std::ffi::OsString;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -46,6 +47,8 @@ pub(crate) struct Settings {
     pub(crate) timeout: Duration,
     pub(crate) insecure_hosts: Vec<String>,
     pub(crate) secure_hosts: Vec<String>,
+    pub(crate) ca_files: Vec<PathBuf>,
+    pub(crate) ca_by_host: BTreeMap<String, PathBuf>,
     pub(crate) log_headers: bool,
     pub(crate) backoff: Backoff,
     pub(crate) request_log: Option<RequestLog>,
@@ -115,7 +118,10 @@ struct HostState {
 }
 
 pub(crate) struct Transport {
+    /// Verifies certificates against the system's CAs and `--registry-ca`.
     secure: reqwest::Client,
+    /// For the hosts with a CA of their own (`host[:port]` entries): that CA as well.
+    secure_by_host: Vec<(String, reqwest::Client)>,
     insecure: reqwest::Client,
     settings: Settings,
     semaphore: Semaphore,
@@ -133,6 +139,22 @@ enum Attempt {
     Done(Reply),
     /// A transport error or a retryable status.
     Retry(RegistryError, Option<Duration>),
+}
+
+/// The CA certificates of a PEM file; `whence` says which setting named it.
+fn certificates(path: &Path, whence: &str) -> Result<Vec<reqwest::Certificate>, RegistryError> {
+    let fail = |why: String| {
+        RegistryError::Setup(format!(
+            "reading the CA certificates in {} ({whence}): {why}",
+            path.display()
+        ))
+    };
+    let pem = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
+    let found = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| fail(e.to_string()))?;
+    if found.is_empty() {
+        return Err(fail("no PEM certificate in it".into()));
+    }
+    Ok(found)
 }
 
 /// Checks the numbers of the settings.
@@ -164,19 +186,31 @@ impl Transport {
         check(&settings)?;
         // Installing fails when a provider is already installed, which is fine.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let build = |insecure: bool| {
+        let build = |insecure: bool, cas: Vec<reqwest::Certificate>| {
             reqwest::Client::builder()
                 .user_agent(concat!("tagpilot/", env!("CARGO_PKG_VERSION")))
                 .redirect(reqwest::redirect::Policy::none())
                 .timeout(settings.timeout)
                 .connect_timeout(settings.timeout.min(Duration::from_secs(10)))
                 .tls_danger_accept_invalid_certs(insecure)
+                .tls_certs_merge(cas)
                 .build()
                 .map_err(|e| RegistryError::Setup(format!("building the HTTP client: {e}")))
         };
+        let mut shared = Vec::new();
+        for path in &settings.ca_files {
+            shared.extend(certificates(path, "--registry-ca")?);
+        }
+        let mut secure_by_host = Vec::new();
+        for (host, path) in &settings.ca_by_host {
+            let mut cas = shared.clone();
+            cas.extend(certificates(path, &format!("the ca of registry {host}"))?);
+            secure_by_host.push((host.clone(), build(false, cas)?));
+        }
         Ok(Transport {
-            secure: build(false)?,
-            insecure: build(true)?,
+            secure: build(false, shared)?,
+            secure_by_host,
+            insecure: build(true, Vec::new())?,
             semaphore: Semaphore::new(settings.concurrency),
             settings,
             hosts: Mutex::new(HashMap::new()),
@@ -213,6 +247,19 @@ impl Transport {
         let listed = |hosts: &[String]| hosts.iter().any(|h| host_matches(h, authority).is_some());
         listed(&self.settings.insecure_hosts)
             || (is_loopback(authority) && !listed(&self.settings.secure_hosts))
+    }
+
+    /// The client for a host: unverified TLS for an insecure host, else the one that
+    /// trusts its own CA (the entry with the port first), else the common one.
+    fn client(&self, authority: &str) -> &reqwest::Client {
+        if self.is_insecure(authority) {
+            return &self.insecure;
+        }
+        self.secure_by_host
+            .iter()
+            .filter_map(|(h, client)| host_matches(h, authority).map(|exact| (exact, client)))
+            .max_by_key(|(exact, _)| *exact)
+            .map_or(&self.secure, |(_, client)| client)
     }
 
     /// The request rate for a host: its own (`rps_by_host`, the entry with the port first),
@@ -424,6 +471,8 @@ mod tests {
             timeout: Duration::from_secs(1),
             insecure_hosts: insecure.iter().map(|h| (*h).to_owned()).collect(),
             secure_hosts: vec!["127.0.0.2".to_owned()],
+            ca_files: Vec::new(),
+            ca_by_host: BTreeMap::new(),
             log_headers: false,
             backoff: Backoff {
                 max_retries: 0,
