@@ -43,7 +43,7 @@ fn main() -> ExitCode {
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             ui.error(&format!("{err:#}"));
-            ExitCode::from(1)
+            ExitCode::from(if commands::is_usage_error(&err) { 2 } else { 1 })
         }
     }
 }

@@ -250,6 +250,7 @@ mod tests {
                     from: Some("nginx:1.0".into()),
                     to: Some("1.1".into()),
                 }],
+                failures: Vec::new(),
                 skipped: Vec::new(),
             }],
             errors: vec!["default:deployment/db: db: HTTP 503".into()],

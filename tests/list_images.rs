@@ -183,7 +183,17 @@ async fn edge_cases_as_json_for_two_platforms() {
                 time.map_or(Value::Null, Value::from),
                 "{tag} {platform}"
             );
-            assert_eq!(row["allowed"], allowed, "{tag} {platform}");
+            // `allowed` is the pattern's word; `note` says why an allowed tag is not a
+            // candidate.
+            assert_eq!(row["allowed"], tag != "latest", "{tag} {platform}");
+            let note = if allowed || tag == "latest" {
+                Value::Null
+            } else if time.is_none() && tag == "arm-only" {
+                Value::from(format!("not available for {platform}"))
+            } else {
+                Value::from("no build time")
+            };
+            assert_eq!(row["note"], note, "{tag} {platform}");
         }
         // Candidates come first, newest first.
         assert_eq!(available[0]["tag"], newest);
@@ -211,7 +221,15 @@ async fn table_marks_the_current_tag_and_limits_rows() {
         "    fluxcd.io/tag.helloworld: glob:master-*\n",
     );
     let name = format!("{host}/weaveworks/helloworld");
-    let run = list(&sandbox, &dir, &host, &["-l", "3"]).ok();
+    // One repository of two failed: exit 4, and an error line naming it.
+    let run = list(&sandbox, &dir, &host, &["-l", "3"]).code(4);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: listing tags of {host}/no/such: HTTP 404 NAME_UNKNOWN: repository name \
+             not known to registry\n"
+        )
+    );
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert!(lines[0].starts_with("WORKLOAD"), "{}", run.stdout);
     assert!(
@@ -239,10 +257,10 @@ async fn table_marks_the_current_tag_and_limits_rows() {
     assert!(lines[7].contains("no/such"), "{}", run.stdout);
     assert_eq!(lines.len(), 8, "{}", run.stdout);
     // The current tag right after the limit: no omitted row.
-    let run = list(&sandbox, &dir, &host, &["-l", "4"]).ok();
+    let run = list(&sandbox, &dir, &host, &["-l", "4"]).code(4);
     assert!(!run.stdout.contains("omitted"), "{}", run.stdout);
     assert!(run.stdout.contains("'-> master-a000001"), "{}", run.stdout);
-    let run = list(&sandbox, &dir, &host, &["-l", "0", "--no-headers"]).ok();
+    let run = list(&sandbox, &dir, &host, &["-l", "0", "--no-headers"]).code(4);
     assert!(
         run.stdout.starts_with("default:deployment/app"),
         "{}",

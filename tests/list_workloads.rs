@@ -166,7 +166,8 @@ fn unknown_workload_is_an_error_naming_it() {
         .code(1);
     assert_eq!(
         run.stderr,
-        "error: no workload \"default:deployment/nope\" (default:deployment/nope) in the scanned manifests\n"
+        "error: no workload default:deployment/nope in the scanned manifests; did you mean \
+         default:deployment/helloworld?\n"
     );
 }
 

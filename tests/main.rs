@@ -17,3 +17,4 @@ mod support;
 mod sync;
 mod tls;
 mod transport;
+mod truth;

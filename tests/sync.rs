@@ -441,8 +441,19 @@ async fn release_one_image_and_all_latest() {
                 &h,
             ],
         )
-        .ok();
-    assert!(run.stdout.contains("api: tag not found"), "{}", run.stdout);
+        .code(1);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: default:statefulset/api: api: tag not found: {h}/acme/api:1.9.9 is not in \
+             the registry\nerror: every workload that was tried failed; nothing was written\n"
+        )
+    );
+    assert!(
+        run.stdout.contains("failed  api: tag not found"),
+        "{}",
+        run.stdout
+    );
     // A locked workload needs --force when named.
     let run = sandbox
         .tagpilot(

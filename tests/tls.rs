@@ -58,7 +58,7 @@ async fn an_unknown_ca_is_refused_naming_the_host_and_how_to_trust_it() {
     let sandbox = Sandbox::new();
     let repo = repo(&sandbox, &registry.host, "");
     let pushed = registry.access_log().len();
-    let run = list(&sandbox, &repo, &[], &[]);
+    let run = list(&sandbox, &repo, &[], &[]).code(1);
     let host = &registry.host;
     let json = run.json();
     let error = json[0]["containers"][0]["error"]
@@ -72,6 +72,7 @@ async fn an_unknown_ca_is_refused_naming_the_host_and_how_to_trust_it() {
              or the registry's `ca` in the configuration file"
         )
     );
+    assert_eq!(run.stderr, format!("error: {error}\n"));
     // Refused at once: a certificate problem is not retried.
     assert_eq!(
         registry.access_log().len(),

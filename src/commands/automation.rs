@@ -10,7 +10,7 @@ use anyhow::{Context as _, Result, bail};
 use super::facts::{self, Facts, Site};
 use super::plan::{self, Plan, Rules, Target};
 use super::write::{self, FileChange, Written};
-use super::{Outcome, locate, parse_id, scan, select_one};
+use super::{Outcome, UsageError, locate, parse_id, scan, select_one};
 use crate::cli::{GlobalArgs, ReleaseArgs, SyncArgs, WriteArgs};
 use crate::image::ImageRef;
 use crate::manifest::edit::{ImageUpdate, update_images};
@@ -83,7 +83,10 @@ fn run(global: &GlobalArgs, write_args: &WriteArgs, job: &Job<'_>, ui: &mut Ui) 
         for error in &report.errors {
             ui.error(error);
         }
-        ui.status(&write::summary(write_args, &written, report.changed()));
+        // "Nothing to do" would hide that what was asked failed.
+        if report.changed() || report.errors.is_empty() {
+            ui.status(&write::summary(write_args, &written, report.changed()));
+        }
         if !write_args.dry_run && (report.changed() || !report.errors.is_empty()) {
             notify::send(&notify::targets(write_args), &report, ui);
         }
@@ -144,7 +147,8 @@ fn plan_round<'a>(
                 };
                 let target = match &args.image {
                     Some(text) => {
-                        let image = ImageRef::parse(text).with_context(|| format!("-i {text}"))?;
+                        let image = ImageRef::parse(text)
+                            .map_err(|err| UsageError(format!("-i {text}: {err}")))?;
                         Target::Image {
                             name: image.canonical_name(),
                             tag: image.tag().unwrap_or("latest").to_owned(),
@@ -157,6 +161,15 @@ fn plan_round<'a>(
                 (selected, target, false, ignore_filter)
             }
         };
+    if let (Target::Image { name, .. }, Job::Release(args)) = (&target, job) {
+        let considered: Vec<&Workload> = selected
+            .iter()
+            .copied()
+            .filter(|w| !excluded.contains(&w.id.to_string()))
+            .collect();
+        let written = args.image.as_deref().unwrap_or(name);
+        check_image_used(&considered, name, written, ui)?;
+    }
     // Ask the registries only about what the plan can use.
     let wanted: Vec<&Workload> = selected
         .iter()
@@ -196,6 +209,47 @@ fn plan_round<'a>(
         platform: &global.registry.platform,
     };
     Ok(finish(root, plan::plan(&selected, &sites, facts, &rules)))
+}
+
+/// `release -i`: an error when none of the workloads runs the image, saying what they run
+/// (after the warnings for references that could not be read, which may be the cause).
+fn check_image_used(workloads: &[&Workload], name: &str, written: &str, ui: &mut Ui) -> Result<()> {
+    let mut running = Vec::new();
+    for workload in workloads {
+        for warning in facts::bad_references(workload) {
+            ui.warn(&warning);
+        }
+        for container in &workload.containers {
+            let Some(site) = &container.image else {
+                continue;
+            };
+            let Ok(image) = ImageRef::parse(&site.reference()) else {
+                continue;
+            };
+            if image.canonical_name() == name {
+                return Ok(());
+            }
+            running.push(format!(
+                "{} runs {} in {}",
+                workload.id,
+                image.name_as_written(),
+                container.name
+            ));
+        }
+    }
+    let shown = running.len().min(3);
+    let more = match running.len() - shown {
+        0 => String::new(),
+        n => format!(", and {n} more"),
+    };
+    bail!(
+        "release -i {written}: no selected workload uses {name}{}{more}",
+        if shown == 0 {
+            String::new()
+        } else {
+            format!(": {}", running[..shown].join(", "))
+        }
+    )
 }
 
 /// Turn the plan's changes into new file contents, file by file. A file that cannot be

@@ -89,6 +89,23 @@ pub fn sites<'a>(workloads: &[&'a Workload], args: &RegistryArgs) -> Vec<Site<'a
     out
 }
 
+/// A warning for each container of `workload` whose image reference does not parse,
+/// naming the file, the workload, the container and the reference.
+pub fn bad_references(workload: &Workload) -> Vec<String> {
+    workload
+        .containers
+        .iter()
+        .filter_map(|container| {
+            let written = container.image.as_ref()?.reference();
+            let err = ImageRef::parse(&written).err()?;
+            Some(format!(
+                "{}: {}: container {}: {err}",
+                workload.file, workload.id, container.name
+            ))
+        })
+        .collect()
+}
+
 /// What each repository said.
 pub type Facts = BTreeMap<RepoKey, Result<RepoScan, RegistryError>>;
 

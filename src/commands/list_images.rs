@@ -18,6 +18,11 @@ pub fn run(global: &GlobalArgs, args: &ListImagesArgs, ui: &mut Ui) -> Result<Ou
     let location = locate(global, false, ui)?;
     let scan = scan(global, &location.root, ui)?;
     let workloads = select(&scan, &args.workloads, global)?;
+    for workload in &workloads {
+        for warning in facts::bad_references(workload) {
+            ui.warn(&warning);
+        }
+    }
     let sites = facts::sites(&workloads, &global.registry);
     let facts = facts::gather(&sites.iter().collect::<Vec<_>>(), options, ui)?;
     let platform = &global.registry.platform;
@@ -42,7 +47,26 @@ pub fn run(global: &GlobalArgs, args: &ListImagesArgs, ui: &mut Ui) -> Result<Ou
         Format::Table => images::table(ui.out(), &listing, args.limit, !args.no_headers)?,
         Format::Json => output::json(ui.out(), &listing)?,
     }
-    Ok(Outcome::Success)
+    Ok(outcome(&facts, ui))
+}
+
+/// An `error:` line per repository that could not be read; exit 4 when some could and 1
+/// when none could (the listing is printed either way).
+fn outcome(facts: &Facts, ui: &mut Ui) -> Outcome {
+    let failed: Vec<String> = facts
+        .values()
+        .filter_map(|result| result.as_ref().err().map(ToString::to_string))
+        .collect();
+    for error in &failed {
+        ui.error(error);
+    }
+    if failed.is_empty() {
+        Outcome::Success
+    } else if failed.len() == facts.len() {
+        Outcome::Failed
+    } else {
+        Outcome::Partial
+    }
 }
 
 /// One container's listing.
@@ -80,7 +104,7 @@ fn container_images(site: &Site<'_>, facts: &Facts, platform: &str) -> Container
         tag: tag.to_owned(),
         digest: None,
         created: None,
-        allowed: None,
+        allowed: pattern.allows(tag),
         note: None,
     });
     let Some(repo) = site.repo() else {
@@ -102,11 +126,18 @@ fn container_images(site: &Site<'_>, facts: &Facts, platform: &str) -> Container
             tag: tag.to_owned(),
             digest: ok.map(|d| d.digest.clone()),
             created: ok.and_then(|d| d.created),
-            allowed: Some(facts::is_candidate(pattern, tag, ok)),
+            allowed: pattern.allows(tag),
             note: match found {
                 Some(Err(err)) => Some(err.to_string()),
                 Some(Ok(d)) if d.availability == Availability::NotForPlatform => {
                     Some(format!("not available for {platform}"))
+                }
+                Some(Ok(d))
+                    if d.created.is_none()
+                        && pattern.allows(tag)
+                        && !pattern.orders_by_version() =>
+                {
+                    Some("no build time".to_owned())
                 }
                 _ => None,
             },
@@ -124,17 +155,11 @@ fn container_images(site: &Site<'_>, facts: &Facts, platform: &str) -> Container
         .collect();
     policy::sort_for_listing(pattern, &mut order);
     let mut rows: Vec<TagRow> = order.iter().map(|f| row(&f.tag)).collect();
-    rows.sort_by_key(|r| r.allowed != Some(true));
+    rows.sort_by_key(|r| !r.allowed);
 
     let candidates = facts::candidates(pattern, scan);
-    out.latest_allowed = policy::newest_allowed(pattern, &candidates).map(|f| TagRow {
-        allowed: None,
-        ..row(&f.tag)
-    });
-    out.current = site.current_tag().map(|tag| TagRow {
-        allowed: None,
-        ..row(tag)
-    });
+    out.latest_allowed = policy::newest_allowed(pattern, &candidates).map(|f| row(&f.tag));
+    out.current = site.current_tag().map(row);
     out.available = rows;
     out
 }

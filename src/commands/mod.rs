@@ -22,7 +22,8 @@ use crate::manifest::{self, Scan, Workload, WorkloadId};
 use crate::output::Ui;
 use crate::settings;
 
-/// How a run ended (SPEC §10). Errors are 1 and usage errors 2; those are decided in `main`.
+/// How a run ended (SPEC §10). Errors returned as `Err` are 1, or 2 when they carry a
+/// [`UsageError`]; `main` decides.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// Success, including "nothing to do".
@@ -31,6 +32,9 @@ pub enum Outcome {
     Changed,
     /// Some workloads or repositories failed; the rest was written.
     Partial,
+    /// Everything that was tried failed; the errors are already printed (and the output
+    /// document, so that a script still gets it).
+    Failed,
 }
 
 impl Outcome {
@@ -38,10 +42,22 @@ impl Outcome {
     pub fn code(self) -> u8 {
         match self {
             Outcome::Success => 0,
+            Outcome::Failed => 1,
             Outcome::Changed => 3,
             Outcome::Partial => 4,
         }
     }
+}
+
+/// A value on the command line that cannot mean anything (a malformed workload ID or tag
+/// pattern): exit code 2, like the usage errors clap finds.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// Whether an error is the user's wrong input rather than a failure.
+pub fn is_usage_error(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| cause.is::<UsageError>())
 }
 
 /// Run a parsed command line.
@@ -296,11 +312,17 @@ fn parse_id(text: &str, global: &GlobalArgs) -> Result<WorkloadId> {
             text,
         ),
     };
+    let malformed = || {
+        UsageError(format!(
+            "workload ID {text:?}: expected namespace:kind/name or kind/name, as \
+             list-workloads shows them"
+        ))
+    };
     let Some((kind, name)) = rest.split_once('/') else {
-        bail!("workload ID {text:?}: expected namespace:kind/name or kind/name");
+        return Err(malformed().into());
     };
     if namespace.is_empty() || kind.is_empty() || name.is_empty() || name.contains('/') {
-        bail!("workload ID {text:?}: expected namespace:kind/name or kind/name");
+        return Err(malformed().into());
     }
     Ok(WorkloadId {
         namespace,
@@ -316,9 +338,9 @@ fn select<'a>(scan: &'a Scan, ids: &[String], global: &GlobalArgs) -> Result<Vec
         .iter()
         .map(|text| Ok((text, parse_id(text, global)?)))
         .collect::<Result<Vec<_>>>()?;
-    for (text, id) in &wanted {
+    for (_, id) in &wanted {
         if !scan.workloads.iter().any(|w| &w.id == id) {
-            bail!("no workload {text:?} ({id}) in the scanned manifests");
+            return Err(unknown(scan, id));
         }
     }
     Ok(scan
@@ -340,7 +362,7 @@ fn select_one<'a>(scan: &'a Scan, text: &str, global: &GlobalArgs) -> Result<&'a
     let id = parse_id(text, global)?;
     let found: Vec<&Workload> = scan.workloads.iter().filter(|w| w.id == id).collect();
     match found.as_slice() {
-        [] => bail!("no workload {text:?} ({id}) in the scanned manifests"),
+        [] => Err(unknown(scan, &id)),
         [one] => Ok(one),
         many => {
             let places: Vec<String> = many
@@ -353,4 +375,27 @@ fn select_one<'a>(scan: &'a Scan, text: &str, global: &GlobalArgs) -> Result<&'a
             )
         }
     }
+}
+
+/// The error for an ID that matches no workload: it names the ID once and suggests the
+/// closest IDs found (at most three), as git suggests commands.
+fn unknown(scan: &Scan, id: &WorkloadId) -> anyhow::Error {
+    let wanted = id.to_string();
+    let mut near: Vec<(f64, String)> = scan
+        .workloads
+        .iter()
+        .map(|w| w.id.to_string())
+        .map(|other| (strsim::jaro_winkler(&wanted, &other), other))
+        .filter(|(score, _)| *score > 0.8)
+        .collect();
+    near.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    near.dedup_by(|a, b| a.1 == b.1);
+    let hint = match near.len() {
+        0 => "; list-workloads shows the IDs found".to_owned(),
+        _ => {
+            let names: Vec<String> = near.into_iter().take(3).map(|(_, id)| id).collect();
+            format!("; did you mean {}?", names.join(" or "))
+        }
+    };
+    anyhow::anyhow!("no workload {wanted} in the scanned manifests{hint}")
 }

@@ -5,10 +5,11 @@
 use std::collections::BTreeSet;
 
 use super::facts::{self, Facts, Site};
+use crate::image::ImageRef;
 use crate::manifest::{ImageSite, Workload};
-use crate::output::report::{Skip, Status, Update, WorkloadResult};
-use crate::policy::{self, CurrentTag, Decision};
-use crate::registry::Availability;
+use crate::output::report::{Failure, Skip, Status, Update, WorkloadResult};
+use crate::policy::{self, CurrentTag, Decision, Pattern, TagFacts};
+use crate::registry::{Availability, RepoScan};
 
 /// What to move the containers to.
 pub enum Target {
@@ -93,37 +94,26 @@ impl Plan<'_> {
 }
 
 impl WorkloadPlan<'_> {
-    /// The report row: success with updates; failed when a container failed and nothing
-    /// changed; else skipped with the reasons.
+    /// The report row: `success` with updates, `partial` when some containers changed and
+    /// others failed, `failed` when containers failed and nothing changed, else `skipped`
+    /// with the reasons.
     fn result(&self) -> WorkloadResult {
+        let problems = || {
+            let lines: Vec<String> = self.failed.iter().map(Skip::line).collect();
+            lines.join("; ")
+        };
         let (status, reason) = if let Some(reason) = &self.skipped {
             (Status::Skipped, Some(reason.clone()))
+        } else if !self.changes.is_empty() && !self.failed.is_empty() {
+            (Status::Partial, Some(problems()))
         } else if !self.changes.is_empty() {
-            let problems: Vec<String> = self.failed.iter().map(Skip::line).collect();
-            (
-                Status::Success,
-                (!problems.is_empty()).then(|| problems.join("; ")),
-            )
+            (Status::Success, None)
         } else if !self.failed.is_empty() {
-            let problems: Vec<String> = self.failed.iter().map(Skip::line).collect();
-            (Status::Failed, Some(problems.join("; ")))
+            (Status::Failed, Some(problems()))
         } else {
-            let mut reasons: Vec<&str> = self.left.iter().map(|s| s.reason.as_str()).collect();
-            reasons.dedup();
-            let reason = match reasons.as_slice() {
-                [] => "no images to update".to_owned(),
-                [one] => (*one).to_owned(),
-                _ => self
-                    .left
-                    .iter()
-                    .map(Skip::line)
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            };
-            (Status::Skipped, Some(reason))
+            (Status::Skipped, Some(self.skip_reason()))
         };
-        let mut left = self.left.clone();
-        left.extend(self.failed.iter().cloned());
+        let whole = self.changes.is_empty() && self.skipped.is_some();
         WorkloadResult {
             id: self.workload.id.to_string(),
             file: self.workload.file.clone(),
@@ -138,12 +128,34 @@ impl WorkloadPlan<'_> {
                     to: Some(c.tag.clone()),
                 })
                 .collect(),
-            skipped: if self.changes.is_empty() && self.skipped.is_some() {
-                Vec::new()
-            } else {
-                left
-            },
+            failures: self.failed.iter().map(Failure::from).collect(),
+            skipped: if whole { Vec::new() } else { self.left.clone() },
         }
+    }
+
+    /// Why a workload none of whose containers changed or failed was left alone: the one
+    /// reason they share, or each container's.
+    fn skip_reason(&self) -> String {
+        let mut reasons: Vec<&str> = self.left.iter().map(|s| s.reason.as_str()).collect();
+        reasons.dedup();
+        match reasons.as_slice() {
+            [] => "no images to update".to_owned(),
+            [one] => (*one).to_owned(),
+            _ => self
+                .left
+                .iter()
+                .map(Skip::line)
+                .collect::<Vec<_>>()
+                .join("; "),
+        }
+    }
+}
+
+/// Add a warning unless the same words were already given (one per repository and tag,
+/// however many containers use it).
+fn warn_once(warnings: &mut Vec<String>, warning: String) {
+    if !warnings.contains(&warning) {
+        warnings.push(warning);
     }
 }
 
@@ -182,6 +194,11 @@ pub fn plan<'a>(
         } else {
             None
         };
+        if entry.skipped.is_none() {
+            for warning in facts::bad_references(workload) {
+                warn_once(&mut plan.warnings, warning);
+            }
+        }
         let mine: Vec<&Site<'_>> = sites
             .iter()
             .filter(|s| std::ptr::eq(s.workload, *workload))
@@ -264,18 +281,27 @@ fn container(
                 return leave(entry, "up to date".to_owned());
             }
             if !rules.ignore_filter && !pattern.allows(tag) {
-                return leave(entry, format!("{tag} is not allowed by {pattern}"));
+                return fail(
+                    entry,
+                    format!("{tag} is not allowed by {pattern} (--force releases it anyway)"),
+                );
             }
             if *verify {
                 let Some(scan) = scan else {
                     return fail(entry, "the registry was not asked".to_owned());
                 };
                 if !scan.tags.iter().any(|t| t == tag) {
-                    return leave(entry, "tag not found".to_owned());
+                    return fail(
+                        entry,
+                        format!(
+                            "tag not found: {}:{tag} is not in the registry",
+                            image.name_as_written()
+                        ),
+                    );
                 }
                 match scan.details.get(tag) {
                     Some(Ok(d)) if d.availability == Availability::NotForPlatform => {
-                        return leave(
+                        return fail(
                             entry,
                             format!("{tag} is not available for {}", rules.platform),
                         );
@@ -291,21 +317,8 @@ fn container(
                 return fail(entry, "the registry was not asked".to_owned());
             };
             let candidates = facts::candidates(pattern, scan);
-            if !pattern.orders_by_version() {
-                for tag in &scan.tags {
-                    let details = scan.details.get(tag).and_then(|d| d.as_ref().ok());
-                    let timeless = details.is_some_and(|d| {
-                        d.created.is_none() && d.availability == Availability::Available
-                    });
-                    if timeless && pattern.allows(tag) {
-                        warnings.push(format!(
-                            "{}:{tag}: no build time is known, so it is not a candidate for {} in {}",
-                            image.name_as_written(),
-                            name,
-                            entry.workload.id
-                        ));
-                    }
-                }
+            if let Some(reason) = unreadable(image, pattern, scan, &candidates, warnings) {
+                return fail(entry, reason);
             }
             let created = current
                 .and_then(|t| scan.details.get(t))
@@ -353,4 +366,57 @@ fn container(
         to: new.to_string(),
         tag: to,
     });
+}
+
+/// Warn about the tags `pattern` allows that cannot be candidates: no build time for a
+/// time-ordered pattern, or facts the registry failed to give. When none could be read and
+/// so nothing is a candidate, the container fails with the first error instead.
+fn unreadable(
+    image: &ImageRef,
+    pattern: &Pattern,
+    scan: &RepoScan,
+    candidates: &[TagFacts],
+    warnings: &mut Vec<String>,
+) -> Option<String> {
+    let name = image.name_as_written();
+    let mut failed = Vec::new();
+    for tag in scan.tags.iter().filter(|t| pattern.allows(t)) {
+        match scan.details.get(tag) {
+            Some(Err(err)) => failed.push((tag, err)),
+            Some(Ok(d))
+                if !pattern.orders_by_version()
+                    && d.created.is_none()
+                    && d.availability == Availability::Available =>
+            {
+                warn_once(
+                    warnings,
+                    format!(
+                        "{name}:{tag}: no build time is known, so it is not a candidate for glob and regex patterns"
+                    ),
+                );
+            }
+            _ => {}
+        }
+    }
+    match failed.as_slice() {
+        [] => None,
+        [(tag, err), rest @ ..] if candidates.is_empty() => {
+            let more = match rest.len() {
+                0 => String::new(),
+                n => format!(" (and {n} more tags like it)"),
+            };
+            Some(format!(
+                "no tag allowed by {pattern} could be read: {tag}: {err}{more}"
+            ))
+        }
+        _ => {
+            for (tag, err) in failed {
+                warn_once(
+                    warnings,
+                    format!("{name}:{tag} could not be read, so it is not a candidate: {err}"),
+                );
+            }
+            None
+        }
+    }
 }

@@ -6,7 +6,7 @@ use std::fs;
 use anyhow::{Context as _, Result, bail};
 
 use super::write::{self, FileChange};
-use super::{Outcome, locate, scan, select_one};
+use super::{Outcome, UsageError, locate, scan, select_one};
 use crate::cli::{GlobalArgs, PolicyArgs, PolicyVerbArgs, WriteArgs};
 use crate::manifest::edit::{AnnotationChange, planned_annotations, set_annotations};
 use crate::manifest::scan::policies;
@@ -121,8 +121,11 @@ fn actions(request: &Request, workload: &Workload, write: &WriteArgs) -> Result<
     }
     let mut tag_changes = Vec::new();
     let mut tag = |container: &str, text: &str| -> Result<()> {
-        let pattern = Pattern::parse(text).with_context(|| {
-            format!("tag pattern for container {container:?} of {}", workload.id)
+        let pattern = Pattern::parse(text).map_err(|err| {
+            UsageError(format!(
+                "tag pattern for container {container:?} of {}: {err}",
+                workload.id
+            ))
         })?;
         let key = format!("tag.{container}");
         tag_changes.push(if pattern.is_default() {
@@ -133,14 +136,17 @@ fn actions(request: &Request, workload: &Workload, write: &WriteArgs) -> Result<
         Ok(())
     };
     if let Some(text) = request.tag_all {
-        Pattern::parse(text).with_context(|| format!("--tag-all {text:?}"))?;
+        Pattern::parse(text).map_err(|err| UsageError(format!("--tag-all: {err}")))?;
         for container in &workload.containers {
             tag(&container.name, text)?;
         }
     }
     for spec in request.tags {
         let Some((container, text)) = spec.split_once('=') else {
-            bail!("--tag {spec:?}: expected CONTAINER=PATTERN");
+            return Err(UsageError(format!(
+                "--tag {spec:?}: expected CONTAINER=PATTERN, e.g. app=semver:~1.2"
+            ))
+            .into());
         };
         if !workload.containers.iter().any(|c| c.name == container) {
             let names: Vec<&str> = workload
@@ -257,6 +263,7 @@ fn change(
                         to: u.to,
                     })
                     .collect(),
+                failures: Vec::new(),
                 skipped: Vec::new(),
             }],
             warnings: [scan.warnings.clone(), unfiltered].concat(),

@@ -52,11 +52,10 @@ pub struct TagRow {
     /// When its image was built, when known.
     #[serde(serialize_with = "rfc3339")]
     pub created: Option<DateTime<Utc>>,
-    /// Whether it is a candidate under the pattern (not in `current`/`latestAllowed`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub allowed: Option<bool>,
-    /// Why it is not usable: not available for the platform, or the error reading it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Whether the container's pattern allows it.
+    pub allowed: bool,
+    /// Why it is not a candidate although the pattern allows it: no build time, not
+    /// available for the platform, or the error reading it.
     pub note: Option<String>,
 }
 

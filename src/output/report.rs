@@ -36,14 +36,35 @@ pub struct WorkloadResult {
     pub id: String,
     /// Its file, relative to the repository root.
     pub file: String,
-    /// `success`, `skipped` or `failed`.
+    /// `success`, `partial`, `skipped` or `failed`.
     pub status: Status,
     /// Why it was skipped or failed.
     pub reason: Option<String>,
     /// The values changed.
     pub updates: Vec<Update>,
-    /// The containers left alone or failed, each with why.
+    /// The containers that failed, each with its error.
+    pub failures: Vec<Failure>,
+    /// The containers left alone, each with why.
     pub skipped: Vec<Skip>,
+}
+
+/// A container that could not be updated.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Failure {
+    /// The container.
+    pub container: String,
+    /// The error.
+    pub error: String,
+}
+
+impl From<&Skip> for Failure {
+    fn from(skip: &Skip) -> Self {
+        Failure {
+            container: skip.container.clone(),
+            error: skip.reason.clone(),
+        }
+    }
 }
 
 /// A container left alone, and why.
@@ -69,6 +90,8 @@ impl Skip {
 pub enum Status {
     /// Changed.
     Success,
+    /// Some containers changed and others failed.
+    Partial,
     /// Left alone, with a reason.
     Skipped,
     /// Could not be done, with the error.
@@ -100,10 +123,17 @@ impl Report {
         for result in &self.results {
             let status = match result.status {
                 Status::Success => "success",
+                Status::Partial => "partial",
                 Status::Skipped => "skipped",
                 Status::Failed => "failed",
             };
             let mut lines: Vec<String> = result.updates.iter().map(Update::line).collect();
+            lines.extend(
+                result
+                    .failures
+                    .iter()
+                    .map(|f| format!("{}: {}", f.container, f.error)),
+            );
             lines.extend(result.skipped.iter().map(Skip::line));
             if lines.is_empty() {
                 lines.extend(result.reason.clone());

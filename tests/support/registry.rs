@@ -168,6 +168,20 @@ impl Registry {
         self.child.id()
     }
 
+    /// Remove the stored bytes of blob `digest` (a manifest or a config), as a damaged
+    /// storage loses them: the registry still lists its tag but cannot serve it.
+    pub fn break_blob(&self, digest: &str) {
+        let hex = digest.trim_start_matches("sha256:");
+        let path = self
+            .dir
+            .path()
+            .join("data/docker/registry/v2/blobs/sha256")
+            .join(&hex[..2])
+            .join(hex)
+            .join("data");
+        std::fs::remove_file(&path).unwrap_or_else(|e| panic!("removing {}: {e}", path.display()));
+    }
+
     /// `http://127.0.0.1:<port>`, or `https://` for a TLS registry.
     pub fn url(&self) -> String {
         let scheme = if self.tls { "https" } else { "http" };
