@@ -259,15 +259,23 @@ async fn a_tag_without_build_time_is_allowed_but_no_candidate_and_said_once() {
         &[
             (
                 "a.yaml".into(),
-                deployment("a", &automated, &[("a", &image)]),
+                deployment("b", &automated, &[("b", &image)]),
             ),
             (
                 "b.yaml".into(),
-                deployment("b", &automated, &[("b", &image)]),
+                deployment("a", &automated, &[("a", &image)]),
             ),
         ],
     );
     let run = sandbox.tagpilot(&repo.work, &["sync", "--dry-run"]).ok();
+    // Rows come sorted by workload ID, not in file order.
+    let ids: Vec<&str> = run
+        .stdout
+        .lines()
+        .skip(1)
+        .filter_map(|row| row.split_whitespace().next())
+        .collect();
+    assert_eq!(ids, ["default:deployment/a", "default:deployment/b"]);
     assert_eq!(
         run.stderr,
         format!(

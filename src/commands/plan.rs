@@ -87,9 +87,13 @@ impl Plan<'_> {
             .flat_map(|w| w.changes.iter().map(move |c| (w.workload, c)))
     }
 
-    /// The report rows.
+    /// The report rows, sorted by workload ID as fluxctl sorts them (a workload found in
+    /// several files keeps their order).
     pub fn results(&self) -> Vec<WorkloadResult> {
-        self.workloads.iter().map(WorkloadPlan::result).collect()
+        let mut results: Vec<WorkloadResult> =
+            self.workloads.iter().map(WorkloadPlan::result).collect();
+        results.sort_by(|a, b| a.id.cmp(&b.id));
+        results
     }
 }
 
