@@ -89,7 +89,7 @@ _tagpilot() {
 
     case "${cmd}" in
         tagpilot)
-            opts="-n -o -v -q -h -V --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version list-workloads list-images automate deautomate lock unlock policy release sync completions help"
+            opts="-n -o -v -q -h -V --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version list-workloads list-images automate deautomate lock unlock policy release sync completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -136,11 +136,19 @@ _tagpilot() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --report-html)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -207,7 +215,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__automate)
-            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
+            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -298,11 +306,19 @@ _tagpilot() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --report-html)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -369,7 +385,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__completions)
-            opts="-n -o -v -q -h -V --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version bash elvish fish powershell zsh"
+            opts="-n -o -v -q -h -V --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -416,11 +432,19 @@ _tagpilot() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --report-html)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -487,7 +511,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__deautomate)
-            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
+            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -578,11 +602,19 @@ _tagpilot() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --report-html)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -817,7 +849,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__list__subcmd__images)
-            opts="-w -l -n -o -v -q -h -V --workload --limit --no-headers --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
+            opts="-w -l -n -o -v -q -h -V --workload --limit --no-headers --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -880,11 +912,19 @@ _tagpilot() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --report-html)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -951,7 +991,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__list__subcmd__workloads)
-            opts="-w -n -o -v -q -h -V --workload --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
+            opts="-w -n -o -v -q -h -V --workload --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1006,11 +1046,19 @@ _tagpilot() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --report-html)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1077,7 +1125,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__lock)
-            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
+            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1168,11 +1216,19 @@ _tagpilot() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --report-html)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1239,7 +1295,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__policy)
-            opts="-w -m -n -o -v -q -h -V --workload --tag-all --tag --automate --deautomate --lock --unlock --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
+            opts="-w -m -n -o -v -q -h -V --workload --tag-all --tag --automate --deautomate --lock --unlock --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1338,11 +1394,19 @@ _tagpilot() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --report-html)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1409,7 +1473,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__release)
-            opts="-w -i -m -n -o -v -q -h -V --workload --all --update-image --update-all-images --exclude --force --no-verify --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
+            opts="-w -i -m -n -o -v -q -h -V --workload --all --update-image --update-all-images --exclude --force --no-verify --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1512,11 +1576,19 @@ _tagpilot() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --report-html)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1583,7 +1655,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__sync)
-            opts="-m -n -o -v -q -h -V --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
+            opts="-m -n -o -v -q -h -V --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1666,11 +1738,19 @@ _tagpilot() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --report-html)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1737,7 +1817,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__unlock)
-            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --verbose --quiet --config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
+            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1828,11 +1908,19 @@ _tagpilot() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json markdown" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --report-html)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tagpilot_global_optspecs
-    string join \n repo= git-url= git-ssh-key= git-known-hosts= git-branch= git-remote= path= n/namespace= default-namespace= o/output= v/verbose q/quiet config= color= platform= docker-config= insecure-registry= registry-ca= include-image= exclude-image= concurrency= registry-rps= timeout= deadline= max-tags= cache-dir= no-cache refresh h/help V/version
+    string join \n repo= git-url= git-ssh-key= git-known-hosts= git-branch= git-remote= path= n/namespace= default-namespace= o/output= report-html= metrics-file= v/verbose q/quiet config= color= platform= docker-config= insecure-registry= registry-ca= include-image= exclude-image= concurrency= registry-rps= timeout= deadline= max-tags= cache-dir= no-cache refresh h/help V/version
 end
 
 function __fish_tagpilot_needs_command
@@ -34,7 +34,10 @@ complete -c tagpilot -n "__fish_tagpilot_needs_command" -l path -d 'Only scan be
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -s n -l namespace -d 'Only workloads in this namespace' -r
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l default-namespace -d 'Namespace of a manifest that names none' -r
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
-json\t'One JSON document'"
+json\t'One JSON document'
+markdown\t'Markdown tables, for CI job summaries and pull request bodies'"
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -l report-html -d 'Also write the result as a self-contained HTML page to FILE (list-images, release, sync)' -r -F
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -l metrics-file -d 'Write Prometheus metrics of the run to FILE, for node_exporter\'s textfile collector' -r -F
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l color -d 'Colour on a terminal (`auto` honours NO_COLOR)' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is not set'
 always\t'Always'
@@ -79,7 +82,10 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l pat
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -s n -l namespace -d 'Only workloads in this namespace' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l default-namespace -d 'Namespace of a manifest that names none' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
-json\t'One JSON document'"
+json\t'One JSON document'
+markdown\t'Markdown tables, for CI job summaries and pull request bodies'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l report-html -d 'Also write the result as a self-contained HTML page to FILE (list-images, release, sync)' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l metrics-file -d 'Write Prometheus metrics of the run to FILE, for node_exporter\'s textfile collector' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l color -d 'Colour on a terminal (`auto` honours NO_COLOR)' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is not set'
 always\t'Always'
@@ -114,7 +120,10 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l path -
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -s n -l namespace -d 'Only workloads in this namespace' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l default-namespace -d 'Namespace of a manifest that names none' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
-json\t'One JSON document'"
+json\t'One JSON document'
+markdown\t'Markdown tables, for CI job summaries and pull request bodies'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l report-html -d 'Also write the result as a self-contained HTML page to FILE (list-images, release, sync)' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l metrics-file -d 'Write Prometheus metrics of the run to FILE, for node_exporter\'s textfile collector' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l color -d 'Colour on a terminal (`auto` honours NO_COLOR)' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is not set'
 always\t'Always'
@@ -158,7 +167,10 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l path -d '
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s n -l namespace -d 'Only workloads in this namespace' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l default-namespace -d 'Namespace of a manifest that names none' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
-json\t'One JSON document'"
+json\t'One JSON document'
+markdown\t'Markdown tables, for CI job summaries and pull request bodies'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l report-html -d 'Also write the result as a self-contained HTML page to FILE (list-images, release, sync)' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l metrics-file -d 'Write Prometheus metrics of the run to FILE, for node_exporter\'s textfile collector' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l color -d 'Colour on a terminal (`auto` honours NO_COLOR)' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is not set'
 always\t'Always'
@@ -208,7 +220,10 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l path -d
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s n -l namespace -d 'Only workloads in this namespace' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l default-namespace -d 'Namespace of a manifest that names none' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
-json\t'One JSON document'"
+json\t'One JSON document'
+markdown\t'Markdown tables, for CI job summaries and pull request bodies'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l report-html -d 'Also write the result as a self-contained HTML page to FILE (list-images, release, sync)' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l metrics-file -d 'Write Prometheus metrics of the run to FILE, for node_exporter\'s textfile collector' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l color -d 'Colour on a terminal (`auto` honours NO_COLOR)' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is not set'
 always\t'Always'
@@ -258,7 +273,10 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l path -d 'Only
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s n -l namespace -d 'Only workloads in this namespace' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l default-namespace -d 'Namespace of a manifest that names none' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
-json\t'One JSON document'"
+json\t'One JSON document'
+markdown\t'Markdown tables, for CI job summaries and pull request bodies'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l report-html -d 'Also write the result as a self-contained HTML page to FILE (list-images, release, sync)' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l metrics-file -d 'Write Prometheus metrics of the run to FILE, for node_exporter\'s textfile collector' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l color -d 'Colour on a terminal (`auto` honours NO_COLOR)' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is not set'
 always\t'Always'
@@ -308,7 +326,10 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l path -d 'On
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s n -l namespace -d 'Only workloads in this namespace' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l default-namespace -d 'Namespace of a manifest that names none' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
-json\t'One JSON document'"
+json\t'One JSON document'
+markdown\t'Markdown tables, for CI job summaries and pull request bodies'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l report-html -d 'Also write the result as a self-contained HTML page to FILE (list-images, release, sync)' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l metrics-file -d 'Write Prometheus metrics of the run to FILE, for node_exporter\'s textfile collector' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l color -d 'Colour on a terminal (`auto` honours NO_COLOR)' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is not set'
 always\t'Always'
@@ -360,7 +381,10 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l path -d 'On
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s n -l namespace -d 'Only workloads in this namespace' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l default-namespace -d 'Namespace of a manifest that names none' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
-json\t'One JSON document'"
+json\t'One JSON document'
+markdown\t'Markdown tables, for CI job summaries and pull request bodies'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l report-html -d 'Also write the result as a self-contained HTML page to FILE (list-images, release, sync)' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l metrics-file -d 'Write Prometheus metrics of the run to FILE, for node_exporter\'s textfile collector' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l color -d 'Colour on a terminal (`auto` honours NO_COLOR)' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is not set'
 always\t'Always'
@@ -416,7 +440,10 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l path -d 'O
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s n -l namespace -d 'Only workloads in this namespace' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l default-namespace -d 'Namespace of a manifest that names none' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
-json\t'One JSON document'"
+json\t'One JSON document'
+markdown\t'Markdown tables, for CI job summaries and pull request bodies'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l report-html -d 'Also write the result as a self-contained HTML page to FILE (list-images, release, sync)' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l metrics-file -d 'Write Prometheus metrics of the run to FILE, for node_exporter\'s textfile collector' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l color -d 'Colour on a terminal (`auto` honours NO_COLOR)' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is not set'
 always\t'Always'
@@ -469,7 +496,10 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l path -d 'Only
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -s n -l namespace -d 'Only workloads in this namespace' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l default-namespace -d 'Namespace of a manifest that names none' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
-json\t'One JSON document'"
+json\t'One JSON document'
+markdown\t'Markdown tables, for CI job summaries and pull request bodies'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l report-html -d 'Also write the result as a self-contained HTML page to FILE (list-images, release, sync)' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l metrics-file -d 'Write Prometheus metrics of the run to FILE, for node_exporter\'s textfile collector' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l color -d 'Colour on a terminal (`auto` honours NO_COLOR)' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is not set'
 always\t'Always'
@@ -509,7 +539,10 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l path -
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s n -l namespace -d 'Only workloads in this namespace' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l default-namespace -d 'Namespace of a manifest that names none' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
-json\t'One JSON document'"
+json\t'One JSON document'
+markdown\t'Markdown tables, for CI job summaries and pull request bodies'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l report-html -d 'Also write the result as a self-contained HTML page to FILE (list-images, release, sync)' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l metrics-file -d 'Write Prometheus metrics of the run to FILE, for node_exporter\'s textfile collector' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l color -d 'Colour on a terminal (`auto` honours NO_COLOR)' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is not set'
 always\t'Always'

@@ -109,6 +109,19 @@ pub struct GlobalArgs {
     )]
     pub output: Format,
 
+    /// Also write the result as a self-contained HTML page to FILE (list-images, release, sync)
+    #[arg(long, global = true, value_name = "FILE", env = "TAGPILOT_REPORT_HTML")]
+    pub report_html: Option<PathBuf>,
+
+    /// Write Prometheus metrics of the run to FILE, for node_exporter's textfile collector
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        env = "TAGPILOT_METRICS_FILE"
+    )]
+    pub metrics_file: Option<PathBuf>,
+
     /// More log detail on stderr: -v one line per registry request, -vv also its answer's headers
     #[arg(short = 'v', long = "verbose", global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -303,6 +316,8 @@ pub enum Format {
     Table,
     /// One JSON document
     Json,
+    /// Markdown tables, for CI job summaries and pull request bodies
+    Markdown,
 }
 
 /// The subcommands.

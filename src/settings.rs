@@ -31,7 +31,7 @@ pub const CONFIG_FILE_NAME: &str = ".tagpilot.yaml";
 /// The configuration file's keys for options: each option's long name in camelCase, in the
 /// plural for the repeatable ones (`notify` keeps its name, as SPEC §9 writes it). Every
 /// option with a `TAGPILOT_*` variable has one, but `--config`.
-const OPTION_KEYS: [&str; 43] = [
+const OPTION_KEYS: [&str; 45] = [
     "repo",
     "gitUrl",
     "gitSshKey",
@@ -42,6 +42,8 @@ const OPTION_KEYS: [&str; 43] = [
     "namespace",
     "defaultNamespace",
     "output",
+    "reportHtml",
+    "metricsFile",
     "quiet",
     "color",
     "platform",
@@ -338,6 +340,8 @@ fn fill_global(fill: &mut Fill<'_>, g: &mut GlobalArgs) -> Result<(), Problem> {
         Item::string,
     )?;
     fill.set("output", "output", &mut g.output, Item::choice)?;
+    fill.set("reportHtml", "report_html", &mut g.report_html, path)?;
+    fill.set("metricsFile", "metrics_file", &mut g.metrics_file, path)?;
     fill.set("quiet", "quiet", &mut g.quiet, Item::boolean)?;
     fill.set("color", "color", &mut g.color, Item::choice)?;
     let r = &mut g.registry;

@@ -172,7 +172,7 @@ fn an_unknown_key_is_a_usage_error_naming_it_and_the_file() {
         ),
         (
             "output: yaml\n",
-            "line 1: output: expected one of table, json, found \"yaml\"",
+            "line 1: output: expected one of table, json, markdown, found \"yaml\"",
         ),
         (
             "insecureRegistries:\n  - {host: a}\n",

@@ -19,6 +19,8 @@ fn user_files() -> Vec<(PathBuf, String)> {
         let mut entries: Vec<PathBuf> = fs::read_dir(root().join(dir))
             .expect(dir)
             .map(|e| e.expect("entry").path())
+            // Pictures (the report's screenshot) are not text.
+            .filter(|path| path.extension().is_none_or(|ext| ext != "png"))
             .collect();
         entries.sort();
         files.extend(entries);

@@ -13,6 +13,7 @@ mod notify;
 mod policy;
 mod registry;
 mod registry_trust;
+mod reports;
 mod support;
 mod sync;
 mod tls;

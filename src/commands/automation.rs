@@ -10,7 +10,7 @@ use anyhow::{Context as _, Result, bail};
 use super::facts::{self, Facts, Site};
 use super::plan::{self, Plan, Rules, Target};
 use super::write::{self, FileChange, Written};
-use super::{Outcome, UsageError, locate, parse_id, scan, select_one};
+use super::{Outcome, UsageError, locate, overview, parse_id, scan, select_one};
 use crate::cli::{GlobalArgs, ReleaseArgs, SyncArgs, WriteArgs};
 use crate::image::ImageRef;
 use crate::manifest::edit::{ImageUpdate, update_images};
@@ -45,7 +45,7 @@ fn run(global: &GlobalArgs, write_args: &WriteArgs, job: &Job<'_>, ui: &mut Ui) 
         .as_ref()
         .context("a git work tree is needed to write")?;
     // Refuse what git would refuse before asking any registry.
-    write::preflight(&location, global, write_args)?;
+    let branch = write::preflight(&location, global, write_args)?.map(|target| target.branch);
 
     let mut facts = Facts::new();
     let mut attempt = 0;
@@ -79,6 +79,8 @@ fn run(global: &GlobalArgs, write_args: &WriteArgs, job: &Job<'_>, ui: &mut Ui) 
             ui.warn(warning);
         }
         let mut report = report(&plan, &scan, write_args, &written, Vec::new());
+        record(ui, global, &plan, &facts, write_args, &written);
+        ui.overview().branch.clone_from(&branch);
         write::print(ui, global, write_args, &mut report, &changes)?;
         for error in &report.errors {
             ui.error(error);
@@ -92,6 +94,24 @@ fn run(global: &GlobalArgs, write_args: &WriteArgs, job: &Job<'_>, ui: &mut Ui) 
         }
         return outcome(&report, &plan, write_args);
     }
+}
+
+/// What the reports show of this run: a row per container, and what was written.
+fn record(
+    ui: &mut Ui,
+    global: &GlobalArgs,
+    plan: &Plan<'_>,
+    facts: &Facts,
+    args: &WriteArgs,
+    written: &Written,
+) {
+    let workloads: Vec<&Workload> = plan.workloads.iter().map(|w| w.workload).collect();
+    let sites = facts::sites(&workloads, &global.registry);
+    let overview = ui.overview();
+    overview.containers = overview::plan_rows(plan, &sites, facts);
+    overview.dry_run = args.dry_run;
+    overview.commit.clone_from(&written.commit);
+    overview.pushed = written.pushed;
 }
 
 /// One planning round's result.

@@ -11,6 +11,7 @@ use futures::stream::FuturesUnordered;
 use crate::cli::RegistryArgs;
 use crate::image::ImageRef;
 use crate::manifest::{Container, Workload};
+use crate::output::overview::HostCount;
 use crate::output::{Progress, Ui};
 use crate::policy::{Pattern, TagFacts, glob_match};
 use crate::registry::{
@@ -171,6 +172,15 @@ pub fn gather(sites: &[&Site<'_>], options: ClientOptions, ui: &mut Ui) -> Resul
         }
     }
     ui.info(&format!("{} registry requests", client.requests_sent()));
+    let counts = client
+        .host_counts()
+        .into_iter()
+        .map(|(host, requests, errors)| HostCount {
+            host,
+            requests,
+            errors,
+        });
+    ui.overview().add_hosts(counts.collect());
     Ok(facts)
 }
 

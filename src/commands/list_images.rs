@@ -4,10 +4,10 @@
 use anyhow::Result;
 
 use super::facts::{self, Facts, Site};
-use super::{Outcome, locate, scan, select};
+use super::{Outcome, locate, overview, scan, select};
 use crate::cli::{Format, GlobalArgs, ListImagesArgs};
 use crate::output::images::{self, ContainerImages, TagRow, WorkloadImages};
-use crate::output::{self, Ui};
+use crate::output::{self, Ui, markdown};
 use crate::policy::{self, TagFacts};
 use crate::registry::Availability;
 use crate::settings;
@@ -43,11 +43,17 @@ pub fn run(global: &GlobalArgs, args: &ListImagesArgs, ui: &mut Ui) -> Result<Ou
             }),
         }
     }
+    ui.overview().containers = overview::listing_rows(&sites, &facts);
+    let outcome = outcome(&facts, ui);
     match global.output {
         Format::Table => images::table(ui.out(), &listing, args.limit, !args.no_headers)?,
         Format::Json => output::json(ui.out(), &listing)?,
+        Format::Markdown => {
+            let overview = ui.overview().clone();
+            markdown::overview(ui.out(), &overview, &overview.errors, &overview.warnings)?;
+        }
     }
-    Ok(outcome(&facts, ui))
+    Ok(outcome)
 }
 
 /// An `error:` line per repository that could not be read; exit 4 when some could and 1

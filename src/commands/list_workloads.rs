@@ -4,7 +4,7 @@ use anyhow::Result;
 
 use super::{Outcome, locate, scan, select};
 use crate::cli::{Format, GlobalArgs, ListWorkloadsArgs};
-use crate::output::{self, Ui, report};
+use crate::output::{self, Ui, markdown, report};
 
 /// Run `list-workloads`.
 pub fn run(global: &GlobalArgs, args: &ListWorkloadsArgs, ui: &mut Ui) -> Result<Outcome> {
@@ -14,6 +14,7 @@ pub fn run(global: &GlobalArgs, args: &ListWorkloadsArgs, ui: &mut Ui) -> Result
     match global.output {
         Format::Table if workloads.is_empty() => ui.status(&nothing_found(global)),
         Format::Table => report::workloads_table(ui.out(), &workloads)?,
+        Format::Markdown => markdown::workloads(ui.out(), &workloads)?,
         Format::Json => {
             let views: Vec<_> = workloads
                 .iter()

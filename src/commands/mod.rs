@@ -5,8 +5,10 @@ mod completions;
 mod facts;
 mod list_images;
 mod list_workloads;
+mod overview;
 mod plan;
 mod policy;
+mod reports;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -60,8 +62,42 @@ pub fn is_usage_error(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| cause.is::<UsageError>())
 }
 
-/// Run a parsed command line.
+/// Run a parsed command line, then write the reports it asks for (`--report-html`,
+/// `--metrics-file`), also when the run failed.
 pub fn run(cli: Cli, ui: &mut Ui) -> Result<Outcome> {
+    let started = std::time::Instant::now();
+    let overview = ui.overview();
+    overview.command = command_name(&cli.command).to_owned();
+    overview.started = Some(chrono::Utc::now());
+    overview.repository = match (&cli.global.git_url, &cli.global.repo) {
+        (Some(url), _) => crate::git::redact_url(url),
+        (None, Some(dir)) => dir.display().to_string(),
+        (None, None) => std::env::current_dir()
+            .map(|d| d.display().to_string())
+            .unwrap_or_else(|_| ".".to_owned()),
+    };
+    let result = dispatch(&cli, ui);
+    reports::write(&cli, ui, result, started.elapsed())
+}
+
+/// The subcommand's name as typed.
+fn command_name(command: &Command) -> &'static str {
+    match command {
+        Command::ListWorkloads(_) => "list-workloads",
+        Command::ListImages(_) => "list-images",
+        Command::Automate(_) => "automate",
+        Command::Deautomate(_) => "deautomate",
+        Command::Lock(_) => "lock",
+        Command::Unlock(_) => "unlock",
+        Command::Policy(_) => "policy",
+        Command::Release(_) => "release",
+        Command::Sync(_) => "sync",
+        Command::Completions(_) => "completions",
+    }
+}
+
+/// Run the subcommand.
+fn dispatch(cli: &Cli, ui: &mut Ui) -> Result<Outcome> {
     match &cli.command {
         Command::ListWorkloads(args) => list_workloads::run(&cli.global, args, ui),
         Command::ListImages(args) => list_images::run(&cli.global, args, ui),

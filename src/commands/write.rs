@@ -10,8 +10,8 @@ use super::Location;
 use crate::cli::{Format, GlobalArgs, WriteArgs};
 use crate::git::{CommitFile, GitError, Identity, Repo};
 use crate::manifest::{write_atomic, write_atomic_in};
-use crate::output::Ui;
 use crate::output::report::{Report, write_report};
+use crate::output::{Ui, markdown};
 
 /// The new text of one file.
 pub struct FileChange {
@@ -439,6 +439,16 @@ pub fn print(
         .iter()
         .map(|c| (c.file.as_str(), c.old.as_str(), c.new.as_str()))
         .collect();
+    if global.output == Format::Markdown {
+        // release and sync have a row per container; the policy commands a row per workload.
+        let overview = ui.overview().clone();
+        if overview.containers.is_empty() {
+            markdown::report(ui.out(), &overview.command, report)?;
+        } else {
+            markdown::overview(ui.out(), &overview, &report.errors, &report.warnings)?;
+        }
+        return Ok(());
+    }
     let json = global.output == Format::Json;
     write_report(
         ui.out(),

@@ -253,8 +253,9 @@ impl Walk<'_> {
     }
 }
 
-/// Replace a file's contents atomically: write a temporary file beside it, keep the
-/// original's permissions, then rename it over the original.
+/// Replace a file's contents atomically (or create it): write a temporary file beside it,
+/// keep the original's permissions, then rename it over the original, so that a reader
+/// never sees half a file.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     write_atomic_in(path, contents, path.parent().unwrap_or(Path::new(".")))
 }
@@ -273,6 +274,16 @@ pub fn write_atomic_in(path: &Path, contents: &[u8], dir: &Path) -> Result<()> {
     if let Ok(meta) = fs::metadata(path) {
         fs::set_permissions(tmp.path(), meta.permissions())
             .with_context(|| format!("copying the permissions of {}", path.display()))?;
+    } else {
+        // A new file (a report) is readable by others, as files programs write usually
+        // are, so that a web server or node_exporter running as another user can read it;
+        // the temporary file itself starts as 0600.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            fs::set_permissions(tmp.path(), fs::Permissions::from_mode(0o644))
+                .with_context(|| format!("setting the permissions of {}", path.display()))?;
+        }
     }
     tmp.persist(path)
         .with_context(|| format!("replacing {}", path.display()))?;

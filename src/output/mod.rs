@@ -1,7 +1,11 @@
 //! Tables, JSON reports and diffs. Every function writes to the `&mut dyn Write` it is given;
 //! only this module and `main` produce what the user reads.
 
+pub mod html;
 pub mod images;
+pub mod markdown;
+pub mod metrics;
+pub mod overview;
 pub mod report;
 
 use std::io::{self, IsTerminal as _, Write};
@@ -19,6 +23,7 @@ pub struct Ui {
     verbosity: i8,
     progress: bool,
     color: bool,
+    overview: overview::Overview,
 }
 
 impl Ui {
@@ -33,7 +38,14 @@ impl Ui {
             verbosity,
             progress,
             color,
+            overview: overview::Overview::default(),
         }
+    }
+
+    /// What the run found so far, for the reports written after it. Every warning and
+    /// error printed is in it.
+    pub fn overview(&mut self) -> &mut overview::Overview {
+        &mut self.overview
     }
 
     /// A prefix, in colour (ANSI SGR `code`) when colour is on.
@@ -62,6 +74,7 @@ impl Ui {
 
     /// `warning: …` on stderr, unless `-q`.
     pub fn warn(&mut self, message: &str) {
+        self.overview.warnings.push(message.to_owned());
         if self.verbosity >= 0 {
             let prefix = self.prefix("warning", 33);
             let _ = writeln!(self.err, "{prefix} {message}");
@@ -70,6 +83,7 @@ impl Ui {
 
     /// `error: …` on stderr, always.
     pub fn error(&mut self, message: &str) {
+        self.overview.errors.push(message.to_owned());
         let prefix = self.prefix("error", 31);
         let _ = writeln!(self.err, "{prefix} {message}");
     }
@@ -195,6 +209,21 @@ pub fn diff(out: &mut dyn Write, path: &str, old: &str, new: &str) -> io::Result
 pub fn json<T: serde::Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, value)?;
     writeln!(out)
+}
+
+/// Text with control characters (newlines, escape sequences, …) shown as Rust-style escapes
+/// (`\n`, `\u{1b}`), so that text from a registry or a manifest cannot drive a terminal or
+/// break a line-based format.
+pub fn escape_control(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -330,6 +330,11 @@ impl Client {
         self.transport.requests()
     }
 
+    /// Per registry host: `(host, requests sent, requests that failed)`, sorted by host.
+    pub fn host_counts(&self) -> Vec<(String, u64, u64)> {
+        self.transport.host_counts()
+    }
+
     async fn get(
         &self,
         repo: &RepoKey,

@@ -440,7 +440,7 @@ mod tests {
                 .choice::<crate::cli::Format>("k")
                 .unwrap_err()
                 .what,
-            "k: expected one of table, json, found \"yaml\""
+            "k: expected one of table, json, markdown, found \"yaml\""
         );
     }
 

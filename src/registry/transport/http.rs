@@ -178,6 +178,15 @@ impl Transport {
             host: authority(url),
         };
         let host = self.host(&line.host);
+        let failed = sent.as_ref().map_or(true, |r| {
+            r.status().as_u16() >= 400 && r.status().as_u16() != 401
+        });
+        {
+            // The HTTPS probe of an insecure host is expected to fail.
+            let mut counts = lock(&host.counts);
+            counts.0 += 1;
+            counts.1 += u64::from(failed && !ex.probe);
+        }
         match sent {
             Ok(resp) => {
                 lock(&host.failures).0 = 0;

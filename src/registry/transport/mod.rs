@@ -115,6 +115,9 @@ struct HostState {
     tokens: tokio::sync::Mutex<HashMap<String, Token>>,
     /// Timeouts and connection failures in a row, and the last one's cause.
     failures: Mutex<(u32, String)>,
+    /// Requests sent to the host, and how many of them failed (no answer, or an HTTP
+    /// error other than 401).
+    counts: Mutex<(u64, u64)>,
 }
 
 pub(crate) struct Transport {
@@ -223,6 +226,21 @@ impl Transport {
         self.requests.load(Ordering::Relaxed)
     }
 
+    /// Per host: `(host, requests sent, requests failed)`, sorted by host.
+    pub(crate) fn host_counts(&self) -> Vec<(String, u64, u64)> {
+        let hosts = lock(&self.hosts);
+        let mut counts: Vec<(String, u64, u64)> = hosts
+            .iter()
+            .map(|(host, state)| {
+                let (sent, failed) = *lock(&state.counts);
+                (host.clone(), sent, failed)
+            })
+            .filter(|(_, sent, _)| *sent > 0)
+            .collect();
+        counts.sort();
+        counts
+    }
+
     fn host(&self, host: &str) -> Arc<HostState> {
         let mut hosts = lock(&self.hosts);
         hosts
@@ -236,6 +254,7 @@ impl Transport {
                     credential: OnceCell::new(),
                     tokens: tokio::sync::Mutex::new(HashMap::new()),
                     failures: Mutex::new((0, String::new())),
+                    counts: Mutex::new((0, 0)),
                 })
             })
             .clone()
