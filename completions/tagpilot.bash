@@ -89,7 +89,7 @@ _tagpilot() {
 
     case "${cmd}" in
         tagpilot)
-            opts="-n -o -v -q -h -V --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version list-workloads list-images automate deautomate lock unlock policy release sync completions help"
+            opts="-n -o -v -q -h -V --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --trust-repo-config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version list-workloads list-images automate deautomate lock unlock policy release sync completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -215,7 +215,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__automate)
-            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
+            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --trust-repo-config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -385,7 +385,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__completions)
-            opts="-n -o -v -q -h -V --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version bash elvish fish powershell zsh"
+            opts="-n -o -v -q -h -V --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --trust-repo-config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -511,7 +511,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__deautomate)
-            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
+            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --trust-repo-config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -849,7 +849,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__list__subcmd__images)
-            opts="-w -l -n -o -v -q -h -V --workload --limit --no-headers --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
+            opts="-w -l -n -o -v -q -h -V --workload --limit --no-headers --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --trust-repo-config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -991,7 +991,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__list__subcmd__workloads)
-            opts="-w -n -o -v -q -h -V --workload --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
+            opts="-w -n -o -v -q -h -V --workload --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --trust-repo-config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1125,7 +1125,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__lock)
-            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
+            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --trust-repo-config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1295,7 +1295,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__policy)
-            opts="-w -m -n -o -v -q -h -V --workload --tag-all --tag --automate --deautomate --lock --unlock --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
+            opts="-w -m -n -o -v -q -h -V --workload --tag-all --tag --automate --deautomate --lock --unlock --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --trust-repo-config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1473,7 +1473,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__release)
-            opts="-w -i -m -n -o -v -q -h -V --workload --all --update-image --update-all-images --exclude --force --no-verify --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
+            opts="-w -i -m -n -o -v -q -h -V --workload --all --update-image --update-all-images --exclude --force --no-verify --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --trust-repo-config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1655,7 +1655,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__sync)
-            opts="-m -n -o -v -q -h -V --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
+            opts="-m -n -o -v -q -h -V --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --trust-repo-config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1817,7 +1817,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__unlock)
-            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
+            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --trust-repo-config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tagpilot_global_optspecs
-    string join \n repo= git-url= git-ssh-key= git-known-hosts= git-branch= git-remote= path= n/namespace= default-namespace= o/output= report-html= metrics-file= v/verbose q/quiet config= color= platform= docker-config= insecure-registry= registry-ca= include-image= exclude-image= concurrency= registry-rps= timeout= deadline= max-tags= cache-dir= no-cache refresh h/help V/version
+    string join \n repo= git-url= git-ssh-key= git-known-hosts= git-branch= git-remote= path= n/namespace= default-namespace= o/output= report-html= metrics-file= v/verbose q/quiet config= trust-repo-config color= platform= docker-config= insecure-registry= registry-ca= include-image= exclude-image= concurrency= registry-rps= timeout= deadline= max-tags= cache-dir= no-cache refresh h/help V/version
 end
 
 function __fish_tagpilot_needs_command
@@ -56,6 +56,7 @@ complete -c tagpilot -n "__fish_tagpilot_needs_command" -l max-tags -d 'Most tag
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -s v -l verbose -d 'More log detail on stderr: -v one line per registry request, -vv also its answer\'s headers'
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -s q -l quiet -d 'Only print errors on stderr'
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -l trust-repo-config -d 'Let the repository\'s own .tagpilot.yaml set the keys that widen what tagpilot trusts (insecure registries, CA files, notification URLs, report files, the cache and credential locations); without it they are ignored with a warning'
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l no-cache -d 'Do not use the cache'
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -104,6 +105,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l max
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -s v -l verbose -d 'More log detail on stderr: -v one line per registry request, -vv also its answer\'s headers'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -s q -l quiet -d 'Only print errors on stderr'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l trust-repo-config -d 'Let the repository\'s own .tagpilot.yaml set the keys that widen what tagpilot trusts (insecure registries, CA files, notification URLs, report files, the cache and credential locations); without it they are ignored with a warning'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l no-cache -d 'Do not use the cache'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -143,6 +145,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l cache-
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l no-headers -d 'Leave out the header row'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -s v -l verbose -d 'More log detail on stderr: -v one line per registry request, -vv also its answer\'s headers'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -s q -l quiet -d 'Only print errors on stderr'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l trust-repo-config -d 'Let the repository\'s own .tagpilot.yaml set the keys that widen what tagpilot trusts (insecure registries, CA files, notification URLs, report files, the cache and credential locations); without it they are ignored with a warning'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l no-cache -d 'Do not use the cache'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -196,6 +199,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l exit-code
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l allow-dirty -d 'Allow writing files that have uncommitted changes'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s v -l verbose -d 'More log detail on stderr: -v one line per registry request, -vv also its answer\'s headers'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s q -l quiet -d 'Only print errors on stderr'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l trust-repo-config -d 'Let the repository\'s own .tagpilot.yaml set the keys that widen what tagpilot trusts (insecure registries, CA files, notification URLs, report files, the cache and credential locations); without it they are ignored with a warning'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l no-cache -d 'Do not use the cache'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -249,6 +253,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l exit-co
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l allow-dirty -d 'Allow writing files that have uncommitted changes'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s v -l verbose -d 'More log detail on stderr: -v one line per registry request, -vv also its answer\'s headers'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s q -l quiet -d 'Only print errors on stderr'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l trust-repo-config -d 'Let the repository\'s own .tagpilot.yaml set the keys that widen what tagpilot trusts (insecure registries, CA files, notification URLs, report files, the cache and credential locations); without it they are ignored with a warning'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l no-cache -d 'Do not use the cache'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -302,6 +307,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l exit-code -d 
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l allow-dirty -d 'Allow writing files that have uncommitted changes'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s v -l verbose -d 'More log detail on stderr: -v one line per registry request, -vv also its answer\'s headers'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s q -l quiet -d 'Only print errors on stderr'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l trust-repo-config -d 'Let the repository\'s own .tagpilot.yaml set the keys that widen what tagpilot trusts (insecure registries, CA files, notification URLs, report files, the cache and credential locations); without it they are ignored with a warning'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l no-cache -d 'Do not use the cache'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -355,6 +361,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l exit-code -
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l allow-dirty -d 'Allow writing files that have uncommitted changes'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s v -l verbose -d 'More log detail on stderr: -v one line per registry request, -vv also its answer\'s headers'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s q -l quiet -d 'Only print errors on stderr'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l trust-repo-config -d 'Let the repository\'s own .tagpilot.yaml set the keys that widen what tagpilot trusts (insecure registries, CA files, notification URLs, report files, the cache and credential locations); without it they are ignored with a warning'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l no-cache -d 'Do not use the cache'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -414,6 +421,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l exit-code -
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l allow-dirty -d 'Allow writing files that have uncommitted changes'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s v -l verbose -d 'More log detail on stderr: -v one line per registry request, -vv also its answer\'s headers'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s q -l quiet -d 'Only print errors on stderr'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l trust-repo-config -d 'Let the repository\'s own .tagpilot.yaml set the keys that widen what tagpilot trusts (insecure registries, CA files, notification URLs, report files, the cache and credential locations); without it they are ignored with a warning'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l no-cache -d 'Do not use the cache'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -473,6 +481,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l exit-code 
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l allow-dirty -d 'Allow writing files that have uncommitted changes'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s v -l verbose -d 'More log detail on stderr: -v one line per registry request, -vv also its answer\'s headers'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s q -l quiet -d 'Only print errors on stderr'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l trust-repo-config -d 'Let the repository\'s own .tagpilot.yaml set the keys that widen what tagpilot trusts (insecure registries, CA files, notification URLs, report files, the cache and credential locations); without it they are ignored with a warning'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l no-cache -d 'Do not use the cache'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -525,6 +534,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l exit-code -d 
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l allow-dirty -d 'Allow writing files that have uncommitted changes'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -s v -l verbose -d 'More log detail on stderr: -v one line per registry request, -vv also its answer\'s headers'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -s q -l quiet -d 'Only print errors on stderr'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l trust-repo-config -d 'Let the repository\'s own .tagpilot.yaml set the keys that widen what tagpilot trusts (insecure registries, CA files, notification URLs, report files, the cache and credential locations); without it they are ignored with a warning'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l no-cache -d 'Do not use the cache'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -561,6 +571,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l max-ta
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s v -l verbose -d 'More log detail on stderr: -v one line per registry request, -vv also its answer\'s headers'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s q -l quiet -d 'Only print errors on stderr'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l trust-repo-config -d 'Let the repository\'s own .tagpilot.yaml set the keys that widen what tagpilot trusts (insecure registries, CA files, notification URLs, report files, the cache and credential locations); without it they are ignored with a warning'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l no-cache -d 'Do not use the cache'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -135,6 +135,16 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "FILE", env = "TAGPILOT_CONFIG")]
     pub config: Option<PathBuf>,
 
+    /// Let the repository's own .tagpilot.yaml set the keys that widen what tagpilot trusts
+    /// (insecure registries, CA files, notification URLs, report files, the cache and
+    /// credential locations); without it they are ignored with a warning
+    #[arg(long, global = true, env = "TAGPILOT_TRUST_REPO_CONFIG")]
+    pub trust_repo_config: bool,
+
+    /// Warnings found while reading the configuration file, printed when the run starts.
+    #[arg(skip)]
+    pub config_warnings: Vec<String>,
+
     /// Colour on a terminal (`auto` honours NO_COLOR)
     #[arg(
         long,

@@ -30,6 +30,9 @@ fn main() -> ExitCode {
         verbosity,
         settings::use_color(cli.global.color),
     );
+    for warning in &cli.global.config_warnings {
+        ui.warn(warning);
+    }
     let result = commands::run(cli, &mut ui);
     let flushed = ui.flush();
     match result {

@@ -29,8 +29,9 @@ use file::{ConfigFile, Item, Kind, Problem, check_keys, field};
 pub const CONFIG_FILE_NAME: &str = ".tagpilot.yaml";
 
 /// The configuration file's keys for options: each option's long name in camelCase, in the
-/// plural for the repeatable ones (`notify` keeps its name, as SPEC §9 writes it). Every
-/// option with a `TAGPILOT_*` variable has one, but `--config`.
+/// plural for the repeatable ones (`notify` keeps its name, as the file's format has it).
+/// Every option with a `TAGPILOT_*` variable has one, but `--config` and
+/// `--trust-repo-config` (a file cannot name another, nor trust itself).
 const OPTION_KEYS: [&str; 45] = [
     "repo",
     "gitUrl",
@@ -114,12 +115,63 @@ where
     let Some(path) = config_path(&cli.global) else {
         return Ok(cli);
     };
+    // A file named by --config is the user's own; the repository's is anyone's who can
+    // push to it.
+    let trusted = cli.global.config.is_some() || cli.global.trust_repo_config;
     let subcommand = matches.subcommand().map_or(&matches, |(_, m)| m);
+    let mut warnings = Vec::new();
     ConfigFile::load(&path)
-        .and_then(|file| Ok(apply(&mut cli, subcommand, &file)?))
+        .and_then(|mut file| {
+            if !trusted {
+                warnings = untrusted(&mut file, &path);
+            }
+            Ok(apply(&mut cli, subcommand, &file)?)
+        })
         .with_context(|| format!("reading the configuration file {}", path.display()))
         .map_err(ArgsError::Config)?;
+    cli.global.config_warnings = warnings;
     Ok(cli)
+}
+
+/// The keys of the configuration file that widen what tagpilot trusts: where it sends
+/// data, what it lets in without verifying, where it reads credentials and writes files.
+const TRUST_KEYS: [&str; 11] = [
+    "insecureRegistries",
+    "registryCas",
+    "notify",
+    "cacheDir",
+    "dockerConfig",
+    "gitSshKey",
+    "gitKnownHosts",
+    "reportHtml",
+    "metricsFile",
+    "verify",
+    "afterPush",
+];
+
+/// Whether a key of a `registries` entry widens trust: a CA, a vendor API address, or
+/// `insecure` unless it is `false` (which narrows trust, turning off the loopback default).
+fn widens(key: &str, value: &Item) -> bool {
+    match key {
+        "ca" | "vendorUrl" => true,
+        "insecure" => value.boolean(key).unwrap_or(true),
+        _ => false,
+    }
+}
+
+/// Drop the keys that widen trust from the repository's own file, with a warning for each.
+fn untrusted(file: &mut ConfigFile, path: &Path) -> Vec<String> {
+    file.remove(&TRUST_KEYS, "registries", widens)
+        .into_iter()
+        .map(|(line, key)| {
+            format!(
+                "{}: line {line}: {key} is ignored: the repository's own configuration file \
+                 may not widen what tagpilot trusts; pass it as a flag, in the environment or \
+                 in a file named by --config, or pass --trust-repo-config",
+                path.display()
+            )
+        })
+        .collect()
 }
 
 /// Options that exclude each other ([`CONFLICTS`]): a flag wins over the other's
@@ -735,7 +787,7 @@ mod tests {
             let (Some(long), Some(_)) = (arg.get_long(), arg.get_env()) else {
                 continue;
             };
-            if long == "config" {
+            if long == "config" || long == "trust-repo-config" {
                 continue;
             }
             let mut key = String::new();

@@ -190,7 +190,16 @@ fn an_unknown_key_is_a_usage_error_naming_it_and_the_file() {
     for (yaml, message) in cases {
         fs::write(repo.work.join(".tagpilot.yaml"), yaml).unwrap();
         let run = sandbox
-            .tagpilot(&repo.work, &["policy", "-w", "deployment/a", "--lock"])
+            .tagpilot(
+                &repo.work,
+                &[
+                    "policy",
+                    "-w",
+                    "deployment/a",
+                    "--lock",
+                    "--trust-repo-config",
+                ],
+            )
             .code(2);
         assert_eq!(
             run.stderr,
@@ -307,7 +316,9 @@ async fn registries_and_notify_from_the_file_run_a_whole_sync() {
         ("apps/web.yaml", manifest.as_bytes()),
         (".tagpilot.yaml", config.as_bytes()),
     ]);
-    let run = sandbox.tagpilot(&repo.work, &["sync"]).ok();
+    let run = sandbox
+        .tagpilot(&repo.work, &["sync", "--trust-repo-config"])
+        .ok();
     assert!(run.stderr.starts_with("Commit pushed: "), "{}", run.stderr);
     assert_eq!(
         sandbox.git(&repo.remote, &["log", "-1", "--format=%s %cn", "main"]),
@@ -364,4 +375,60 @@ fn a_flag_beats_the_variable_of_an_option_it_excludes() {
         "{}",
         run.stderr
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_repositorys_own_file_may_not_widen_trust_without_the_flag() {
+    let hooks = FakeServer::start("127.0.0.1", |_| Response::new(204)).await;
+    let sandbox = Sandbox::new();
+    let config = format!(
+        "gitUser: config-bot\nnotify: [http://{}/steal]\nregistries:\n  - host: evil.example\n    \
+         insecure: true\n  - host: 127.0.0.1\n    insecure: false\ncacheDir: /tmp/elsewhere\n",
+        hooks.host()
+    );
+    let repo = sandbox.repo(&[
+        (
+            "a.yaml",
+            b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\n".as_slice(),
+        ),
+        (".tagpilot.yaml", config.as_bytes()),
+    ]);
+    let file = repo.work.join(".tagpilot.yaml");
+    let warning = |line: usize, key: &str| {
+        format!(
+            "warning: {}: line {line}: {key} is ignored: the repository's own configuration file \
+             may not widen what tagpilot trusts; pass it as a flag, in the environment or in a \
+             file named by --config, or pass --trust-repo-config\n",
+            file.display()
+        )
+    };
+    let run = sandbox
+        .tagpilot(&repo.work, &["lock", "-w", "deployment/a"])
+        .ok();
+    assert_eq!(
+        run.stderr,
+        format!(
+            "{}{}{}Commit pushed: {}",
+            warning(2, "notify"),
+            warning(5, "registries[0].insecure"),
+            warning(8, "cacheDir"),
+            &sandbox.git(&repo.work, &["rev-parse", "--short=7", "HEAD"])
+        )
+    );
+    assert!(hooks.requests().is_empty(), "nothing was posted");
+    // The keys that narrow trust or change nothing of it still count.
+    assert_eq!(
+        sandbox.git(&repo.remote, &["log", "-1", "--format=%cn", "main"]),
+        "config-bot\n"
+    );
+    // With --trust-repo-config (or TAGPILOT_TRUST_REPO_CONFIG) the file counts whole.
+    let run = sandbox
+        .tagpilot_env(
+            &repo.work,
+            &["unlock", "-w", "deployment/a"],
+            &[("TAGPILOT_TRUST_REPO_CONFIG", "true")],
+        )
+        .ok();
+    assert!(!run.stderr.contains("warning:"), "{}", run.stderr);
+    assert_eq!(hooks.requests().len(), 1);
 }

@@ -19,3 +19,4 @@ mod sync;
 mod tls;
 mod transport;
 mod truth;
+mod yaml_keys;

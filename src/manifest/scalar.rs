@@ -9,7 +9,19 @@ use super::yaml::Style;
 /// Whether a plain scalar with this text reads as a string under YAML 1.1 and 1.2 rules
 /// (Flux v1's Go parser used 1.1, where `yes`, `on` and `0777` are not strings either).
 pub fn plain_is_string(text: &str) -> bool {
-    !(is_null(text) || is_bool(text) || is_int(text) || is_float(text))
+    !(is_null(text) || is_bool(text) || is_int(text) || is_float(text) || is_timestamp(text))
+}
+
+/// YAML 1.1's timestamps (`2024-05-01`, `2001-12-14t21:59:43.10-05:00`), which a 1.1
+/// reader (PyYAML, Go's yaml.v2) turns into dates.
+fn is_timestamp(text: &str) -> bool {
+    static TIMESTAMP: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)$",
+        )
+        .expect("a valid pattern")
+    });
+    TIMESTAMP.is_match(text)
 }
 
 fn is_null(text: &str) -> bool {
@@ -137,7 +149,21 @@ mod tests {
     #[test]
     fn strings_and_non_strings() {
         for text in [
-            "1.10", "5", "0x1F", "-3", "1e3", ".inf", "true", "Yes", "off", "~", "", "1:20",
+            "1.10",
+            "5",
+            "0x1F",
+            "-3",
+            "1e3",
+            ".inf",
+            "true",
+            "Yes",
+            "off",
+            "~",
+            "",
+            "1:20",
+            "2024-05-01",
+            "2001-12-14t21:59:43.10-05:00",
+            "2001-12-14 21:59:43.10 -5",
             "1_000",
         ] {
             assert!(!plain_is_string(text), "{text}");
@@ -152,6 +178,8 @@ mod tests {
             "e3",
             "0.1-x",
             "1e",
+            "2024-5-1",
+            "2024-05-01-rc1",
         ] {
             assert!(plain_is_string(text), "{text}");
         }

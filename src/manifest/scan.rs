@@ -339,10 +339,17 @@ impl Context<'_> {
                     continue;
                 }
                 let name = doc.get_str(item, "name").unwrap_or("").to_owned();
+                // An image merged in (`<<: *base`) is written in the base: an edit changes
+                // it there, as through an alias.
                 let image = doc
                     .get_raw(item, "image")
                     .and_then(|value| self.site(value))
-                    .map(ImageSite::Whole);
+                    .map(|mut site| {
+                        if let Some(merge) = doc.merged_from(item, "image") {
+                            site.via = Some(merge);
+                        }
+                        ImageSite::Whole(site)
+                    });
                 out.push(Container { name, image, init });
             }
         }

@@ -146,22 +146,66 @@ impl Document {
     }
 
     /// The key and value nodes of `key` in a mapping node (the value resolved), if any.
-    /// Of duplicate keys the last one counts, as Flux v1 read them (with Go's YAML decoder).
+    /// Of duplicate keys the last one counts, as Kubernetes and Flux v1 read them (with
+    /// Go's YAML decoder); a key the mapping does not write is looked up in the mappings it
+    /// merges (`<<: *base`, or a list of them, the first that has it counting).
     pub fn get_entry<'a>(&'a self, map: &'a Node, key: &str) -> Option<(&'a Node, &'a Node)> {
         let entries = self.resolve(map).as_map()?;
-        entries
+        match entries
             .iter()
             .rfind(|(k, _)| self.resolve(k).as_str() == Some(key))
-            .map(|(k, v)| (k, self.resolve(v)))
+        {
+            Some((k, v)) => Some((k, self.resolve(v))),
+            None => self.merged(entries, |base| self.get_entry(base, key)),
+        }
     }
 
-    /// The value under `key` in a mapping node as written: an alias stays an alias.
+    /// The value under `key` in a mapping node as written: an alias stays an alias. The
+    /// same key as [`Document::get_entry`] counts.
     pub fn get_raw<'a>(&'a self, map: &'a Node, key: &str) -> Option<&'a Node> {
         let entries = self.resolve(map).as_map()?;
-        entries
+        match entries
             .iter()
-            .find(|(k, _)| self.resolve(k).as_str() == Some(key))
-            .map(|(_, v)| v)
+            .rfind(|(k, _)| self.resolve(k).as_str() == Some(key))
+        {
+            Some((_, v)) => Some(v),
+            None => self.merged(entries, |base| self.get_raw(base, key)),
+        }
+    }
+
+    /// When `key` is not written in the mapping but comes from a mapping it merges, the
+    /// span of the merge's value as written (`*base`): what an edit of it changes there.
+    pub fn merged_from(&self, map: &Node, key: &str) -> Option<Range<usize>> {
+        let entries = self.resolve(map).as_map()?;
+        if entries
+            .iter()
+            .any(|(k, _)| self.resolve(k).as_str() == Some(key))
+        {
+            return None;
+        }
+        let (_, value) = entries
+            .iter()
+            .rfind(|(k, _)| k.style() == Some(Style::Plain) && k.as_str() == Some("<<"))?;
+        self.merged(entries, |base| self.get_raw(base, key))
+            .map(|_| value.span.clone())
+    }
+
+    /// The first answer of `find` among the mappings that `entries` merge with `<<`.
+    /// Anchors come before their aliases, so merges cannot loop.
+    fn merged<'a, T>(
+        &'a self,
+        entries: &'a [(Node, Node)],
+        find: impl Fn(&'a Node) -> Option<T>,
+    ) -> Option<T> {
+        let (_, value) = entries
+            .iter()
+            .rfind(|(k, _)| k.style() == Some(Style::Plain) && k.as_str() == Some("<<"))?;
+        let value = self.resolve(value);
+        match &value.value {
+            Value::Seq(bases) => bases.iter().find_map(|base| find(self.resolve(base))),
+            Value::Map(_) => find(value),
+            _ => None,
+        }
     }
 
     /// The scalar text under `key` in a mapping node, if it is a scalar.

@@ -296,6 +296,43 @@ impl ConfigFile {
         &self.entries
     }
 
+    /// Remove the top-level keys in `top` and, inside each mapping of the list under
+    /// `list`, the entries `nested` picks; each removed key as `(line, name)`,
+    /// `list[i].key` for nested ones.
+    pub fn remove(
+        &mut self,
+        top: &[&str],
+        list: &str,
+        nested: impl Fn(&str, &Item) -> bool,
+    ) -> Vec<(usize, String)> {
+        let mut removed = Vec::new();
+        self.entries.retain(|(key, item)| {
+            let keep = !top.contains(&key.as_str());
+            if !keep {
+                removed.push((item.line, key.clone()));
+            }
+            keep
+        });
+        for (key, item) in &mut self.entries {
+            let (true, Kind::List(entries)) = (key == list, &mut item.kind) else {
+                continue;
+            };
+            for (i, entry) in entries.iter_mut().enumerate() {
+                if let Kind::Map(fields) = &mut entry.kind {
+                    fields.retain(|(name, value)| {
+                        let keep = !nested(name, value);
+                        if !keep {
+                            removed.push((value.line, format!("{list}[{i}].{name}")));
+                        }
+                        keep
+                    });
+                }
+            }
+        }
+        removed.sort();
+        removed
+    }
+
     /// The value of a top-level key, unless absent or null.
     pub fn get(&self, key: &str) -> Option<&Item> {
         field(&self.entries, key)

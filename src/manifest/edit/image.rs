@@ -125,7 +125,7 @@ pub fn update_images(src: &str, file: &str, updates: &[ImageUpdate<'_>]) -> Resu
         });
         ensure!(
             owner,
-            "the image of container {} of {} in {file} is an alias (*name) of a value that is not an image moving to the same tag; change it by hand",
+            "the image of container {} of {} in {file} comes from a YAML anchor (*name or <<: *name) also used by something that is not moving to the same tag; change it by hand",
             update.container,
             update.workload.id
         );
@@ -271,7 +271,7 @@ mod tests {
         };
         let err = update_images(src, "f.yaml", &[update]).unwrap_err();
         assert!(
-            format!("{err:#}").contains("is an alias (*name)"),
+            format!("{err:#}").contains("comes from a YAML anchor"),
             "{err:#}"
         );
     }
