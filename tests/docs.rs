@@ -222,3 +222,53 @@ async fn quick_start_runs_as_written() {
     let again = sandbox.tagpilot_env(&repo.work, &["sync"], &env).ok();
     assert_eq!(again.stderr, "Nothing to do\n");
 }
+
+/// GitHub's anchor for a heading: lower case, punctuation dropped, spaces as `-`.
+fn slug(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-' || *c == '_')
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+#[test]
+fn every_relative_link_leads_somewhere() {
+    let mut broken = Vec::new();
+    for (path, text) in user_files() {
+        if path.extension().is_none_or(|ext| ext != "md") {
+            continue;
+        }
+        let dir = path.parent().expect("dir");
+        for (start, _) in text.match_indices("](") {
+            let rest = &text[start + 2..];
+            let target = &rest[..rest.find(')').unwrap_or(rest.len())];
+            if target.contains("://") || target.starts_with("mailto:") {
+                continue;
+            }
+            let (file, anchor) = target.split_once('#').unwrap_or((target, ""));
+            let file = if file.is_empty() {
+                path.clone()
+            } else {
+                dir.join(file)
+            };
+            let Ok(content) = fs::read_to_string(&file) else {
+                if !file.exists() {
+                    broken.push(format!("{}: {target}", path.display()));
+                }
+                continue;
+            };
+            let has_anchor = anchor.is_empty()
+                || content
+                    .lines()
+                    .filter_map(|l| l.strip_prefix('#'))
+                    .any(|h| slug(h.trim_start_matches('#')) == anchor);
+            if !has_anchor {
+                broken.push(format!("{}: {target}", path.display()));
+            }
+        }
+    }
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}

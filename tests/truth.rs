@@ -439,3 +439,30 @@ fn malformed_ids_and_tag_values_are_usage_errors() {
          default:deployment/app?\n"
     );
 }
+
+#[test]
+fn text_from_manifests_cannot_drive_the_terminal() {
+    let sandbox = Sandbox::new();
+    let repo = repo(
+        &sandbox,
+        &[(
+            "app.yaml".into(),
+            deployment(
+                "app",
+                &[
+                    "fluxcd.io/automated: \"true\"",
+                    "fluxcd.io/locked: \"true\"",
+                    "fluxcd.io/locked_msg: \"clear\\e[2J\\nfake: line\"",
+                ],
+                &[("app", "example.com/app:1")],
+            ),
+        )],
+    );
+    let run = sandbox.tagpilot(&repo.work, &["sync", "--dry-run"]).ok();
+    assert_eq!(
+        run.stdout,
+        "WORKLOAD                STATUS   UPDATES\n\
+         default:deployment/app  skipped  locked: clear\\u{1b}[2J\\nfake: line\n"
+    );
+    assert!(!run.stderr.contains('\u{1b}'), "{}", run.stderr);
+}

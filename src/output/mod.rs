@@ -77,7 +77,7 @@ impl Ui {
         self.overview.warnings.push(message.to_owned());
         if self.verbosity >= 0 {
             let prefix = self.prefix("warning", 33);
-            let _ = writeln!(self.err, "{prefix} {message}");
+            let _ = writeln!(self.err, "{prefix} {}", escape_control(message));
         }
     }
 
@@ -85,13 +85,13 @@ impl Ui {
     pub fn error(&mut self, message: &str) {
         self.overview.errors.push(message.to_owned());
         let prefix = self.prefix("error", 31);
-        let _ = writeln!(self.err, "{prefix} {message}");
+        let _ = writeln!(self.err, "{prefix} {}", escape_control(message));
     }
 
     /// A summary line on stderr (`Commit pushed: …`), unless `-q`.
     pub fn status(&mut self, message: &str) {
         if self.verbosity >= 0 {
-            let _ = writeln!(self.err, "{message}");
+            let _ = writeln!(self.err, "{}", escape_control(message));
         }
     }
 
@@ -103,7 +103,7 @@ impl Ui {
     /// A detail line on stderr, with `-v`.
     pub fn info(&mut self, message: &str) {
         if self.verbosity >= 1 {
-            let _ = writeln!(self.err, "{message}");
+            let _ = writeln!(self.err, "{}", escape_control(message));
         }
     }
 
@@ -168,14 +168,19 @@ impl Progress {
 /// Write rows as left-aligned columns separated by at least two spaces, like Go's tabwriter
 /// in fluxctl. Trailing blanks are not written.
 pub fn table(out: &mut dyn Write, rows: &[Vec<String>]) -> io::Result<()> {
+    // Text from registries and manifests cannot move the cursor or break a row.
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| row.iter().map(|cell| escape_control(cell)).collect())
+        .collect();
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut widths = vec![0; columns];
-    for row in rows {
+    for row in &rows {
         for (i, cell) in row.iter().enumerate() {
             widths[i] = widths[i].max(cell.chars().count());
         }
     }
-    for row in rows {
+    for row in &rows {
         let mut line = String::new();
         for (i, cell) in row.iter().enumerate() {
             line.push_str(cell);
