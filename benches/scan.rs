@@ -65,6 +65,69 @@ fn best(mut run: impl FnMut()) -> Duration {
         .unwrap_or_default()
 }
 
+/// Peak resident memory (`VmHWM`, bytes) of `tagpilot list-workloads` scanning `dir`,
+/// sampled from `/proc` while it runs.
+fn peak_memory(dir: &Path) -> u64 {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tagpilot"))
+        .args(["list-workloads", "--repo"])
+        .arg(dir)
+        .args(["-w", "default:deployment/none", "-q"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("running tagpilot");
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    loop {
+        if let Ok(text) = fs::read_to_string(&status) {
+            let kib = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok());
+            peak = peak.max(kib.unwrap_or(0) * 1024);
+        }
+        if child.try_wait().expect("waiting").is_some() {
+            return peak;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// One file of about 60 MiB of workload documents.
+fn one_large_file(dir: &Path) -> u64 {
+    let mut text = String::new();
+    let mut doc = 0;
+    while text.len() < 60 * 1024 * 1024 {
+        if doc > 0 {
+            text.push_str("---\n");
+        }
+        text.push_str(&document(doc, doc % 10));
+        doc += 1;
+    }
+    fs::write(dir.join("large.yaml"), &text).expect("writing the large file");
+    text.len() as u64
+}
+
+/// Peak memory of a scan of the tree and of one large file, as ratios to their sizes.
+fn memory(tree: &Path, tree_bytes: u64) {
+    let large = tempfile::tempdir().expect("tempdir");
+    let large_bytes = one_large_file(large.path());
+    let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
+    for (what, dir, bytes, largest) in [
+        ("the tree", tree, tree_bytes, tree_bytes / FILES as u64),
+        ("one large file", large.path(), large_bytes, large_bytes),
+    ] {
+        let peak = peak_memory(dir);
+        println!(
+            "peak memory scanning {what} ({:.1} MiB): {:.0} MiB, {:.1}x its size, {:.0}x its largest file",
+            mib(bytes),
+            mib(peak),
+            peak as f64 / bytes as f64,
+            peak as f64 / largest as f64
+        );
+    }
+}
+
 fn main() {
     let dir = tempfile::tempdir().expect("tempdir");
     let bytes = generate(dir.path());
@@ -139,4 +202,5 @@ fn main() {
         one.as_secs_f64() / read.as_secs_f64(),
         scan.as_secs_f64() / read.as_secs_f64()
     );
+    memory(dir.path(), bytes);
 }

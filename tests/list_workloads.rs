@@ -288,3 +288,31 @@ fn no_workloads_found_is_said() {
     let run = sandbox.tagpilot(&dir, &["list-workloads", "-q"]).ok();
     assert_eq!((run.stdout.as_str(), run.stderr.as_str()), ("", ""));
 }
+
+#[test]
+fn a_file_over_64_mib_is_skipped_with_a_warning() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.path().join("r");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("app.yaml"),
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\n",
+    )
+    .unwrap();
+    // Sparse: its size is what counts, and it is never read.
+    let big = std::fs::File::create(dir.join("dump.yaml")).unwrap();
+    big.set_len(64 * 1024 * 1024 + 1).unwrap();
+    let run = sandbox
+        .tagpilot(&dir, &["list-workloads", "--repo", "."])
+        .ok();
+    assert_eq!(
+        run.stderr,
+        "warning: dump.yaml: 64.0 MiB, larger than the 64 MiB a manifest may have, skipped; split \
+         it, or leave it out with --path\n"
+    );
+    assert!(
+        run.stdout.contains("default:deployment/app"),
+        "{}",
+        run.stdout
+    );
+}

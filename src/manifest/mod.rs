@@ -91,9 +91,27 @@ pub fn scan_with_threads(
     Ok(out)
 }
 
+/// The largest manifest file read: a bigger one is skipped with a warning, so that a
+/// generated dump cannot take a scan's memory (a scan holds the file and what it finds).
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Read and scan one file: its size and what it holds.
 fn scan_one(root: &Path, rel: &str, default_namespace: &str) -> Result<(u64, FileScan)> {
-    let bytes = fs::read(root.join(rel)).with_context(|| format!("reading {rel}"))?;
+    let path = root.join(rel);
+    let size = fs::metadata(&path)
+        .with_context(|| format!("reading {rel}"))?
+        .len();
+    if size > MAX_FILE_BYTES {
+        let mut found = FileScan::default();
+        found.warnings.push(format!(
+            "{rel}: {:.1} MiB, larger than the {} MiB a manifest may have, skipped; split it, \
+             or leave it out with --path",
+            size as f64 / (1024.0 * 1024.0),
+            MAX_FILE_BYTES / (1024 * 1024)
+        ));
+        return Ok((0, found));
+    }
+    let bytes = fs::read(&path).with_context(|| format!("reading {rel}"))?;
     let size = bytes.len() as u64;
     let Ok(text) = std::str::from_utf8(&bytes) else {
         let mut found = FileScan::default();

@@ -5,7 +5,7 @@ use std::fmt;
 use std::ops::Range;
 
 use super::scalar::plain_is_string;
-use super::yaml::{Document, Node, ParseError, Style, Value, parse_stream};
+use super::yaml::{Document, Node, ParseError, Style, Value, parse_each};
 
 /// The annotation prefixes that mean the same thing.
 pub const PREFIXES: [&str; 2] = ["fluxcd.io/", "flux.weave.works/"];
@@ -196,23 +196,27 @@ const HELM_RELEASE_V1: [&str; 2] = ["helm.fluxcd.io/v1", "flux.weave.works/v1bet
 /// Scan one file's text. `file` is its repository-relative path, used in results and warnings.
 pub fn scan_file(file: &str, src: &str, default_namespace: &str) -> FileScan {
     let mut out = FileScan::default();
-    let docs = match parse_stream(src) {
-        Ok(docs) => docs,
-        Err(err) => {
-            out.warnings.push(parse_warning(file, &err));
-            return out;
-        }
-    };
-    for doc in &docs {
-        let Some(root) = &doc.root else { continue };
+    // Document by document: only what the scan finds is kept, not the file's tree.
+    let parsed = parse_each(src, |doc| {
+        let Some(root) = &doc.root else { return };
         let ctx = Context {
             file,
-            doc,
+            doc: &doc,
             default_namespace,
         };
         ctx.object(root, None, &mut out);
+    });
+    match parsed {
+        Ok(()) => {
+            out.workloads.shrink_to_fit();
+            out
+        }
+        // A file that does not parse is skipped whole, as before.
+        Err(err) => FileScan {
+            warnings: vec![parse_warning(file, &err)],
+            ..FileScan::default()
+        },
     }
-    out
 }
 
 /// The warning for a file that does not parse.
@@ -284,10 +288,14 @@ impl Context<'_> {
             .unwrap_or(self.default_namespace);
         let annotations = self.annotations(node);
         let policies = policies(&annotations);
-        let containers = match containers {
+        let mut containers = match containers {
             Some(containers) => containers,
             None => self.helm_release_containers(node, &annotations),
         };
+        // A scan of a large repository keeps many of these: no spare capacity.
+        containers.shrink_to_fit();
+        let mut annotations = annotations;
+        annotations.shrink_to_fit();
         out.workloads.push(Workload {
             id: WorkloadId {
                 namespace: namespace.to_owned(),

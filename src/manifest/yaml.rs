@@ -223,6 +223,16 @@ impl Document {
 /// Parse a whole YAML stream into documents. Comment-only and empty documents are kept
 /// (with no root) so that document indexes count every `---`.
 pub fn parse_stream(src: &str) -> Result<Vec<Document>, ParseError> {
+    let mut documents = Vec::new();
+    parse_each(src, |doc| documents.push(doc))?;
+    Ok(documents)
+}
+
+/// Parse a YAML stream and hand each document to `each` as soon as it ends, so that only
+/// one document's tree is held at a time (a large file of many documents is read in
+/// little more memory than its largest document). On an error, the documents already
+/// handed over stay handed over.
+pub fn parse_each(src: &str, mut each: impl FnMut(Document)) -> Result<(), ParseError> {
     let mut builder = Builder::default();
     for event in Parser::new_from_str(src) {
         let (event, span) = event.map_err(|err| ParseError {
@@ -236,8 +246,11 @@ pub fn parse_stream(src: &str) -> Result<Vec<Document>, ParseError> {
             message: "the parser gave no byte offset".to_owned(),
         })?;
         builder.event(event, range, span.start.line());
+        if let Some(doc) = builder.done.take() {
+            each(doc);
+        }
     }
-    Ok(builder.documents)
+    Ok(())
 }
 
 /// A collection being built.
@@ -262,7 +275,10 @@ enum Open {
 /// Turns the event stream into documents.
 #[derive(Default)]
 struct Builder {
-    documents: Vec<Document>,
+    /// Documents ended so far.
+    count: usize,
+    /// The document that just ended, until it is handed over.
+    done: Option<Document>,
     stack: Vec<Open>,
     root: Option<Node>,
     anchors: HashMap<usize, Node>,
@@ -281,11 +297,12 @@ impl Builder {
             }
             Event::DocumentEnd => {
                 if self.in_document {
-                    self.documents.push(Document {
-                        index: self.documents.len(),
+                    self.done = Some(Document {
+                        index: self.count,
                         root: self.root.take(),
                         anchors: std::mem::take(&mut self.anchors),
                     });
+                    self.count += 1;
                 }
                 self.in_document = false;
             }
