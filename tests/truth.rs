@@ -466,3 +466,35 @@ fn text_from_manifests_cannot_drive_the_terminal() {
     );
     assert!(!run.stderr.contains('\u{1b}'), "{}", run.stderr);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tag_with_escape_sequences_is_shown_escaped() {
+    use crate::support::fake_http::{FakeServer, Response};
+    // A registry that lists a tag no real registry accepts, and has no manifests.
+    let registry = FakeServer::start("127.0.0.1", |req| {
+        if req.path() == "/v2/acme/app/tags/list" {
+            Response::json(
+                200,
+                &json!({"name": "acme/app", "tags": ["1", "evil\u{1b}[2J\nrow"]}),
+            )
+        } else {
+            Response::new(404)
+        }
+    })
+    .await;
+    let host = registry.host();
+    let sandbox = Sandbox::new();
+    let repo = repo(
+        &sandbox,
+        &[(
+            "app.yaml".into(),
+            deployment("app", &[], &[("app", &format!("{host}/acme/app:1"))]),
+        )],
+    );
+    let run = sandbox
+        .tagpilot(&repo.work, &["list-images", "--insecure-registry", &host])
+        .code(0);
+    assert!(!run.stdout.contains('\u{1b}'), "{}", run.stdout);
+    assert!(run.stdout.contains("evil\\u{1b}[2J\\nrow"), "{}", run.stdout);
+    assert!(!run.stderr.contains('\u{1b}'), "{}", run.stderr);
+}
