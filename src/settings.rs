@@ -133,6 +133,54 @@ where
     Ok(cli)
 }
 
+/// With `--git-url` (and no `--config`): fill `cli` from the clone's own
+/// [`CONFIG_FILE_NAME`] in `dir`, if there is one, as [`parse_args`] does for a work tree.
+/// The keys that decide how and where to clone cannot apply to a clone already made and
+/// are ignored with a warning, as are the keys that widen trust (without
+/// `--trust-repo-config`). The warnings are returned.
+pub fn apply_clone_file(cli: &mut Cli, dir: &Path) -> Result<Vec<String>> {
+    let path = dir.join(CONFIG_FILE_NAME);
+    if cli.global.config.is_some() || !path.is_file() {
+        return Ok(Vec::new());
+    }
+    let mut command = Cli::command();
+    let matches = command.try_get_matches_from_mut(std::env::args_os())?;
+    let subcommand = matches.subcommand().map_or(&matches, |(_, m)| m);
+    let mut warnings = Vec::new();
+    ConfigFile::load(&path)
+        .and_then(|mut file| {
+            warnings = file
+                .remove(&CLONE_KEYS, "", |_, _| false)
+                .into_iter()
+                .map(|(line, key)| {
+                    format!(
+                        "{}: line {line}: {key} is ignored with --git-url: it says how and where \
+                         to clone, so it must be given as a flag, in the environment or with --config",
+                        path.display()
+                    )
+                })
+                .collect();
+            if !cli.global.trust_repo_config {
+                warnings.extend(untrusted(&mut file, &path));
+            }
+            Ok(apply(cli, subcommand, &file)?)
+        })
+        .with_context(|| format!("reading the configuration file {}", path.display()))?;
+    Ok(warnings)
+}
+
+/// The keys that decide how and where a `--git-url` repository is cloned.
+const CLONE_KEYS: [&str; 8] = [
+    "repo",
+    "gitUrl",
+    "gitBranch",
+    "gitRemote",
+    "gitSshKey",
+    "gitKnownHosts",
+    "cacheDir",
+    "noCache",
+];
+
 /// The keys of the configuration file that widen what tagpilot trusts: where it sends
 /// data, what it lets in without verifying, where it reads credentials and writes files.
 const TRUST_KEYS: [&str; 11] = [
@@ -226,8 +274,8 @@ fn resolve_conflicts(
 
 /// The configuration file to read: `--config`; else, unless `--git-url`, [`CONFIG_FILE_NAME`]
 /// in the `--repo` directory, or at the top of the work tree around `.` (in `.` outside
-/// one), if it exists. A clone made for `--git-url` is not searched: where and how it is
-/// cloned depends on options the file would set.
+/// one), if it exists. A clone made for `--git-url` is read once it exists
+/// ([`apply_clone_file`]).
 fn config_path(global: &GlobalArgs) -> Option<PathBuf> {
     if let Some(path) = &global.config {
         return Some(path.clone());

@@ -281,16 +281,82 @@ fn the_repository_file_is_found_from_a_subdirectory_and_with_repo() {
 }
 
 #[test]
-fn completions_and_git_url_runs_read_no_repository_file() {
+fn completions_read_no_file_and_git_url_runs_read_the_clones() {
     let sandbox = Sandbox::new();
     let repo = two_dirs(&sandbox, Some("bogus: 1\n"));
     sandbox.tagpilot(&repo.work, &["completions", "bash"]).ok();
-    // With --git-url only --config is read: the clone's own file is not.
+    // With --git-url the clone's own file is read, as a work tree's is.
     let url = format!("file://{}", repo.remote.display());
     let run = sandbox
-        .tagpilot(sandbox.path(), &["sync", "--git-url", &url, "--no-cache"])
+        .tagpilot(
+            sandbox.path(),
+            &["list-workloads", "--git-url", &url, "--no-cache"],
+        )
+        .code(2);
+    assert!(
+        run.stderr
+            .starts_with("error: reading the configuration file ")
+            && run
+                .stderr
+                .ends_with(".tagpilot.yaml: line 1: unknown key \"bogus\"\n"),
+        "{}",
+        run.stderr
+    );
+    // Its settings count; the ones about cloning and trust are ignored with a warning.
+    let config = "paths: [b]\ngitBranch: other\nnotify: [http://127.0.0.1:1/x]\n";
+    std::fs::write(repo.work.join(".tagpilot.yaml"), config).unwrap();
+    sandbox.git(&repo.work, &["commit", "-qam", "config"]);
+    sandbox.git(&repo.work, &["push", "-q"]);
+    let run = sandbox
+        .tagpilot(
+            sandbox.path(),
+            &[
+                "list-workloads",
+                "--git-url",
+                &url,
+                "--no-cache",
+                "-o",
+                "json",
+            ],
+        )
         .ok();
-    assert_eq!(run.stderr, "Nothing to do\n");
+    assert_eq!(ids(&run), ["default:deployment/b"]);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", run.stderr);
+    assert!(
+        lines[0].ends_with(
+            ".tagpilot.yaml: line 2: gitBranch is ignored with --git-url: it says how and where \
+             to clone, so it must be given as a flag, in the environment or with --config"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        lines[1].ends_with(
+            ".tagpilot.yaml: line 3: notify is ignored: the repository's own \
+             configuration file may not widen what tagpilot trusts; pass it as a flag, in the \
+             environment or in a file named by --config, or pass --trust-repo-config"
+        ),
+        "{}",
+        run.stderr
+    );
+    // A flag still wins over the clone's file.
+    let run = sandbox
+        .tagpilot(
+            sandbox.path(),
+            &[
+                "list-workloads",
+                "--git-url",
+                &url,
+                "--no-cache",
+                "-o",
+                "json",
+                "--path",
+                "a",
+            ],
+        )
+        .ok();
+    assert_eq!(ids(&run), ["default:deployment/a"]);
 }
 
 #[tokio::test(flavor = "multi_thread")]

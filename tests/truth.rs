@@ -495,6 +495,10 @@ async fn a_tag_with_escape_sequences_is_shown_escaped() {
         .tagpilot(&repo.work, &["list-images", "--insecure-registry", &host])
         .code(0);
     assert!(!run.stdout.contains('\u{1b}'), "{}", run.stdout);
-    assert!(run.stdout.contains("evil\\u{1b}[2J\\nrow"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("evil\\u{1b}[2J\\nrow"),
+        "{}",
+        run.stdout
+    );
     assert!(!run.stderr.contains('\u{1b}'), "{}", run.stderr);
 }

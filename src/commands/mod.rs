@@ -64,7 +64,7 @@ pub fn is_usage_error(err: &anyhow::Error) -> bool {
 
 /// Run a parsed command line, then write the reports it asks for (`--report-html`,
 /// `--metrics-file`), also when the run failed.
-pub fn run(cli: Cli, ui: &mut Ui) -> Result<Outcome> {
+pub fn run(mut cli: Cli, ui: &mut Ui) -> Result<Outcome> {
     let started = std::time::Instant::now();
     let overview = ui.overview();
     overview.command = command_name(&cli.command).to_owned();
@@ -76,8 +76,33 @@ pub fn run(cli: Cli, ui: &mut Ui) -> Result<Outcome> {
             .map(|d| d.display().to_string())
             .unwrap_or_else(|_| ".".to_owned()),
     };
-    let result = dispatch(&cli, ui);
+    let result = with_clone_settings(&mut cli, ui).and_then(|()| dispatch(&cli, ui));
     reports::write(&cli, ui, result, started.elapsed())
+}
+
+thread_local! {
+    /// The clone made before the command ran, to read the repository's configuration
+    /// file; the command's own `locate` takes it instead of cloning again.
+    static CLONED: std::cell::Cell<Option<Location>> = const { std::cell::Cell::new(None) };
+}
+
+/// With `--git-url` and no `--config`: clone first, and fill the options the clone's own
+/// `.tagpilot.yaml` sets (as `--repo` runs read the work tree's).
+fn with_clone_settings(cli: &mut Cli, ui: &mut Ui) -> Result<()> {
+    if cli.global.git_url.is_none()
+        || cli.global.config.is_some()
+        || matches!(cli.command, Command::Completions(_))
+    {
+        return Ok(());
+    }
+    let location = locate(&cli.global, true, ui)?;
+    let warnings = settings::apply_clone_file(cli, &location.root)
+        .map_err(|err| UsageError(format!("{err:#}")))?;
+    for warning in &warnings {
+        ui.warn(warning);
+    }
+    CLONED.set(Some(location));
+    Ok(())
 }
 
 /// The subcommand's name as typed.
@@ -152,6 +177,10 @@ impl Location {
 /// false a plain directory is accepted.
 fn locate(global: &GlobalArgs, need_git: bool, ui: &mut Ui) -> Result<Location> {
     if let Some(url) = &global.git_url {
+        // Cloned already, to read its configuration file.
+        if let Some(location) = CLONED.take() {
+            return Ok(location);
+        }
         return clone(global, url, ui);
     }
     let start = global.repo.clone().unwrap_or_else(|| PathBuf::from("."));
