@@ -43,7 +43,7 @@ complete -c tagpilot -n "__fish_tagpilot_needs_command" -l color -d 'Colour on a
 always\t'Always'
 never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l platform -d 'Which image of a multi-platform tag to read' -r
-complete -c tagpilot -n "__fish_tagpilot_needs_command" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -l docker-config -d 'Registry credentials: a Docker config.json, or a directory holding one [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l registry-ca -d 'Also trust the CA certificates in this PEM file for every registry (repeatable) [default: the system\'s, which SSL_CERT_FILE and SSL_CERT_DIR can change]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
@@ -92,7 +92,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l col
 always\t'Always'
 never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l platform -d 'Which image of a multi-platform tag to read' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l docker-config -d 'Registry credentials: a Docker config.json, or a directory holding one [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l registry-ca -d 'Also trust the CA certificates in this PEM file for every registry (repeatable) [default: the system\'s, which SSL_CERT_FILE and SSL_CERT_DIR can change]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
@@ -131,7 +131,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l color 
 always\t'Always'
 never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l platform -d 'Which image of a multi-platform tag to read' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l docker-config -d 'Registry credentials: a Docker config.json, or a directory holding one [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l registry-ca -d 'Also trust the CA certificates in this PEM file for every registry (repeatable) [default: the system\'s, which SSL_CERT_FILE and SSL_CERT_DIR can change]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
@@ -154,7 +154,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s w -l work
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s m -l message -d 'Commit message; for lock also the lock message' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l user -d 'Recorded as the commit author (and the lock\'s user): "Name <email>"' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l user -d 'Recorded as the commit author and the lock\'s user: "Name <email>" [default for the lock: the committer, from --git-user/--git-email or git\'s user.name/user.email]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l ci-skip-message -d 'The text --ci-skip appends' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l push-retries -d 'On a rejected push: fetch, re-plan on the new head, commit and push again, this often' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l notify -d 'Post the result to this URL after a change or a failure (repeatable)' -r
@@ -179,7 +179,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l color -d 
 always\t'Always'
 never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l platform -d 'Which image of a multi-platform tag to read' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l docker-config -d 'Registry credentials: a Docker config.json, or a directory holding one [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l registry-ca -d 'Also trust the CA certificates in this PEM file for every registry (repeatable) [default: the system\'s, which SSL_CERT_FILE and SSL_CERT_DIR can change]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
@@ -208,7 +208,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s w -l wo
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s m -l message -d 'Commit message; for lock also the lock message' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l user -d 'Recorded as the commit author (and the lock\'s user): "Name <email>"' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l user -d 'Recorded as the commit author and the lock\'s user: "Name <email>" [default for the lock: the committer, from --git-user/--git-email or git\'s user.name/user.email]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l ci-skip-message -d 'The text --ci-skip appends' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l push-retries -d 'On a rejected push: fetch, re-plan on the new head, commit and push again, this often' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l notify -d 'Post the result to this URL after a change or a failure (repeatable)' -r
@@ -233,7 +233,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l color -
 always\t'Always'
 never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l platform -d 'Which image of a multi-platform tag to read' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l docker-config -d 'Registry credentials: a Docker config.json, or a directory holding one [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l registry-ca -d 'Also trust the CA certificates in this PEM file for every registry (repeatable) [default: the system\'s, which SSL_CERT_FILE and SSL_CERT_DIR can change]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
@@ -262,7 +262,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s w -l workload
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s m -l message -d 'Commit message; for lock also the lock message' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l user -d 'Recorded as the commit author (and the lock\'s user): "Name <email>"' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l user -d 'Recorded as the commit author and the lock\'s user: "Name <email>" [default for the lock: the committer, from --git-user/--git-email or git\'s user.name/user.email]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l ci-skip-message -d 'The text --ci-skip appends' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l push-retries -d 'On a rejected push: fetch, re-plan on the new head, commit and push again, this often' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l notify -d 'Post the result to this URL after a change or a failure (repeatable)' -r
@@ -287,7 +287,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l color -d 'Col
 always\t'Always'
 never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l platform -d 'Which image of a multi-platform tag to read' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l docker-config -d 'Registry credentials: a Docker config.json, or a directory holding one [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l registry-ca -d 'Also trust the CA certificates in this PEM file for every registry (repeatable) [default: the system\'s, which SSL_CERT_FILE and SSL_CERT_DIR can change]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
@@ -316,7 +316,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s w -l worklo
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s m -l message -d 'Commit message; for lock also the lock message' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l user -d 'Recorded as the commit author (and the lock\'s user): "Name <email>"' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l user -d 'Recorded as the commit author and the lock\'s user: "Name <email>" [default for the lock: the committer, from --git-user/--git-email or git\'s user.name/user.email]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l ci-skip-message -d 'The text --ci-skip appends' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l push-retries -d 'On a rejected push: fetch, re-plan on the new head, commit and push again, this often' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l notify -d 'Post the result to this URL after a change or a failure (repeatable)' -r
@@ -341,7 +341,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l color -d 'C
 always\t'Always'
 never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l platform -d 'Which image of a multi-platform tag to read' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l docker-config -d 'Registry credentials: a Docker config.json, or a directory holding one [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l registry-ca -d 'Also trust the CA certificates in this PEM file for every registry (repeatable) [default: the system\'s, which SSL_CERT_FILE and SSL_CERT_DIR can change]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
@@ -372,7 +372,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l tag -d 'Tag
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s m -l message -d 'Commit message; for lock also the lock message' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l user -d 'Recorded as the commit author (and the lock\'s user): "Name <email>"' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l user -d 'Recorded as the commit author and the lock\'s user: "Name <email>" [default for the lock: the committer, from --git-user/--git-email or git\'s user.name/user.email]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l ci-skip-message -d 'The text --ci-skip appends' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l push-retries -d 'On a rejected push: fetch, re-plan on the new head, commit and push again, this often' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l notify -d 'Post the result to this URL after a change or a failure (repeatable)' -r
@@ -397,7 +397,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l color -d 'C
 always\t'Always'
 never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l platform -d 'Which image of a multi-platform tag to read' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l docker-config -d 'Registry credentials: a Docker config.json, or a directory holding one [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l registry-ca -d 'Also trust the CA certificates in this PEM file for every registry (repeatable) [default: the system\'s, which SSL_CERT_FILE and SSL_CERT_DIR can change]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
@@ -432,7 +432,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l exclude -d
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s m -l message -d 'Commit message; for lock also the lock message' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l user -d 'Recorded as the commit author (and the lock\'s user): "Name <email>"' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l user -d 'Recorded as the commit author and the lock\'s user: "Name <email>" [default for the lock: the committer, from --git-user/--git-email or git\'s user.name/user.email]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l ci-skip-message -d 'The text --ci-skip appends' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l push-retries -d 'On a rejected push: fetch, re-plan on the new head, commit and push again, this often' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l notify -d 'Post the result to this URL after a change or a failure (repeatable)' -r
@@ -457,7 +457,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l color -d '
 always\t'Always'
 never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l platform -d 'Which image of a multi-platform tag to read' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l docker-config -d 'Registry credentials: a Docker config.json, or a directory holding one [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l registry-ca -d 'Also trust the CA certificates in this PEM file for every registry (repeatable) [default: the system\'s, which SSL_CERT_FILE and SSL_CERT_DIR can change]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
@@ -489,7 +489,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s V -l versi
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -s m -l message -d 'Commit message; for lock also the lock message' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l user -d 'Recorded as the commit author (and the lock\'s user): "Name <email>"' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l user -d 'Recorded as the commit author and the lock\'s user: "Name <email>" [default for the lock: the committer, from --git-user/--git-email or git\'s user.name/user.email]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l ci-skip-message -d 'The text --ci-skip appends' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l push-retries -d 'On a rejected push: fetch, re-plan on the new head, commit and push again, this often' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l notify -d 'Post the result to this URL after a change or a failure (repeatable)' -r
@@ -514,7 +514,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l color -d 'Col
 always\t'Always'
 never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l platform -d 'Which image of a multi-platform tag to read' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l docker-config -d 'Registry credentials: a Docker config.json, or a directory holding one [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l registry-ca -d 'Also trust the CA certificates in this PEM file for every registry (repeatable) [default: the system\'s, which SSL_CERT_FILE and SSL_CERT_DIR can change]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r
@@ -558,7 +558,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l color 
 always\t'Always'
 never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l platform -d 'Which image of a multi-platform tag to read' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l docker-config -d 'Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l docker-config -d 'Registry credentials: a Docker config.json, or a directory holding one [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l registry-ca -d 'Also trust the CA certificates in this PEM file for every registry (repeatable) [default: the system\'s, which SSL_CERT_FILE and SSL_CERT_DIR can change]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l include-image -d 'Only images whose canonical name matches this glob (repeatable)' -r

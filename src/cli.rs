@@ -185,7 +185,8 @@ pub struct RegistryArgs {
     )]
     pub platform: String,
 
-    /// Registry credentials [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]
+    /// Registry credentials: a Docker config.json, or a directory holding one [default:
+    /// $DOCKER_CONFIG/config.json, else ~/.docker/config.json]
     #[arg(
         long,
         global = true,
@@ -416,7 +417,8 @@ pub struct WriteArgs {
     #[arg(short = 'm', long, value_name = "MSG", env = "TAGPILOT_MESSAGE")]
     pub message: Option<String>,
 
-    /// Recorded as the commit author (and the lock's user): "Name <email>"
+    /// Recorded as the commit author and the lock's user: "Name <email>" [default for the
+    /// lock: the committer, from --git-user/--git-email or git's user.name/user.email]
     #[arg(long, value_name = "U", env = "TAGPILOT_USER")]
     pub user: Option<String>,
 

@@ -6,6 +6,7 @@
 //! clap applies flags, `TAGPILOT_*` variables and defaults; [`ArgMatches::value_source`] then
 //! tells which options a flag or a variable set, and the file fills the others.
 
+mod env;
 mod file;
 
 use std::collections::BTreeMap;
@@ -102,12 +103,13 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let mut command = Cli::command();
+    let (mut command, env_warnings) = command().map_err(ArgsError::Config)?;
     let matches = command
         .try_get_matches_from_mut(args)
         .map_err(ArgsError::Clap)?;
     let mut cli =
         Cli::from_arg_matches(&matches).map_err(|err| ArgsError::Clap(err.format(&mut command)))?;
+    cli.global.config_warnings = env_warnings;
     resolve_conflicts(&mut cli, &matches, &mut command)?;
     if matches!(cli.command, Command::Completions(_)) {
         return Ok(cli);
@@ -129,8 +131,14 @@ where
         })
         .with_context(|| format!("reading the configuration file {}", path.display()))
         .map_err(ArgsError::Config)?;
-    cli.global.config_warnings = warnings;
+    cli.global.config_warnings.extend(warnings);
     Ok(cli)
+}
+
+/// The command line's definition, with the `TAGPILOT_*` variables prepared ([`env`]): the
+/// variables' warnings, or an error naming a variable with a wrong value.
+fn command() -> Result<(clap::Command, Vec<String>), anyhow::Error> {
+    env::prepare(Cli::command(), |name| std::env::var_os(name)).map_err(anyhow::Error::msg)
 }
 
 /// With `--git-url` (and no `--config`): fill `cli` from the clone's own
@@ -143,7 +151,7 @@ pub fn apply_clone_file(cli: &mut Cli, dir: &Path) -> Result<Vec<String>> {
     if cli.global.config.is_some() || !path.is_file() {
         return Ok(Vec::new());
     }
-    let mut command = Cli::command();
+    let (mut command, _) = command()?;
     let matches = command.try_get_matches_from_mut(std::env::args_os())?;
     let subcommand = matches.subcommand().map_or(&matches, |(_, m)| m);
     let mut warnings = Vec::new();
@@ -742,7 +750,15 @@ pub fn client_options(args: &RegistryArgs) -> Result<ClientOptions> {
             .map(PathBuf::from)
     };
     let home = var("HOME");
-    let docker_config = args.docker_config.clone().or_else(|| {
+    // A directory means its config.json, as Docker's --config and DOCKER_CONFIG take it.
+    let named = args.docker_config.as_ref().map(|path| {
+        if path.is_dir() {
+            path.join("config.json")
+        } else {
+            path.clone()
+        }
+    });
+    let docker_config = named.or_else(|| {
         var("DOCKER_CONFIG")
             .map(|dir| dir.join("config.json"))
             .or_else(|| home.as_ref().map(|h| h.join(".docker/config.json")))

@@ -498,3 +498,84 @@ async fn the_repositorys_own_file_may_not_widen_trust_without_the_flag() {
     assert!(!run.stderr.contains("warning:"), "{}", run.stderr);
     assert_eq!(hooks.requests().len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn inputs_are_taken_the_forgiving_way() {
+    use crate::support::registry::{BASIC_PASSWORD, BASIC_USER, docker_config_with_auth};
+    let sandbox = Sandbox::new();
+    let repo = two_dirs(&sandbox, None);
+    let head = || sandbox.git(&repo.remote, &["rev-parse", "main"]);
+    let before = head();
+    // Booleans in the environment take 1, yes and on; a wrong word names the variable.
+    for word in ["1", "yes", "ON"] {
+        let run = sandbox
+            .tagpilot_env(
+                &repo.work,
+                &["lock", "-w", "deployment/a"],
+                &[("TAGPILOT_DRY_RUN", word)],
+            )
+            .ok();
+        assert_eq!(run.stderr, "Dry run: nothing written\n", "{word}");
+    }
+    assert_eq!(head(), before);
+    let run = sandbox
+        .tagpilot_env(
+            &repo.work,
+            &["lock", "-w", "deployment/a"],
+            &[("TAGPILOT_DRY_RUN", "maybe")],
+        )
+        .code(2);
+    assert_eq!(
+        run.stderr,
+        "error: TAGPILOT_DRY_RUN=maybe: expected true or false (1 or 0, yes or no, on or off)\n"
+    );
+    // An empty variable is ignored, with a warning.
+    let ids = listed(&sandbox, &repo.work, &[], &[("TAGPILOT_PATH", "")]);
+    assert_eq!(ids, ["default:deployment/a", "default:deployment/b"]);
+    let run = sandbox
+        .tagpilot_env(&repo.work, &["list-workloads"], &[("TAGPILOT_PATH", "")])
+        .ok();
+    assert_eq!(
+        run.stderr,
+        "warning: TAGPILOT_PATH is set but empty, so it is ignored\n"
+    );
+    // lock without --user records git's user, as fluxctl did.
+    sandbox.git(&repo.work, &["config", "user.name", "Ada Lovelace"]);
+    sandbox.git(&repo.work, &["config", "user.email", "ada@example.com"]);
+    sandbox
+        .tagpilot(&repo.work, &["lock", "-w", "deployment/a"])
+        .ok();
+    let text = std::fs::read_to_string(repo.work.join("a/a.yaml")).unwrap();
+    assert!(
+        text.contains("fluxcd.io/locked_user: 'Ada Lovelace <ada@example.com>'\n"),
+        "{text}"
+    );
+
+    // --docker-config takes the directory of a config.json, as docker --config does.
+    let registry = Registry::start_htpasswd();
+    let pusher = Pusher::with_basic(&registry, BASIC_USER, BASIC_PASSWORD);
+    pusher
+        .push(
+            "acme/web",
+            &ImageSpec::new("1", Kind::Docker).created("2024-05-01T10:00:00Z"),
+        )
+        .await;
+    let (dir, _) = docker_config_with_auth(&registry.host, BASIC_USER, BASIC_PASSWORD);
+    let image = format!("{}/acme/web:1", registry.host);
+    let manifest = format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: {image}\n"
+    );
+    let other = Sandbox::new();
+    let web = other.repo(&[("web.yaml", manifest.as_bytes())]);
+    let run = other
+        .tagpilot(
+            &web.work,
+            &[
+                "list-images",
+                "--docker-config",
+                dir.path().to_str().unwrap(),
+            ],
+        )
+        .ok();
+    assert!(run.stdout.contains("'-> 1"), "{}", run.stdout);
+}

@@ -305,7 +305,9 @@ fn json_report_dry_run_diff_and_exit_code() {
         json!({
             "dryRun": true, "commit": null, "pushed": false,
             "results": [{"id": "default:deployment/bare", "file": "manifests/bare.yaml", "status": "success", "reason": null,
-                "updates": [{"container": "fluxcd.io/locked", "from": null, "to": "true"}], "failures": [], "skipped": []}],
+                "updates": [{"container": "fluxcd.io/locked", "from": null, "to": "true"},
+                    {"container": "fluxcd.io/locked_user", "from": null, "to": "tagpilot <tagpilot@localhost>"}],
+                "failures": [], "skipped": []}],
             "warnings": [], "errors": []
         })
     );
@@ -319,7 +321,7 @@ fn json_report_dry_run_diff_and_exit_code() {
         .ok();
     assert!(
         run.stdout.ends_with(
-            "--- a/manifests/bare.yaml\n+++ b/manifests/bare.yaml\n@@ -2,6 +2,8 @@\n kind: Deployment\n metadata:\n   name: bare\n+  annotations:\n+    fluxcd.io/locked: 'true'\n spec:\n   template:\n     spec:\n"
+            "--- a/manifests/bare.yaml\n+++ b/manifests/bare.yaml\n@@ -2,6 +2,9 @@\n kind: Deployment\n metadata:\n   name: bare\n+  annotations:\n+    fluxcd.io/locked: 'true'\n+    fluxcd.io/locked_user: 'tagpilot <tagpilot@localhost>'\n spec:\n   template:\n     spec:\n"
         ),
         "{}",
         run.stdout

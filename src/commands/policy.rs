@@ -79,8 +79,14 @@ struct Action {
     changes: Vec<AnnotationChange>,
 }
 
-/// Turn the request into actions, validating every pattern and container first.
-fn actions(request: &Request, workload: &Workload, write: &WriteArgs) -> Result<Vec<Action>> {
+/// Turn the request into actions, validating every pattern and container first. `user`
+/// is recorded as who locked.
+fn actions(
+    request: &Request,
+    workload: &Workload,
+    write: &WriteArgs,
+    user: &str,
+) -> Result<Vec<Action>> {
     let set = |k: &str, v: &str| AnnotationChange::Set(k.to_owned(), v.to_owned());
     let remove = |k: &str| AnnotationChange::Remove(k.to_owned());
     let mut actions = Vec::new();
@@ -97,10 +103,7 @@ fn actions(request: &Request, workload: &Workload, write: &WriteArgs) -> Result<
     }
     match request.lock {
         Some(true) => {
-            let mut changes = vec![set("locked", "true")];
-            if let Some(user) = &write.user {
-                changes.push(set("locked_user", user));
-            }
+            let mut changes = vec![set("locked", "true"), set("locked_user", user)];
             if let Some(message) = &write.message {
                 changes.push(set("locked_msg", message));
             }
@@ -193,7 +196,12 @@ fn change(
     loop {
         let scan = scan(global, &location.root, ui)?;
         let workload = select_one(&scan, id, global)?;
-        let actions = actions(request, workload, args)?;
+        // As fluxctl did, a lock without --user records who locked it: git's identity.
+        let user = args
+            .user
+            .clone()
+            .unwrap_or_else(|| write::committer(repo, args).to_string());
+        let actions = actions(request, workload, args, &user)?;
 
         let mut annotations = workload.annotations.clone();
         let mut updates = Vec::new();

@@ -357,7 +357,7 @@ fn check_interrupted(repo: &Repo) -> Result<()> {
 
 /// The committer: `--git-user`/`--git-email`, else the repository's git config, else
 /// `tagpilot <tagpilot@localhost>`.
-fn committer(repo: &Repo, args: &WriteArgs) -> Identity {
+pub fn committer(repo: &Repo, args: &WriteArgs) -> Identity {
     let configured = repo.configured_identity();
     let name = args
         .git_user
