@@ -47,7 +47,7 @@ fn generate(root: &Path) -> u64 {
 
 /// Read every file of the tree, as the baseline a scan cannot beat.
 fn read_all(root: &Path) -> u64 {
-    let (files, _) = tagpilot::manifest::discover(root, &[]).expect("discover");
+    let (files, _) = tagpilot::manifest::discover(root, Default::default()).expect("discover");
     files
         .iter()
         .map(|f| fs::read(root.join(f)).expect("read").len() as u64)
@@ -136,7 +136,8 @@ fn main() {
         assert_eq!(read_all(dir.path()), bytes);
     });
     let texts: Vec<String> = {
-        let (files, _) = tagpilot::manifest::discover(dir.path(), &[]).expect("discover");
+        let (files, _) =
+            tagpilot::manifest::discover(dir.path(), Default::default()).expect("discover");
         files
             .iter()
             .map(|f| fs::read_to_string(dir.path().join(f)).expect("read"))
@@ -170,8 +171,13 @@ fn main() {
     });
     let scan_on = |threads: usize| {
         best(|| {
-            let scan = tagpilot::manifest::scan_with_threads(dir.path(), &[], "default", threads)
-                .expect("scan");
+            let scan = tagpilot::manifest::scan_with_threads(
+                dir.path(),
+                Default::default(),
+                "default",
+                threads,
+            )
+            .expect("scan");
             assert_eq!(scan.workloads.len(), FILES * DOCS_PER_FILE);
         })
     };

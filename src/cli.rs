@@ -141,6 +141,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "TAGPILOT_TRUST_REPO_CONFIG")]
     pub trust_repo_config: bool,
 
+    /// Files and directories not to scan; only the configuration file's `exclude` sets them.
+    #[arg(skip)]
+    pub exclude: Vec<glob::Pattern>,
+
     /// Warnings found while reading the configuration file, printed when the run starts.
     #[arg(skip)]
     pub config_warnings: Vec<String>,

@@ -141,6 +141,22 @@ fn command() -> Result<(clap::Command, Vec<String>), anyhow::Error> {
     env::prepare(Cli::command(), |name| std::env::var_os(name)).map_err(anyhow::Error::msg)
 }
 
+/// The file's `exclude`: path patterns of files and directories not to scan.
+fn exclude(file: &ConfigFile) -> Result<Vec<glob::Pattern>, Problem> {
+    let Some(item) = file.get("exclude") else {
+        return Ok(Vec::new());
+    };
+    let texts = item.strings("exclude")?;
+    texts
+        .iter()
+        .map(|text| {
+            glob::Pattern::new(text).map_err(|err| {
+                item.expected("exclude", &format!("path patterns ({text:?}: {})", err.msg))
+            })
+        })
+        .collect()
+}
+
 /// With `--git-url` (and no `--config`): fill `cli` from the clone's own
 /// [`CONFIG_FILE_NAME`] in `dir`, if there is one, as [`parse_args`] does for a work tree.
 /// The keys that decide how and where to clone cannot apply to a clone already made and
@@ -372,7 +388,7 @@ fn apply(cli: &mut Cli, matches: &ArgMatches, file: &ConfigFile) -> Result<(), P
         ));
     }
     let mut known: Vec<&str> = OPTION_KEYS.to_vec();
-    known.push("registries");
+    known.extend(["registries", "exclude"]);
     check_keys(file.entries(), "", &known)?;
 
     let mut fill = Fill {
@@ -383,6 +399,7 @@ fn apply(cli: &mut Cli, matches: &ArgMatches, file: &ConfigFile) -> Result<(), P
     };
     fill_global(&mut fill, &mut cli.global)?;
     cli.global.registry.registries = registries(file)?;
+    cli.global.exclude = exclude(file)?;
     let mut unused = unused_write_args();
     let write = match &mut cli.command {
         Command::Automate(args)

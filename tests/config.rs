@@ -579,3 +579,49 @@ async fn inputs_are_taken_the_forgiving_way() {
         .ok();
     assert!(run.stdout.contains("'-> 1"), "{}", run.stdout);
 }
+
+#[test]
+fn path_patterns_and_exclude_pick_the_files() {
+    let sandbox = Sandbox::new();
+    let deployment =
+        |name: &str| format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n");
+    let files = [
+        ("clusters/prod/apps/a.yaml", deployment("a")),
+        ("clusters/stage/apps/b.yaml", deployment("b")),
+        ("clusters/prod/infra/c.yaml", deployment("c")),
+        ("apps/charts/d.yaml", deployment("d")),
+        ("apps/e.tmpl.yaml", deployment("e")),
+        ("apps/f.yaml", deployment("f")),
+    ];
+    let files: Vec<(&str, &[u8])> = files.iter().map(|(n, t)| (*n, t.as_bytes())).collect();
+    let repo = sandbox.repo(&files);
+    let id = |n: &str| format!("default:deployment/{n}");
+    // `*` stops at `/`: one directory level.
+    let ids = listed(&sandbox, &repo.work, &["--path", "clusters/*/apps"], &[]);
+    assert_eq!(ids, [id("a"), id("b")]);
+    let ids = listed(&sandbox, &repo.work, &["--path", "clusters/**/*.yaml"], &[]);
+    assert_eq!(ids, [id("a"), id("c"), id("b")]);
+    let run = sandbox
+        .tagpilot(&repo.work, &["list-workloads", "--path", "nope/*"])
+        .code(1);
+    assert_eq!(
+        run.stderr,
+        "error: --path nope/*: the pattern matches nothing in the repository\n"
+    );
+    // The file's `exclude` leaves files and whole directories out.
+    fs::write(
+        repo.work.join(".tagpilot.yaml"),
+        "exclude: ['**/charts/**', '**/*.tmpl.yaml', clusters/prod]\n",
+    )
+    .unwrap();
+    let ids = listed(&sandbox, &repo.work, &[], &[]);
+    assert_eq!(ids, [id("f"), id("b")]);
+    fs::write(repo.work.join(".tagpilot.yaml"), "exclude: ['a[']\n").unwrap();
+    let run = sandbox.tagpilot(&repo.work, &["list-workloads"]).code(2);
+    assert!(
+        run.stderr
+            .contains("line 1: exclude: expected path patterns (\"a[\": "),
+        "{}",
+        run.stderr
+    );
+}

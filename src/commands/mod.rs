@@ -332,7 +332,11 @@ fn url_key(url: &str) -> String {
 /// Scan the manifests and report the scan's warnings, the skipped Helm chart directories in
 /// one line (which names them with `-v`).
 fn scan(global: &GlobalArgs, root: &Path, ui: &mut Ui) -> Result<Scan> {
-    let scan = manifest::scan(root, &global.paths, &global.default_namespace)?;
+    let selection = manifest::Selection {
+        paths: &global.paths,
+        exclude: &global.exclude,
+    };
+    let scan = manifest::scan(root, selection, &global.default_namespace)?;
     let mut charts = Vec::new();
     for warning in &scan.warnings {
         match warning.strip_suffix(manifest::HELM_CHART_SKIPPED) {

@@ -39,21 +39,39 @@ pub struct Scan {
     pub bytes: u64,
 }
 
-/// Scan the manifest files below `paths` (relative to `root`; empty = the whole root).
-/// Files are read and parsed on all cores (at most 8); the result is in file order.
-pub fn scan(root: &Path, paths: &[PathBuf], default_namespace: &str) -> Result<Scan> {
+/// Which files a scan reads: those below `paths` (relative to the root, glob patterns
+/// allowed; empty = the whole root) that no `exclude` pattern matches.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Selection<'a> {
+    /// Files and directories to scan, or patterns naming them.
+    pub paths: &'a [PathBuf],
+    /// Patterns of files and directories to leave out.
+    pub exclude: &'a [glob::Pattern],
+}
+
+/// Path patterns: `*` and `?` stop at `/`, `**` crosses it, and a leading `.` is matched
+/// only by a `.` in the pattern.
+pub const PATH_MATCHING: glob::MatchOptions = glob::MatchOptions {
+    case_sensitive: true,
+    require_literal_separator: true,
+    require_literal_leading_dot: true,
+};
+
+/// Scan the manifest files `selection` picks below `root`. Files are read and parsed on
+/// all cores (at most 8); the result is in file order.
+pub fn scan(root: &Path, selection: Selection<'_>, default_namespace: &str) -> Result<Scan> {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    scan_with_threads(root, paths, default_namespace, cores.min(8))
+    scan_with_threads(root, selection, default_namespace, cores.min(8))
 }
 
 /// [`scan`] on at most `threads` threads.
 pub fn scan_with_threads(
     root: &Path,
-    paths: &[PathBuf],
+    selection: Selection<'_>,
     default_namespace: &str,
     threads: usize,
 ) -> Result<Scan> {
-    let (files, warnings) = discover(root, paths)?;
+    let (files, warnings) = discover(root, selection)?;
     // A thread is worth it for eight files or more.
     let threads = threads.clamp(1, files.len().div_ceil(8).max(1));
     let chunk = files.len().div_ceil(threads).max(1);
@@ -128,18 +146,20 @@ fn scan_one(root: &Path, rel: &str, default_namespace: &str) -> Result<(u64, Fil
 pub const HELM_CHART_SKIPPED: &str =
     "a Helm chart (it holds Chart.yaml), its templates are not scanned";
 
-/// List the `*.yaml`/`*.yml` files below `paths`, relative to `root`, `/`-separated and
+/// List the `*.yaml`/`*.yml` files `selection` picks, relative to `root`, `/`-separated and
 /// sorted. Skips `.git`, hidden directories and Helm charts (directories holding a
 /// `Chart.yaml`), with a warning for each chart; follows no link out of `root`.
-pub fn discover(root: &Path, paths: &[PathBuf]) -> Result<(Vec<String>, Vec<String>)> {
+pub fn discover(root: &Path, selection: Selection<'_>) -> Result<(Vec<String>, Vec<String>)> {
     let root = root
         .canonicalize()
         .with_context(|| format!("opening {}", root.display()))?;
-    let starts: Vec<PathBuf> = if paths.is_empty() {
-        vec![PathBuf::new()]
-    } else {
-        paths.to_vec()
-    };
+    let mut starts: Vec<PathBuf> = Vec::new();
+    for path in selection.paths {
+        starts.extend(expand(&root, path)?);
+    }
+    if selection.paths.is_empty() {
+        starts.push(PathBuf::new());
+    }
     let mut walk = Walk {
         root: &root,
         files: Vec::new(),
@@ -148,12 +168,6 @@ pub fn discover(root: &Path, paths: &[PathBuf]) -> Result<(Vec<String>, Vec<Stri
         seen_files: HashSet::new(),
     };
     for start in &starts {
-        if start.is_absolute() || start.components().any(|c| c == Component::ParentDir) {
-            bail!(
-                "--path {}: must be a path inside the repository, relative to its root",
-                start.display()
-            );
-        }
         let full = root.join(start);
         let meta = match fs::metadata(&full) {
             Ok(meta) => meta,
@@ -174,9 +188,44 @@ pub fn discover(root: &Path, paths: &[PathBuf]) -> Result<(Vec<String>, Vec<Stri
         warnings,
         ..
     } = walk;
+    files.retain(|file| !excluded(file, selection.exclude));
     files.sort();
     files.dedup();
     Ok((files, warnings))
+}
+
+/// One `--path`: itself, or, for a pattern, the files and directories it matches.
+fn expand(root: &Path, path: &Path) -> Result<Vec<PathBuf>> {
+    if path.is_absolute() || path.components().any(|c| c == Component::ParentDir) {
+        bail!(
+            "--path {}: must be a path inside the repository, relative to its root",
+            path.display()
+        );
+    }
+    let text = path.to_string_lossy();
+    if !text.contains(['*', '?', '[']) {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let pattern = glob::Pattern::new(&text)
+        .map_err(|err| anyhow::anyhow!("--path {text}: not a valid pattern: {}", err.msg))?;
+    let full = root.join(pattern.as_str());
+    let found: Vec<PathBuf> = glob::glob_with(&full.to_string_lossy(), PATH_MATCHING)
+        .map_err(|err| anyhow::anyhow!("--path {text}: not a valid pattern: {}", err.msg))?
+        .filter_map(|entry| entry.ok()?.strip_prefix(root).ok().map(Path::to_path_buf))
+        .collect();
+    if found.is_empty() {
+        bail!("--path {text}: the pattern matches nothing in the repository");
+    }
+    Ok(found)
+}
+
+/// Whether `file` (repository-relative, `/`-separated), or a directory it is in, matches
+/// one of the patterns.
+fn excluded(file: &str, patterns: &[glob::Pattern]) -> bool {
+    let dirs = || file.match_indices('/').map(|(i, _)| &file[..i]);
+    patterns.iter().any(|p| {
+        p.matches_with(file, PATH_MATCHING) || dirs().any(|dir| p.matches_with(dir, PATH_MATCHING))
+    })
 }
 
 /// State of one directory walk.
@@ -336,16 +385,39 @@ mod tests {
         std::os::unix::fs::symlink(&outside, root.join("link-out")).unwrap();
         std::os::unix::fs::symlink(root.join("a"), root.join("z/link-in")).unwrap();
         std::os::unix::fs::symlink(root.join("a/y.yaml"), root.join("0-link.yaml")).unwrap();
-        let (files, warnings) = discover(&root, &[]).unwrap();
+        let (files, warnings) = discover(&root, Selection::default()).unwrap();
         assert_eq!(files, [".top.yaml", "a/b/x.yml", "a/y.yaml"]);
         assert_eq!(
             warnings,
             ["chart: a Helm chart (it holds Chart.yaml), its templates are not scanned"]
         );
-        let (files, _) = discover(&root, &[PathBuf::from("a/b")]).unwrap();
+        let (files, _) = discover(
+            &root,
+            Selection {
+                paths: &[PathBuf::from("a/b")],
+                ..Selection::default()
+            },
+        )
+        .unwrap();
         assert_eq!(files, ["a/b/x.yml"]);
-        assert!(discover(&root, &[PathBuf::from("../outside")]).is_err());
-        let err = discover(&root, &[PathBuf::from("nope")]).unwrap_err();
+        assert!(
+            discover(
+                &root,
+                Selection {
+                    paths: &[PathBuf::from("../outside")],
+                    ..Selection::default()
+                }
+            )
+            .is_err()
+        );
+        let err = discover(
+            &root,
+            Selection {
+                paths: &[PathBuf::from("nope")],
+                ..Selection::default()
+            },
+        )
+        .unwrap_err();
         assert!(format!("{err:#}").contains("--path nope"), "{err:#}");
     }
 
