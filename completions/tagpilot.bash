@@ -215,7 +215,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__automate)
-            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --trust-repo-config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
+            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --message --user --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --metrics-file --verbose --quiet --config --trust-repo-config --color --cache-dir --no-cache --help --version --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --refresh --report-html"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -237,18 +237,6 @@ _tagpilot() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --message)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -m)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --user)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --ci-skip-message)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -263,6 +251,18 @@ _tagpilot() {
                     ;;
                 --notify-format)
                     COMPREPLY=($(compgen -W "json slack" -- "${cur}"))
+                    return 0
+                    ;;
+                --message)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --repo)
@@ -313,10 +313,6 @@ _tagpilot() {
                     COMPREPLY=($(compgen -W "table json markdown" -- "${cur}"))
                     return 0
                     ;;
-                --report-html)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --metrics-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -327,6 +323,10 @@ _tagpilot() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --cache-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --platform)
@@ -373,7 +373,7 @@ _tagpilot() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --cache-dir)
+                --report-html)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -385,7 +385,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__completions)
-            opts="-n -o -v -q -h -V --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --trust-repo-config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version bash elvish fish powershell zsh"
+            opts="-h -V -n -o -v -q --help --version --repo --git-url --git-branch --git-remote --git-ssh-key --git-known-hosts --path --namespace --default-namespace --config --trust-repo-config --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --output --verbose --quiet --color --metrics-file --report-html bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -399,19 +399,19 @@ _tagpilot() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --git-ssh-key)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --git-known-hosts)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --git-branch)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --git-remote)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --git-ssh-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --git-known-hosts)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -431,28 +431,8 @@ _tagpilot() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
-                    COMPREPLY=($(compgen -W "table json markdown" -- "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -W "table json markdown" -- "${cur}"))
-                    return 0
-                    ;;
-                --report-html)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --metrics-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --platform)
@@ -503,6 +483,26 @@ _tagpilot() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --metrics-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --report-html)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -511,7 +511,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__deautomate)
-            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --trust-repo-config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
+            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --message --user --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --metrics-file --verbose --quiet --config --trust-repo-config --color --cache-dir --no-cache --help --version --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --refresh --report-html"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -533,18 +533,6 @@ _tagpilot() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --message)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -m)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --user)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --ci-skip-message)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -559,6 +547,18 @@ _tagpilot() {
                     ;;
                 --notify-format)
                     COMPREPLY=($(compgen -W "json slack" -- "${cur}"))
+                    return 0
+                    ;;
+                --message)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --repo)
@@ -609,10 +609,6 @@ _tagpilot() {
                     COMPREPLY=($(compgen -W "table json markdown" -- "${cur}"))
                     return 0
                     ;;
-                --report-html)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --metrics-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -623,6 +619,10 @@ _tagpilot() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --cache-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --platform)
@@ -669,7 +669,7 @@ _tagpilot() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --cache-dir)
+                --report-html)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -849,7 +849,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__list__subcmd__images)
-            opts="-w -l -n -o -v -q -h -V --workload --limit --no-headers --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --trust-repo-config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
+            opts="-w -l -n -o -v -q -h -V --workload --limit --no-headers --repo --git-url --git-ssh-key --git-known-hosts --git-branch --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --trust-repo-config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version --git-remote"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -891,10 +891,6 @@ _tagpilot() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --git-remote)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -983,6 +979,10 @@ _tagpilot() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --git-remote)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -991,7 +991,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__list__subcmd__workloads)
-            opts="-w -n -o -v -q -h -V --workload --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --trust-repo-config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
+            opts="-w -n -o -v -q -h -V --workload --repo --git-url --git-ssh-key --git-known-hosts --git-branch --path --namespace --default-namespace --output --metrics-file --verbose --quiet --config --trust-repo-config --color --cache-dir --no-cache --help --version --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --refresh --report-html --git-remote"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1025,10 +1025,6 @@ _tagpilot() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --git-remote)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1053,10 +1049,6 @@ _tagpilot() {
                     COMPREPLY=($(compgen -W "table json markdown" -- "${cur}"))
                     return 0
                     ;;
-                --report-html)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --metrics-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1067,6 +1059,10 @@ _tagpilot() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --cache-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --platform)
@@ -1113,7 +1109,11 @@ _tagpilot() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --cache-dir)
+                --report-html)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --git-remote)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1125,7 +1125,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__lock)
-            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --trust-repo-config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
+            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --metrics-file --verbose --quiet --config --trust-repo-config --color --cache-dir --no-cache --help --version --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --refresh --report-html"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1223,10 +1223,6 @@ _tagpilot() {
                     COMPREPLY=($(compgen -W "table json markdown" -- "${cur}"))
                     return 0
                     ;;
-                --report-html)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --metrics-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1237,6 +1233,10 @@ _tagpilot() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --cache-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --platform)
@@ -1283,7 +1283,7 @@ _tagpilot() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --cache-dir)
+                --report-html)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1295,7 +1295,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__policy)
-            opts="-w -m -n -o -v -q -h -V --workload --tag-all --tag --automate --deautomate --lock --unlock --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --trust-repo-config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
+            opts="-w -m -n -o -v -q -h -V --workload --tag-all --tag --automate --deautomate --lock --unlock --dry-run --diff --no-commit --no-push --git-user --git-email --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --message --user --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --metrics-file --verbose --quiet --config --trust-repo-config --color --cache-dir --no-cache --help --version --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --refresh --report-html"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1325,18 +1325,6 @@ _tagpilot() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --message)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -m)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --user)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --ci-skip-message)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1351,6 +1339,18 @@ _tagpilot() {
                     ;;
                 --notify-format)
                     COMPREPLY=($(compgen -W "json slack" -- "${cur}"))
+                    return 0
+                    ;;
+                --message)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --repo)
@@ -1401,10 +1401,6 @@ _tagpilot() {
                     COMPREPLY=($(compgen -W "table json markdown" -- "${cur}"))
                     return 0
                     ;;
-                --report-html)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --metrics-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1415,6 +1411,10 @@ _tagpilot() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --cache-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --platform)
@@ -1461,7 +1461,7 @@ _tagpilot() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --cache-dir)
+                --report-html)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1473,7 +1473,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__release)
-            opts="-w -i -m -n -o -v -q -h -V --workload --all --update-image --update-all-images --exclude --force --no-verify --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --trust-repo-config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
+            opts="-w -i -m -n -o -v -q -h -V --workload --all --update-image --update-all-images --exclude --force --no-verify --dry-run --diff --no-commit --no-push --git-user --git-email --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --message --user --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --trust-repo-config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1507,18 +1507,6 @@ _tagpilot() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --message)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -m)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --user)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --ci-skip-message)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1533,6 +1521,18 @@ _tagpilot() {
                     ;;
                 --notify-format)
                     COMPREPLY=($(compgen -W "json slack" -- "${cur}"))
+                    return 0
+                    ;;
+                --message)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --repo)
@@ -1655,7 +1655,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__sync)
-            opts="-m -n -o -v -q -h -V --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --trust-repo-config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
+            opts="-m -n -o -v -q -h -V --dry-run --diff --no-commit --no-push --git-user --git-email --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --message --user --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --trust-repo-config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1666,18 +1666,6 @@ _tagpilot() {
                     return 0
                     ;;
                 --git-email)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --message)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -m)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --user)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1695,6 +1683,18 @@ _tagpilot() {
                     ;;
                 --notify-format)
                     COMPREPLY=($(compgen -W "json slack" -- "${cur}"))
+                    return 0
+                    ;;
+                --message)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --repo)
@@ -1817,7 +1817,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__unlock)
-            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --trust-repo-config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
+            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --message --user --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --metrics-file --verbose --quiet --config --trust-repo-config --color --cache-dir --no-cache --help --version --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --refresh --report-html"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1839,18 +1839,6 @@ _tagpilot() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --message)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -m)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --user)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --ci-skip-message)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1865,6 +1853,18 @@ _tagpilot() {
                     ;;
                 --notify-format)
                     COMPREPLY=($(compgen -W "json slack" -- "${cur}"))
+                    return 0
+                    ;;
+                --message)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --repo)
@@ -1915,10 +1915,6 @@ _tagpilot() {
                     COMPREPLY=($(compgen -W "table json markdown" -- "${cur}"))
                     return 0
                     ;;
-                --report-html)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --metrics-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1929,6 +1925,10 @@ _tagpilot() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --cache-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --platform)
@@ -1975,7 +1975,7 @@ _tagpilot() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --cache-dir)
+                --report-html)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -78,19 +78,18 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l git
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l git-ssh-key -d 'SSH private key for git over SSH [default: ssh-agent]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l git-known-hosts -d 'SSH host keys to trust (OpenSSH known_hosts format) [default: ~/.ssh/known_hosts, then /etc/ssh/ssh_known_hosts]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l git-branch -d 'Branch to read, commit to and push; in --repo mode it must be the checked-out branch' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l git-remote -d 'Remote to push to' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l path -d 'Only scan below these paths, relative to the repository root (repeatable)' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -s n -l namespace -d 'Only workloads in this namespace' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l default-namespace -d 'Namespace of a manifest that names none' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
 json\t'One JSON document'
 markdown\t'Markdown tables, for CI job summaries and pull request bodies'"
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l report-html -d 'Also write the result as a self-contained HTML page to FILE (list-images, release, sync)' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l metrics-file -d 'Write Prometheus metrics of the run to FILE, for node_exporter\'s textfile collector' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l color -d 'Colour on a terminal (`auto` honours NO_COLOR)' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is not set'
 always\t'Always'
 never\t'Never'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l docker-config -d 'Registry credentials: a Docker config.json, or a directory holding one [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
@@ -102,14 +101,15 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l reg
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l report-html -d 'Also write the result as a self-contained HTML page to FILE (list-images, release, sync)' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l git-remote -d 'Remote to push to' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -s v -l verbose -d 'More log detail on stderr: -v one line per registry request, -vv also its answer\'s headers'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -s q -l quiet -d 'Only print errors on stderr'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l trust-repo-config -d 'Let the repository\'s own .tagpilot.yaml set the keys that widen what tagpilot trusts (insecure registries, CA files, notification URLs, report files, the cache and credential locations); without it they are ignored with a warning'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l no-cache -d 'Do not use the cache'
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -s V -l version -d 'Print version'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -s w -l workload -d 'Only this workload: `namespace:kind/name` or `kind/name` (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -s l -l limit -d 'Show at most N tags per container (0 = all); the current tag is always shown' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
@@ -117,7 +117,6 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l git-ur
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l git-ssh-key -d 'SSH private key for git over SSH [default: ssh-agent]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l git-known-hosts -d 'SSH host keys to trust (OpenSSH known_hosts format) [default: ~/.ssh/known_hosts, then /etc/ssh/ssh_known_hosts]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l git-branch -d 'Branch to read, commit to and push; in --repo mode it must be the checked-out branch' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l git-remote -d 'Remote to push to' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l path -d 'Only scan below these paths, relative to the repository root (repeatable)' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -s n -l namespace -d 'Only workloads in this namespace' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l default-namespace -d 'Namespace of a manifest that names none' -r
@@ -142,6 +141,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l timeou
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l git-remote -d 'Remote to push to' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l no-headers -d 'Leave out the header row'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -s v -l verbose -d 'More log detail on stderr: -v one line per registry request, -vv also its answer\'s headers'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -s q -l quiet -d 'Only print errors on stderr'
@@ -153,13 +153,13 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -s V -l v
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s w -l workload -d 'The workload: `namespace:kind/name` or `kind/name`' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s m -l message -d 'Commit message; for lock also the lock message' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l user -d 'Recorded as the commit author and the lock\'s user: "Name <email>" [default for the lock: the committer, from --git-user/--git-email or git\'s user.name/user.email]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l ci-skip-message -d 'The text --ci-skip appends' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l push-retries -d 'On a rejected push: fetch, re-plan on the new head, commit and push again, this often' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l notify -d 'Post the result to this URL after a change or a failure (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l notify-format -d 'Format of the notifications' -r -f -a "json\t'The JSON report'
 slack\t'`{"text": …}` for a Slack incoming webhook'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s m -l message -d 'Commit message [default: Flux v1\'s]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l user -d 'Commit author: "Name <email>"' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l git-url -d 'Instead of --repo: clone (or fetch into a clone kept under the cache dir) and work there' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l git-ssh-key -d 'SSH private key for git over SSH [default: ssh-agent]' -r -F
@@ -172,12 +172,12 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l default-n
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
 json\t'One JSON document'
 markdown\t'Markdown tables, for CI job summaries and pull request bodies'"
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l report-html -d 'Also write the result as a self-contained HTML page to FILE (list-images, release, sync)' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l metrics-file -d 'Write Prometheus metrics of the run to FILE, for node_exporter\'s textfile collector' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l color -d 'Colour on a terminal (`auto` honours NO_COLOR)' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is not set'
 always\t'Always'
 never\t'Never'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l docker-config -d 'Registry credentials: a Docker config.json, or a directory holding one [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
@@ -189,7 +189,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l registry-
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l report-html -d 'Also write the result as a self-contained HTML page to FILE (list-images, release, sync)' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l dry-run -d 'Compute and print the result, write nothing'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l diff -d 'Also print a unified diff of every file changed or to be changed'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l no-commit -d 'Write the files, do not commit'
@@ -201,19 +201,19 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s v -l verb
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s q -l quiet -d 'Only print errors on stderr'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l trust-repo-config -d 'Let the repository\'s own .tagpilot.yaml set the keys that widen what tagpilot trusts (insecure registries, CA files, notification URLs, report files, the cache and credential locations); without it they are ignored with a warning'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l no-cache -d 'Do not use the cache'
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s V -l version -d 'Print version'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s w -l workload -d 'The workload: `namespace:kind/name` or `kind/name`' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s m -l message -d 'Commit message; for lock also the lock message' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l user -d 'Recorded as the commit author and the lock\'s user: "Name <email>" [default for the lock: the committer, from --git-user/--git-email or git\'s user.name/user.email]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l ci-skip-message -d 'The text --ci-skip appends' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l push-retries -d 'On a rejected push: fetch, re-plan on the new head, commit and push again, this often' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l notify -d 'Post the result to this URL after a change or a failure (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l notify-format -d 'Format of the notifications' -r -f -a "json\t'The JSON report'
 slack\t'`{"text": …}` for a Slack incoming webhook'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s m -l message -d 'Commit message [default: Flux v1\'s]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l user -d 'Commit author: "Name <email>"' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l git-url -d 'Instead of --repo: clone (or fetch into a clone kept under the cache dir) and work there' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l git-ssh-key -d 'SSH private key for git over SSH [default: ssh-agent]' -r -F
@@ -226,12 +226,12 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l default
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
 json\t'One JSON document'
 markdown\t'Markdown tables, for CI job summaries and pull request bodies'"
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l report-html -d 'Also write the result as a self-contained HTML page to FILE (list-images, release, sync)' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l metrics-file -d 'Write Prometheus metrics of the run to FILE, for node_exporter\'s textfile collector' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l color -d 'Colour on a terminal (`auto` honours NO_COLOR)' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is not set'
 always\t'Always'
 never\t'Never'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l docker-config -d 'Registry credentials: a Docker config.json, or a directory holding one [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
@@ -243,7 +243,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l registr
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l report-html -d 'Also write the result as a self-contained HTML page to FILE (list-images, release, sync)' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l dry-run -d 'Compute and print the result, write nothing'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l diff -d 'Also print a unified diff of every file changed or to be changed'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l no-commit -d 'Write the files, do not commit'
@@ -255,9 +255,9 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s v -l ve
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s q -l quiet -d 'Only print errors on stderr'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l trust-repo-config -d 'Let the repository\'s own .tagpilot.yaml set the keys that widen what tagpilot trusts (insecure registries, CA files, notification URLs, report files, the cache and credential locations); without it they are ignored with a warning'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l no-cache -d 'Do not use the cache'
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s V -l version -d 'Print version'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s w -l workload -d 'The workload: `namespace:kind/name` or `kind/name`' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
@@ -280,12 +280,12 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l default-names
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
 json\t'One JSON document'
 markdown\t'Markdown tables, for CI job summaries and pull request bodies'"
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l report-html -d 'Also write the result as a self-contained HTML page to FILE (list-images, release, sync)' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l metrics-file -d 'Write Prometheus metrics of the run to FILE, for node_exporter\'s textfile collector' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l color -d 'Colour on a terminal (`auto` honours NO_COLOR)' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is not set'
 always\t'Always'
 never\t'Never'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l docker-config -d 'Registry credentials: a Docker config.json, or a directory holding one [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
@@ -297,7 +297,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l registry-rps 
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l report-html -d 'Also write the result as a self-contained HTML page to FILE (list-images, release, sync)' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l dry-run -d 'Compute and print the result, write nothing'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l diff -d 'Also print a unified diff of every file changed or to be changed'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l no-commit -d 'Write the files, do not commit'
@@ -309,19 +309,19 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s v -l verbose 
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s q -l quiet -d 'Only print errors on stderr'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l trust-repo-config -d 'Let the repository\'s own .tagpilot.yaml set the keys that widen what tagpilot trusts (insecure registries, CA files, notification URLs, report files, the cache and credential locations); without it they are ignored with a warning'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l no-cache -d 'Do not use the cache'
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s V -l version -d 'Print version'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s w -l workload -d 'The workload: `namespace:kind/name` or `kind/name`' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s m -l message -d 'Commit message; for lock also the lock message' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l user -d 'Recorded as the commit author and the lock\'s user: "Name <email>" [default for the lock: the committer, from --git-user/--git-email or git\'s user.name/user.email]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l ci-skip-message -d 'The text --ci-skip appends' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l push-retries -d 'On a rejected push: fetch, re-plan on the new head, commit and push again, this often' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l notify -d 'Post the result to this URL after a change or a failure (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l notify-format -d 'Format of the notifications' -r -f -a "json\t'The JSON report'
 slack\t'`{"text": …}` for a Slack incoming webhook'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s m -l message -d 'Commit message [default: Flux v1\'s]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l user -d 'Commit author: "Name <email>"' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l git-url -d 'Instead of --repo: clone (or fetch into a clone kept under the cache dir) and work there' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l git-ssh-key -d 'SSH private key for git over SSH [default: ssh-agent]' -r -F
@@ -334,12 +334,12 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l default-nam
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
 json\t'One JSON document'
 markdown\t'Markdown tables, for CI job summaries and pull request bodies'"
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l report-html -d 'Also write the result as a self-contained HTML page to FILE (list-images, release, sync)' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l metrics-file -d 'Write Prometheus metrics of the run to FILE, for node_exporter\'s textfile collector' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l color -d 'Colour on a terminal (`auto` honours NO_COLOR)' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is not set'
 always\t'Always'
 never\t'Never'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l docker-config -d 'Registry credentials: a Docker config.json, or a directory holding one [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
@@ -351,7 +351,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l registry-rp
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l report-html -d 'Also write the result as a self-contained HTML page to FILE (list-images, release, sync)' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l dry-run -d 'Compute and print the result, write nothing'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l diff -d 'Also print a unified diff of every file changed or to be changed'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l no-commit -d 'Write the files, do not commit'
@@ -363,21 +363,21 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s v -l verbos
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s q -l quiet -d 'Only print errors on stderr'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l trust-repo-config -d 'Let the repository\'s own .tagpilot.yaml set the keys that widen what tagpilot trusts (insecure registries, CA files, notification URLs, report files, the cache and credential locations); without it they are ignored with a warning'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l no-cache -d 'Do not use the cache'
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s V -l version -d 'Print version'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s w -l workload -d 'The workload: `namespace:kind/name` or `kind/name`' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l tag-all -d 'Tag filter for every container (`*` removes the filters)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l tag -d 'Tag filter for one container: CONTAINER=PATTERN (`*` removes it; repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s m -l message -d 'Commit message; for lock also the lock message' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l user -d 'Recorded as the commit author and the lock\'s user: "Name <email>" [default for the lock: the committer, from --git-user/--git-email or git\'s user.name/user.email]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l ci-skip-message -d 'The text --ci-skip appends' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l push-retries -d 'On a rejected push: fetch, re-plan on the new head, commit and push again, this often' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l notify -d 'Post the result to this URL after a change or a failure (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l notify-format -d 'Format of the notifications' -r -f -a "json\t'The JSON report'
 slack\t'`{"text": …}` for a Slack incoming webhook'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s m -l message -d 'Commit message [default: Flux v1\'s]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l user -d 'Commit author: "Name <email>"' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l git-url -d 'Instead of --repo: clone (or fetch into a clone kept under the cache dir) and work there' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l git-ssh-key -d 'SSH private key for git over SSH [default: ssh-agent]' -r -F
@@ -390,12 +390,12 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l default-nam
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
 json\t'One JSON document'
 markdown\t'Markdown tables, for CI job summaries and pull request bodies'"
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l report-html -d 'Also write the result as a self-contained HTML page to FILE (list-images, release, sync)' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l metrics-file -d 'Write Prometheus metrics of the run to FILE, for node_exporter\'s textfile collector' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l color -d 'Colour on a terminal (`auto` honours NO_COLOR)' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is not set'
 always\t'Always'
 never\t'Never'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l docker-config -d 'Registry credentials: a Docker config.json, or a directory holding one [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
@@ -407,7 +407,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l registry-rp
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l report-html -d 'Also write the result as a self-contained HTML page to FILE (list-images, release, sync)' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l automate -d 'Turn on automated image updates'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l deautomate -d 'Turn off automated image updates'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l lock -d 'Lock the workload'
@@ -423,21 +423,21 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s v -l verbos
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s q -l quiet -d 'Only print errors on stderr'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l trust-repo-config -d 'Let the repository\'s own .tagpilot.yaml set the keys that widen what tagpilot trusts (insecure registries, CA files, notification URLs, report files, the cache and credential locations); without it they are ignored with a warning'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l no-cache -d 'Do not use the cache'
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s V -l version -d 'Print version'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s w -l workload -d 'A workload to release: `namespace:kind/name` or `kind/name` (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s i -l update-image -d 'The image to release, with its tag: every container using this image moves to the tag' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l exclude -d 'Leave this workload alone (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s m -l message -d 'Commit message; for lock also the lock message' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l user -d 'Recorded as the commit author and the lock\'s user: "Name <email>" [default for the lock: the committer, from --git-user/--git-email or git\'s user.name/user.email]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l ci-skip-message -d 'The text --ci-skip appends' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l push-retries -d 'On a rejected push: fetch, re-plan on the new head, commit and push again, this often' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l notify -d 'Post the result to this URL after a change or a failure (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l notify-format -d 'Format of the notifications' -r -f -a "json\t'The JSON report'
 slack\t'`{"text": …}` for a Slack incoming webhook'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s m -l message -d 'Commit message [default: Flux v1\'s]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l user -d 'Commit author: "Name <email>"' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l git-url -d 'Instead of --repo: clone (or fetch into a clone kept under the cache dir) and work there' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l git-ssh-key -d 'SSH private key for git over SSH [default: ssh-agent]' -r -F
@@ -488,13 +488,13 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s h -l help 
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s V -l version -d 'Print version'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -s m -l message -d 'Commit message; for lock also the lock message' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l user -d 'Recorded as the commit author and the lock\'s user: "Name <email>" [default for the lock: the committer, from --git-user/--git-email or git\'s user.name/user.email]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l ci-skip-message -d 'The text --ci-skip appends' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l push-retries -d 'On a rejected push: fetch, re-plan on the new head, commit and push again, this often' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l notify -d 'Post the result to this URL after a change or a failure (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l notify-format -d 'Format of the notifications' -r -f -a "json\t'The JSON report'
 slack\t'`{"text": …}` for a Slack incoming webhook'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -s m -l message -d 'Commit message [default: Flux v1\'s]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l user -d 'Commit author: "Name <email>"' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l git-url -d 'Instead of --repo: clone (or fetch into a clone kept under the cache dir) and work there' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l git-ssh-key -d 'SSH private key for git over SSH [default: ssh-agent]' -r -F
@@ -541,22 +541,14 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -s h -l help -d 
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -s V -l version -d 'Print version'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l repo -d 'The git work tree that holds the manifests (searched upwards for `.git`); the list commands also accept a plain directory' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l git-url -d 'Instead of --repo: clone (or fetch into a clone kept under the cache dir) and work there' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l git-ssh-key -d 'SSH private key for git over SSH [default: ssh-agent]' -r -F
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l git-known-hosts -d 'SSH host keys to trust (OpenSSH known_hosts format) [default: ~/.ssh/known_hosts, then /etc/ssh/ssh_known_hosts]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l git-branch -d 'Branch to read, commit to and push; in --repo mode it must be the checked-out branch' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l git-remote -d 'Remote to push to' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l git-ssh-key -d 'SSH private key for git over SSH [default: ssh-agent]' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l git-known-hosts -d 'SSH host keys to trust (OpenSSH known_hosts format) [default: ~/.ssh/known_hosts, then /etc/ssh/ssh_known_hosts]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l path -d 'Only scan below these paths, relative to the repository root (repeatable)' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s n -l namespace -d 'Only workloads in this namespace' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l default-namespace -d 'Namespace of a manifest that names none' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
-json\t'One JSON document'
-markdown\t'Markdown tables, for CI job summaries and pull request bodies'"
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l report-html -d 'Also write the result as a self-contained HTML page to FILE (list-images, release, sync)' -r -F
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l metrics-file -d 'Write Prometheus metrics of the run to FILE, for node_exporter\'s textfile collector' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l config -d 'Configuration file (YAML; keys are the long options in camelCase) [default: .tagpilot.yaml at the top of the repository, if present]' -r -F
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l color -d 'Colour on a terminal (`auto` honours NO_COLOR)' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is not set'
-always\t'Always'
-never\t'Never'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l platform -d 'Which image of a multi-platform tag to read' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l docker-config -d 'Registry credentials: a Docker config.json, or a directory holding one [default: $DOCKER_CONFIG/config.json, else ~/.docker/config.json]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l insecure-registry -d 'Allow plain HTTP and unverified TLS for this registry (repeatable) [default: loopback hosts]' -r
@@ -569,13 +561,21 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l timeou
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s v -l verbose -d 'More log detail on stderr: -v one line per registry request, -vv also its answer\'s headers'
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s q -l quiet -d 'Only print errors on stderr'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'
+json\t'One JSON document'
+markdown\t'Markdown tables, for CI job summaries and pull request bodies'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l color -d 'Colour on a terminal (`auto` honours NO_COLOR)' -r -f -a "auto\t'When stderr is a terminal and NO_COLOR is not set'
+always\t'Always'
+never\t'Never'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l metrics-file -d 'Write Prometheus metrics of the run to FILE, for node_exporter\'s textfile collector' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l report-html -d 'Also write the result as a self-contained HTML page to FILE (list-images, release, sync)' -r -F
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l trust-repo-config -d 'Let the repository\'s own .tagpilot.yaml set the keys that widen what tagpilot trusts (insecure registries, CA files, notification URLs, report files, the cache and credential locations); without it they are ignored with a warning'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l no-cache -d 'Do not use the cache'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l refresh -d 'Re-check every tag now'
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s v -l verbose -d 'More log detail on stderr: -v one line per registry request, -vv also its answer\'s headers'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s q -l quiet -d 'Only print errors on stderr'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads list-images automate deautomate lock unlock policy release sync completions help" -f -a "list-workloads" -d 'List the workloads, their containers, images and policies (no network)'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads list-images automate deautomate lock unlock policy release sync completions help" -f -a "list-images" -d 'List the tags of every container\'s image, newest allowed first, with build times'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand help; and not __fish_seen_subcommand_from list-workloads list-images automate deautomate lock unlock policy release sync completions help" -f -a "automate" -d 'Turn on automated image updates for a workload'

@@ -7,6 +7,24 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod help;
+
+/// The command line: [`Cli`]'s definition, with headings and examples in its help.
+pub fn command() -> clap::Command {
+    help::shape(<Cli as clap::CommandFactory>::command())
+}
+
+/// The command line as its help and completions show it: each subcommand with only the
+/// options it reads.
+pub fn shown() -> clap::Command {
+    help::hide_unread(command())
+}
+
+/// The help text that `args` (a command line with `-h`, `--help` or `help`) asks for.
+pub fn help_text(args: &[std::ffi::OsString]) -> String {
+    help::render(shown(), args)
+}
+
 /// Keep the container images in a GitOps manifest repository up to date.
 ///
 /// tagpilot reads the Kubernetes manifests in a git repository, finds the workloads marked
@@ -28,7 +46,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options shared by all commands (SPEC §1.1).
+/// Options shared by all commands.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// The git work tree that holds the manifests (searched upwards for `.git`); the list

@@ -13,6 +13,10 @@ fn main() -> ExitCode {
     let cli = match settings::parse_args(std::env::args_os()) {
         Ok(cli) => cli,
         Err(ArgsError::Clap(err)) => err.exit(),
+        Err(ArgsError::Help(text)) => {
+            print!("{text}");
+            return ExitCode::SUCCESS;
+        }
         // A configuration file that cannot be used is a usage error, like a wrong flag.
         Err(ArgsError::Config(err)) => {
             eprintln!("error: {err:#}");

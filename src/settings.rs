@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use clap::parser::ValueSource;
-use clap::{ArgMatches, CommandFactory as _, FromArgMatches as _};
+use clap::{ArgMatches, FromArgMatches as _};
 
 use crate::cli::{
     Cli, ColorChoice, Command, GlobalArgs, NotifyFormat, RegistryArgs, RegistrySetting, WriteArgs,
@@ -88,8 +88,10 @@ const CONFLICTS: [[&str; 2]; 2] = [["repo", "git_url"], ["quiet", "verbose"]];
 /// Why the arguments gave no [`Cli`].
 #[derive(Debug)]
 pub enum ArgsError {
-    /// clap's own: a usage error, `--help` or `--version`; [`clap::Error::exit`] prints it.
+    /// clap's own: a usage error or `--version`; [`clap::Error::exit`] prints it.
     Clap(clap::Error),
+    /// `-h`, `--help` or `help`: the help to print on stdout.
+    Help(String),
     /// The configuration file could not be read, or holds an unknown key or a wrong value.
     Config(anyhow::Error),
 }
@@ -103,10 +105,14 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
     let (mut command, env_warnings) = command().map_err(ArgsError::Config)?;
     let matches = command
-        .try_get_matches_from_mut(args)
-        .map_err(ArgsError::Clap)?;
+        .try_get_matches_from_mut(&args)
+        .map_err(|err| match err.kind() {
+            clap::error::ErrorKind::DisplayHelp => ArgsError::Help(crate::cli::help_text(&args)),
+            _ => ArgsError::Clap(err),
+        })?;
     let mut cli =
         Cli::from_arg_matches(&matches).map_err(|err| ArgsError::Clap(err.format(&mut command)))?;
     cli.global.config_warnings = env_warnings;
@@ -138,7 +144,7 @@ where
 /// The command line's definition, with the `TAGPILOT_*` variables prepared ([`env`]): the
 /// variables' warnings, or an error naming a variable with a wrong value.
 fn command() -> Result<(clap::Command, Vec<String>), anyhow::Error> {
-    env::prepare(Cli::command(), |name| std::env::var_os(name)).map_err(anyhow::Error::msg)
+    env::prepare(crate::cli::command(), |name| std::env::var_os(name)).map_err(anyhow::Error::msg)
 }
 
 /// The file's `exclude`: path patterns of files and directories not to scan.
@@ -853,13 +859,14 @@ mod tests {
         argv.extend(["--config".to_owned(), path.display().to_string()]);
         parse_args(argv).map_err(|err| match err {
             ArgsError::Clap(err) => err.to_string(),
+            ArgsError::Help(text) => text,
             ArgsError::Config(err) => format!("{err:#}").replace(&path.display().to_string(), "F"),
         })
     }
 
     #[test]
     fn keys_are_the_long_options_in_camel_case() {
-        let mut command = Cli::command();
+        let mut command = crate::cli::command();
         command.build();
         let sync = command.find_subcommand("sync").unwrap();
         let list_images = command.find_subcommand("list-images").unwrap();

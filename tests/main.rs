@@ -7,6 +7,7 @@ mod deploy;
 mod docs;
 mod flux_cases;
 mod git_safety;
+mod help;
 mod list_images;
 mod list_workloads;
 mod notify;

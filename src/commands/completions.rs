@@ -2,10 +2,8 @@
 
 use anyhow::Result;
 
-use clap::CommandFactory;
-
 use super::Outcome;
-use crate::cli::{Cli, CompletionsArgs};
+use crate::cli::CompletionsArgs;
 use crate::output::Ui;
 
 /// Print the completion script for the shell to stdout.
@@ -13,7 +11,12 @@ pub fn run(args: &CompletionsArgs, ui: &mut Ui) -> Result<Outcome> {
     // Generated into memory first: clap_complete panics on a write error, and a closed pipe
     // (`tagpilot completions bash | head`) must be an ordinary success.
     let mut script = Vec::new();
-    clap_complete::generate(args.shell, &mut Cli::command(), "tagpilot", &mut script);
+    clap_complete::generate(
+        args.shell,
+        &mut crate::cli::shown(),
+        "tagpilot",
+        &mut script,
+    );
     ui.out().write_all(&script)?;
     Ok(Outcome::Success)
 }
