@@ -53,6 +53,8 @@ fn overview(now: DateTime<Utc>) -> Overview {
             host: "registry.example.com".to_owned(),
             requests: 12_000,
             errors: 12,
+            pulls: None,
+            pulls_left: None,
         }],
         exit_code: Some(4),
         ..Overview::default()

@@ -413,3 +413,80 @@ fn a_report_that_cannot_be_written_names_the_file() {
         run.stderr
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pull_budget_is_spent_no_further_than_it_goes_and_reported() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    use crate::support::fake_http::{Content, FakeServer, Response};
+    use crate::support::registry::build;
+    // A registry that counts manifest GETs against a budget of two, as Docker Hub does.
+    let mut content = Content::default();
+    for (tag, day) in [("1", 1), ("2", 2), ("3", 3)] {
+        content.add(&build(
+            &ImageSpec::new(tag, Kind::Docker).created(&format!("2024-05-0{day}T10:00:00Z")),
+        ));
+    }
+    let left = Arc::new(AtomicU64::new(2));
+    let budget = Arc::clone(&left);
+    let registry = FakeServer::start("127.0.0.1", move |req| {
+        let pulling = req.method == "GET" && req.path().contains("/manifests/");
+        if pulling && budget.load(Ordering::SeqCst) == 0 {
+            return Response::error(429, "TOOMANYREQUESTS", "pull rate limit");
+        }
+        if pulling {
+            budget.fetch_sub(1, Ordering::SeqCst);
+        }
+        let remaining = budget.load(Ordering::SeqCst);
+        content
+            .serve("acme/app", req)
+            .unwrap_or_else(|| Response::new(404))
+            .header("ratelimit-limit", "100;w=21600")
+            .header("ratelimit-remaining", &format!("{remaining};w=21600"))
+    })
+    .await;
+    let host = registry.host();
+    let sandbox = Sandbox::new();
+    let text = deployment("app", None, "", &format!("{host}/acme/app:1"));
+    let repo = sandbox.repo(&[("app.yaml", text.as_bytes())]);
+    let metrics = sandbox.path().join("m.prom");
+    let run = sandbox
+        .tagpilot(
+            &repo.work,
+            &[
+                "list-images",
+                "--no-cache",
+                "--metrics-file",
+                metrics.to_str().expect("utf-8"),
+            ],
+        )
+        .ok();
+    // Two pulls were spent; the third manifest was not asked for, and says why.
+    assert!(
+        run.stderr
+            .contains(&format!("{host}: 2 pulls used, 0 left of 100\n")),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains("pull budget is used up"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(left.load(Ordering::SeqCst), 0);
+    assert_eq!(
+        registry.count(|r| r.method == "GET" && r.path().contains("/manifests/")),
+        2
+    );
+    let text = fs::read_to_string(&metrics).expect("metrics");
+    promtool_accepts(&text);
+    let series = |name: &str| {
+        series_of(
+            &text,
+            &format!("{name}{{command=\"list-images\",host=\"{host}\"}}"),
+        )
+    };
+    assert_eq!(series("tagpilot_last_run_registry_pulls"), "2");
+    assert_eq!(series("tagpilot_registry_pulls_remaining"), "0");
+}

@@ -172,14 +172,24 @@ pub fn gather(sites: &[&Site<'_>], options: ClientOptions, ui: &mut Ui) -> Resul
         }
     }
     ui.info(&format!("{} registry requests", client.requests_sent()));
-    let counts = client
-        .host_counts()
-        .into_iter()
-        .map(|(host, requests, errors)| HostCount {
-            host,
-            requests,
-            errors,
-        });
+    let counts = client.host_counts();
+    for count in counts.iter().filter(|c| c.pulls.limit.is_some()) {
+        let pulls = count.pulls;
+        ui.status(&format!(
+            "{}: {} pulls used, {} left of {}",
+            count.host,
+            pulls.used,
+            pulls.left.map_or("?".to_owned(), |n| n.to_string()),
+            pulls.limit.unwrap_or_default()
+        ));
+    }
+    let counts = counts.into_iter().map(|c| HostCount {
+        host: c.host,
+        requests: c.requests,
+        errors: c.errors,
+        pulls: c.pulls.limit.map(|_| c.pulls.used),
+        pulls_left: c.pulls.left,
+    });
     ui.overview().add_hosts(counts.collect());
     Ok(facts)
 }

@@ -96,6 +96,29 @@ pub fn render(overview: &Overview, now: DateTime<Utc>, seconds: f64, previous: &
         "Requests of the last run that got no answer or an HTTP error (401 challenges aside).",
         &per_host(|h| h.errors),
     );
+    let budget = |pick: fn(&super::overview::HostCount) -> Option<u64>| -> Vec<(String, String)> {
+        overview
+            .hosts
+            .iter()
+            .filter_map(|h| {
+                let value = pick(h)?;
+                Some((
+                    format!("{run},host=\"{}\"", label_value(&h.host)),
+                    value.to_string(),
+                ))
+            })
+            .collect()
+    };
+    gauge(
+        "tagpilot_last_run_registry_pulls",
+        "Manifest pulls the last run spent of a registry's pull budget (Docker Hub's rate limit).",
+        &budget(|h| h.pulls),
+    );
+    gauge(
+        "tagpilot_registry_pulls_remaining",
+        "What is left of a registry's pull budget, as it said last (ratelimit-remaining).",
+        &budget(|h| h.pulls_left),
+    );
     out
 }
 
@@ -134,6 +157,8 @@ mod tests {
                 host: "registry.example.com".into(),
                 requests: 12,
                 errors: 2,
+                pulls: Some(3),
+                pulls_left: Some(97),
             }],
             ..Overview::default()
         }
@@ -158,6 +183,9 @@ mod tests {
             bad.contains("tagpilot_last_run_timestamp_seconds{command=\"sync\"} 1700000600.000\n")
         );
         assert!(bad.contains("tagpilot_last_run_exit_code{command=\"sync\"} 1\n"));
+        assert!(good.contains(
+            "tagpilot_registry_pulls_remaining{command=\"sync\",host=\"registry.example.com\"} 97\n"
+        ));
         // Never succeeded: the series is declared but has no sample.
         let never = render(&overview(1), later, 0.2, "");
         assert!(!never.contains("tagpilot_last_success_timestamp_seconds{"));

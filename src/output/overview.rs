@@ -130,6 +130,10 @@ pub struct HostCount {
     pub requests: u64,
     /// Requests that failed: no answer, or an HTTP error other than 401.
     pub errors: u64,
+    /// Manifest pulls counted against the host's budget, when it announces one.
+    pub pulls: Option<u64>,
+    /// What is left of that budget, as the host last said.
+    pub pulls_left: Option<u64>,
 }
 
 impl Overview {
@@ -148,6 +152,10 @@ impl Overview {
                 Some(known) => {
                     known.requests += count.requests;
                     known.errors += count.errors;
+                    if let Some(pulls) = count.pulls {
+                        known.pulls = Some(known.pulls.unwrap_or(0) + pulls);
+                    }
+                    known.pulls_left = count.pulls_left.or(known.pulls_left);
                 }
                 None => self.hosts.push(count),
             }

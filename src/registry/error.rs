@@ -124,6 +124,18 @@ pub enum RegistryError {
         /// The last failure, as one line.
         cause: String,
     },
+    /// The registry's pull budget (Docker Hub's `ratelimit-remaining`) is used up, so no
+    /// manifest `GET` was sent.
+    #[error(
+        "{doing}: not sent, because {host}'s pull budget is used up (ratelimit-remaining: 0); \
+         it refills over time, and logging in (docker login) gives a larger one"
+    )]
+    PullBudget {
+        /// What was being done.
+        doing: String,
+        /// The host, `host[:port]`.
+        host: String,
+    },
     /// Credentials could not be read (Docker config file or credential helper).
     #[error("{doing}: {detail}")]
     Credentials {
@@ -368,6 +380,7 @@ impl RegistryError {
             | RegistryError::TooManyTags { doing, .. }
             | RegistryError::Deadline { doing, .. }
             | RegistryError::HostDown { doing, .. }
+            | RegistryError::PullBudget { doing, .. }
             | RegistryError::Credentials { doing, .. } => *doing = format!("{outer}: {doing}"),
             RegistryError::Setup(_) => {}
         }

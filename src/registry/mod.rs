@@ -47,8 +47,8 @@ pub use challenge::Secret;
 pub use credentials::DOCKER_HUB_KEY;
 pub use error::RegistryError;
 pub use platform::{Platform, PlatformParseError};
-pub use transport::RequestLog;
 pub use transport::retry;
+pub use transport::{HostCounts, Pulls, RequestLog};
 
 use cache::{Plan, RepoCache};
 use transport::{Call, Reply, Transport};
@@ -330,8 +330,8 @@ impl Client {
         self.transport.requests()
     }
 
-    /// Per registry host: `(host, requests sent, requests that failed)`, sorted by host.
-    pub fn host_counts(&self) -> Vec<(String, u64, u64)> {
+    /// What each registry host was sent, sorted by host.
+    pub fn host_counts(&self) -> Vec<HostCounts> {
         self.transport.host_counts()
     }
 

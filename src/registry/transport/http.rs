@@ -167,9 +167,41 @@ impl Transport {
                 )
                 .body(b.clone());
         }
+        let pull = *method == Method::GET && url.path().contains("/manifests/");
+        let state = self.host(&authority(url));
+        if pull {
+            // Each pull takes its share of the budget before it is sent, so that requests
+            // in flight together cannot overspend it.
+            let mut pulls = lock(&state.pulls);
+            match pulls.left {
+                Some(0) => {
+                    return Err(RegistryError::PullBudget {
+                        doing: ex.doing.to_owned(),
+                        host: authority(url),
+                    });
+                }
+                Some(n) => pulls.left = Some(n - 1),
+                None => {}
+            }
+        }
         let started = Instant::now();
         self.requests.fetch_add(1, Ordering::Relaxed);
         let sent = req.send().await;
+        if let Ok(resp) = &sent {
+            let mut pulls = lock(&state.pulls);
+            let number = |name: &str| {
+                let value = resp.headers().get(name)?.to_str().ok()?;
+                value.split(';').next()?.trim().parse::<u64>().ok()
+            };
+            // Within a run the budget only shrinks: an answer to an earlier request may
+            // arrive after later pulls took their share.
+            pulls.left = match (number("ratelimit-remaining"), pulls.left) {
+                (Some(said), Some(known)) => Some(said.min(known)),
+                (said, known) => said.or(known),
+            };
+            pulls.limit = number("ratelimit-limit").or(pulls.limit);
+            pulls.used += u64::from(pull && resp.status().is_success());
+        }
         let line = RequestLine {
             method,
             shown: shown_url(url, ex.origin),

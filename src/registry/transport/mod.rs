@@ -118,6 +118,33 @@ struct HostState {
     /// Requests sent to the host, and how many of them failed (no answer, or an HTTP
     /// error other than 401).
     counts: Mutex<(u64, u64)>,
+    /// The pull budget the host announces (`ratelimit-limit`, `ratelimit-remaining`, as
+    /// Docker Hub sends them), and the manifests fetched with `GET` (pulls) this run.
+    pulls: Mutex<Pulls>,
+}
+
+/// A host's pull budget, as far as it tells.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Pulls {
+    /// Manifest `GET`s sent this run.
+    pub used: u64,
+    /// The last `ratelimit-remaining`.
+    pub left: Option<u64>,
+    /// The last `ratelimit-limit`.
+    pub limit: Option<u64>,
+}
+
+/// What one host was sent during a run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostCounts {
+    /// `host[:port]`.
+    pub host: String,
+    /// Requests sent (every retry and redirect counts).
+    pub requests: u64,
+    /// Requests that got no answer or an HTTP error other than 401 (probes aside).
+    pub errors: u64,
+    /// Its pull budget.
+    pub pulls: Pulls,
 }
 
 pub(crate) struct Transport {
@@ -226,18 +253,23 @@ impl Transport {
         self.requests.load(Ordering::Relaxed)
     }
 
-    /// Per host: `(host, requests sent, requests failed)`, sorted by host.
-    pub(crate) fn host_counts(&self) -> Vec<(String, u64, u64)> {
+    /// What each host was sent, sorted by host.
+    pub(crate) fn host_counts(&self) -> Vec<HostCounts> {
         let hosts = lock(&self.hosts);
-        let mut counts: Vec<(String, u64, u64)> = hosts
+        let mut counts: Vec<HostCounts> = hosts
             .iter()
             .map(|(host, state)| {
-                let (sent, failed) = *lock(&state.counts);
-                (host.clone(), sent, failed)
+                let (requests, errors) = *lock(&state.counts);
+                HostCounts {
+                    host: host.clone(),
+                    requests,
+                    errors,
+                    pulls: *lock(&state.pulls),
+                }
             })
-            .filter(|(_, sent, _)| *sent > 0)
+            .filter(|c| c.requests > 0)
             .collect();
-        counts.sort();
+        counts.sort_by(|a, b| a.host.cmp(&b.host));
         counts
     }
 
@@ -255,6 +287,7 @@ impl Transport {
                     tokens: tokio::sync::Mutex::new(HashMap::new()),
                     failures: Mutex::new((0, String::new())),
                     counts: Mutex::new((0, 0)),
+                    pulls: Mutex::new(Pulls::default()),
                 })
             })
             .clone()
