@@ -4,8 +4,18 @@
 //! automation with Flux v1's annotations, asks the registries which tags exist, picks the
 //! newest allowed tag, rewrites only those bytes of YAML, commits and pushes.
 //!
-//! Dependencies point down: [`commands`] combines [`manifest`], [`registry`], [`policy`],
-//! [`git`] and [`output`], which all build on [`image`].
+//! Dependencies point down, in layers:
+//!
+//! - [`cli`] defines the command line (clap) and [`settings`] resolves it, with the
+//!   environment and the configuration file, into the values the layers below take;
+//! - [`commands`] runs one subcommand: the only module that combines the ones below;
+//! - [`notify`] posts reports, and [`output`] renders tables, JSON, Markdown, HTML and
+//!   metrics; both know the report types, and `output` the scanned workloads of
+//!   [`manifest`], but no registry or git type;
+//! - [`manifest`] (reading and byte-exact editing of YAML), [`registry`] (the registry
+//!   client), [`policy`] (tag patterns and choosing a tag) and [`git`] (libgit2) know
+//!   nothing of each other or of the command line; `registry` builds on [`image`]
+//!   (references) and, like `git`, on [`secret`] (values never printed).
 
 pub mod cli;
 pub mod commands;

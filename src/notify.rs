@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::cli::{NotifyFormat, WriteArgs};
 use crate::output::Ui;
 use crate::output::report::Report;
 
@@ -22,30 +21,23 @@ pub struct Target<'a> {
     /// The URL.
     pub url: &'a str,
     /// The body's format.
-    pub format: NotifyFormat,
+    pub format: Format,
 }
 
-/// The URLs to post to, each with its format: the configuration file's `notify` entries may
-/// name one, otherwise `--notify-format` applies.
-pub fn targets(args: &WriteArgs) -> Vec<Target<'_>> {
-    args.notify
-        .iter()
-        .map(|url| Target {
-            url,
-            format: args
-                .notify_formats
-                .get(url)
-                .copied()
-                .unwrap_or(args.notify_format),
-        })
-        .collect()
+/// What a notification's body is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// The JSON report.
+    Json,
+    /// `{"text": …}` for a Slack incoming webhook.
+    Slack,
 }
 
 /// The body to post.
-pub fn body(report: &Report, format: NotifyFormat) -> serde_json::Value {
+pub fn body(report: &Report, format: Format) -> serde_json::Value {
     match format {
-        NotifyFormat::Json => serde_json::to_value(report).unwrap_or_default(),
-        NotifyFormat::Slack => {
+        Format::Json => serde_json::to_value(report).unwrap_or_default(),
+        Format::Slack => {
             let mut lines = Vec::new();
             for result in &report.results {
                 for update in &result.updates {
@@ -257,7 +249,7 @@ mod tests {
             ..Report::default()
         };
         assert_eq!(
-            body(&report, NotifyFormat::Slack),
+            body(&report, Format::Slack),
             json!({"text": "default:deployment/app: app: nginx:1.0 -> 1.1\nerror: default:deployment/db: db: HTTP 503\ncommit 0123456 pushed"})
         );
         assert_eq!(

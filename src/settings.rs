@@ -211,6 +211,26 @@ const CLONE_KEYS: [&str; 8] = [
     "noCache",
 ];
 
+/// The URLs to notify, each with its format: the configuration file's `notify` entries may
+/// name one, otherwise `--notify-format` applies.
+pub fn notify_targets(args: &WriteArgs) -> Vec<crate::notify::Target<'_>> {
+    args.notify
+        .iter()
+        .map(|url| crate::notify::Target {
+            url,
+            format: match args
+                .notify_formats
+                .get(url)
+                .copied()
+                .unwrap_or(args.notify_format)
+            {
+                NotifyFormat::Json => crate::notify::Format::Json,
+                NotifyFormat::Slack => crate::notify::Format::Slack,
+            },
+        })
+        .collect()
+}
+
 /// The keys of the configuration file that widen what tagpilot trusts: where it sends
 /// data, what it lets in without verifying, where it reads credentials and writes files.
 const TRUST_KEYS: [&str; 11] = [
@@ -993,10 +1013,10 @@ mod tests {
         assert!(sync.write.ci_skip);
         assert_eq!(cli.global.paths, [PathBuf::from("b")]);
         assert_eq!(
-            crate::notify::targets(&sync.write),
+            notify_targets(&sync.write),
             [crate::notify::Target {
                 url: "http://c",
-                format: NotifyFormat::Json
+                format: crate::notify::Format::Json
             }]
         );
         assert_eq!(
@@ -1031,16 +1051,19 @@ mod tests {
         let Command::Sync(sync) = &cli.command else {
             panic!("not sync")
         };
-        let got: Vec<(&str, NotifyFormat)> = crate::notify::targets(&sync.write)
+        let got: Vec<(&str, crate::notify::Format)> = notify_targets(&sync.write)
             .iter()
             .map(|t| (t.url, t.format))
             .collect();
         assert_eq!(
             got,
             [
-                ("https://hooks.slack.com/services/x", NotifyFormat::Json),
-                ("http://a", NotifyFormat::Slack),
-                ("http://b", NotifyFormat::Json),
+                (
+                    "https://hooks.slack.com/services/x",
+                    crate::notify::Format::Json
+                ),
+                ("http://a", crate::notify::Format::Slack),
+                ("http://b", crate::notify::Format::Json),
             ]
         );
         let cases = [

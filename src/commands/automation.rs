@@ -70,7 +70,7 @@ fn run(global: &GlobalArgs, write_args: &WriteArgs, job: &Job<'_>, ui: &mut Ui) 
                         &Written::default(),
                         vec![format!("{err:#}")],
                     );
-                    notify::send(&notify::targets(write_args), &report, ui);
+                    notify::send(&settings::notify_targets(write_args), &report, ui);
                     return Err(err);
                 }
             }
@@ -90,7 +90,7 @@ fn run(global: &GlobalArgs, write_args: &WriteArgs, job: &Job<'_>, ui: &mut Ui) 
             ui.status(&write::summary(write_args, &written, report.changed()));
         }
         if !write_args.dry_run && (report.changed() || !report.errors.is_empty()) {
-            notify::send(&notify::targets(write_args), &report, ui);
+            notify::send(&settings::notify_targets(write_args), &report, ui);
         }
         return outcome(&report, &plan, write_args);
     }

@@ -11,10 +11,10 @@ use crate::cli::{GlobalArgs, PolicyArgs, PolicyVerbArgs, WriteArgs};
 use crate::manifest::edit::{AnnotationChange, planned_annotations, set_annotations};
 use crate::manifest::scan::policies;
 use crate::manifest::{Annotation, Workload};
-use crate::notify;
 use crate::output::Ui;
 use crate::output::report::{Report, Status, Update, WorkloadResult};
 use crate::policy::Pattern;
+use crate::{notify, settings};
 
 /// The single-purpose policy commands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -281,7 +281,7 @@ fn change(
         write::print(ui, global, args, &mut report, &changes)?;
         ui.status(&write::summary(args, &written, report.changed()));
         if report.changed() && !args.dry_run {
-            notify::send(&notify::targets(args), &report, ui);
+            notify::send(&settings::notify_targets(args), &report, ui);
         }
         return Ok(if args.exit_code && report.changed() {
             Outcome::Changed

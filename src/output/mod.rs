@@ -11,9 +11,10 @@ pub mod report;
 use std::io::{self, IsTerminal as _, Write};
 use std::sync::Arc;
 
-use crate::registry::RequestLog;
-
 use similar::TextDiff;
+
+/// A callback that prints one log line (the registry client's request log takes one).
+pub type LineSink = Arc<dyn Fn(&str) + Send + Sync>;
 
 /// Where a command's output goes: stdout for results, stderr for logs, at the verbosity
 /// the user chose.
@@ -58,8 +59,8 @@ impl Ui {
     }
 
     /// With `-v`, a logger that prints one line per registry request on stderr.
-    pub fn request_log(&self) -> Option<RequestLog> {
-        (self.verbosity >= 1).then(|| Arc::new(|line: &str| eprintln!("{line}")) as RequestLog)
+    pub fn request_log(&self) -> Option<LineSink> {
+        (self.verbosity >= 1).then(|| Arc::new(|line: &str| eprintln!("{line}")) as LineSink)
     }
 
     /// With `-vv`, the request log also shows each answer's headers.
