@@ -69,10 +69,16 @@ async fn a_held_git_lock_is_refused_before_the_registry_and_before_any_write() {
     let repo = one_workload(&sandbox, &h);
     let before = head(&sandbox, &repo.work, "HEAD");
     let git_dir = repo.work.canonicalize().unwrap().join(".git");
-    for lock in ["index.lock", "refs/heads/main.lock"] {
+    let cases = [
+        ("index.lock", &[][..]),
+        ("refs/heads/main.lock", &[][..]),
+        // A dry run shows what the real run would do: that run would be refused.
+        ("index.lock", &["--dry-run"][..]),
+    ];
+    for (lock, args) in cases {
         let path = git_dir.join(lock);
         fs::write(&path, "").unwrap();
-        let run = sync(&sandbox, &repo, &h, &[]).code(1);
+        let run = sync(&sandbox, &repo, &h, args).code(1);
         assert_eq!(
             run.stderr.trim_end(),
             format!(

@@ -101,9 +101,8 @@ pub fn preflight(
     } else {
         Some(upstream(repo, global, &branch)?)
     };
-    if !args.dry_run {
-        repo.check_locks(&branch)?;
-    }
+    // A dry run refuses too: it shows what the real run would do, and that run would fail.
+    repo.check_locks(&branch)?;
     Ok(Some(Target { branch, upstream }))
 }
 
