@@ -389,7 +389,7 @@ async fn list_images_exits_1_when_every_repository_failed() {
         )],
     );
     let run = sandbox
-        .tagpilot(&repo.work, &["list-images", "-o", "json"])
+        .tagpilot(&repo.work, &["list-images", "-o", "json", "-q"])
         .code(1);
     let error = run.json()[0]["containers"][0]["error"].clone();
     let Value::String(error) = error else {
@@ -501,4 +501,53 @@ async fn a_tag_with_escape_sequences_is_shown_escaped() {
         run.stdout
     );
     assert!(!run.stderr.contains('\u{1b}'), "{}", run.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_long_wait_before_a_retry_is_said() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use crate::support::fake_http::{FakeServer, Response};
+    let refused = Arc::new(AtomicBool::new(false));
+    let once = Arc::clone(&refused);
+    let registry = FakeServer::start("127.0.0.1", move |req| {
+        if req.path() != "/v2/acme/app/tags/list" {
+            return Response::new(404);
+        }
+        if !once.swap(true, Ordering::SeqCst) {
+            return Response::error(429, "TOOMANYREQUESTS", "slow down").header("retry-after", "2");
+        }
+        Response::json(200, &json!({"name": "acme/app", "tags": ["1"]}))
+    })
+    .await;
+    let host = registry.host();
+    let sandbox = Sandbox::new();
+    let repo = repo(
+        &sandbox,
+        &[(
+            "app.yaml".into(),
+            deployment("app", &[], &[("app", &format!("{host}/acme/app:1"))]),
+        )],
+    );
+    let run = sandbox
+        .tagpilot(&repo.work, &["list-images", "--insecure-registry", &host])
+        .ok();
+    assert!(
+        run.stderr.starts_with(&format!(
+            "waiting 2 s before trying again: listing tags of {host}/acme/app: HTTP 429 \
+             TOOMANYREQUESTS: slow down\n"
+        )),
+        "{}",
+        run.stderr
+    );
+    // -q keeps it quiet.
+    refused.store(false, Ordering::SeqCst);
+    let run = sandbox
+        .tagpilot(
+            &repo.work,
+            &["list-images", "-q", "--insecure-registry", &host],
+        )
+        .ok();
+    assert!(!run.stderr.contains("waiting"), "{}", run.stderr);
 }

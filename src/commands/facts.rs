@@ -126,6 +126,7 @@ pub fn gather(sites: &[&Site<'_>], options: ClientOptions, ui: &mut Ui) -> Resul
     }
     let mut options = options;
     options.request_log = ui.request_log();
+    options.wait_log = ui.wait_log();
     options.log_headers = ui.request_headers();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -63,6 +63,12 @@ impl Ui {
         (self.verbosity >= 1).then(|| Arc::new(|line: &str| eprintln!("{line}")) as LineSink)
     }
 
+    /// Unless `-q`, a logger for long waits before a retry, on stderr.
+    pub fn wait_log(&self) -> Option<LineSink> {
+        (self.verbosity >= 0)
+            .then(|| Arc::new(|line: &str| eprintln!("{}", escape_control(line))) as LineSink)
+    }
+
     /// With `-vv`, the request log also shows each answer's headers.
     pub fn request_headers(&self) -> bool {
         self.verbosity >= 2

@@ -48,7 +48,7 @@ pub use credentials::DOCKER_HUB_KEY;
 pub use error::RegistryError;
 pub use platform::{Platform, PlatformParseError};
 pub use transport::retry;
-pub use transport::{HostCounts, Pulls, RequestLog};
+pub use transport::{HostCounts, Pulls, RequestLog, WAIT_SHOWN};
 
 use cache::{Plan, RepoCache};
 use transport::{Call, Reply, Transport};
@@ -125,6 +125,9 @@ pub struct ClientOptions {
     pub refresh: bool,
     /// Receives one line per HTTP request (`-v`), with no secret in it.
     pub request_log: Option<RequestLog>,
+    /// Receives a line when a request waits [`WAIT_SHOWN`] or longer before its next try
+    /// (a `Retry-After`, a long backoff), so that a long pause is not silence.
+    pub wait_log: Option<RequestLog>,
     /// Retries of a failed request (429, 5xx, reset, timeout), 4.
     pub max_retries: u32,
     /// First backoff delay, doubled on each retry, plus up to half again of jitter (500 ms).
@@ -157,6 +160,7 @@ impl Default for ClientOptions {
             cache_dir: None,
             refresh: false,
             request_log: None,
+            wait_log: None,
             max_retries: 4,
             retry_base: Duration::from_millis(500),
             max_retry_after: Duration::from_secs(60),
@@ -307,6 +311,7 @@ impl Client {
                 max_retry_after: opts.max_retry_after,
             },
             request_log: opts.request_log,
+            wait_log: opts.wait_log,
             docker_config,
             helper_path: opts.credential_helper_path,
         })?;

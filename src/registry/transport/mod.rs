@@ -52,6 +52,7 @@ pub(crate) struct Settings {
     pub(crate) log_headers: bool,
     pub(crate) backoff: Backoff,
     pub(crate) request_log: Option<RequestLog>,
+    pub(crate) wait_log: Option<RequestLog>,
     pub(crate) docker_config: Option<Arc<DockerConfig>>,
     pub(crate) helper_path: Option<OsString>,
 }
@@ -146,6 +147,9 @@ pub struct HostCounts {
     /// Its pull budget.
     pub pulls: Pulls,
 }
+
+/// How long a wait before a retry must be to be shown.
+pub const WAIT_SHOWN: Duration = Duration::from_secs(2);
 
 pub(crate) struct Transport {
     /// Verifies certificates against the system's CAs and `--registry-ca`.
@@ -364,6 +368,12 @@ impl Transport {
         *retry += 1;
         match self.settings.backoff.delay(*retry, wait) {
             Ok(delay) => {
+                if let (Some(log), true) = (&self.settings.wait_log, delay >= WAIT_SHOWN) {
+                    log(&format!(
+                        "waiting {} s before trying again: {err}",
+                        delay.as_secs_f64().round()
+                    ));
+                }
                 tokio::time::sleep(delay).await;
                 Ok(())
             }
@@ -532,6 +542,7 @@ mod tests {
                 max_retry_after: Duration::ZERO,
             },
             request_log: None,
+            wait_log: None,
             docker_config: None,
             helper_path: None,
         }
