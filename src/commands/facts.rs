@@ -124,16 +124,16 @@ pub fn gather(sites: &[&Site<'_>], options: ClientOptions, ui: &mut Ui) -> Resul
     if repos.is_empty() {
         return Ok(facts);
     }
+    let mut progress = Progress::new(ui, "scanning registries", repos.len());
     let mut options = options;
     options.request_log = ui.request_log();
-    options.wait_log = ui.wait_log();
+    options.wait_log = progress.lines(ui);
     options.log_headers = ui.request_headers();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
     let client = Client::new(options)?;
-    let mut progress = Progress::new(ui, "scanning registries", repos.len());
     runtime.block_on(async {
         let mut pending: FuturesUnordered<_> = repos
             .iter()
@@ -163,10 +163,10 @@ pub fn gather(sites: &[&Site<'_>], options: ClientOptions, ui: &mut Ui) -> Resul
             .collect();
         while let Some((repo, result)) = pending.next().await {
             facts.insert(repo, result);
-            progress.step(ui);
+            progress.step();
         }
     });
-    progress.finish(ui);
+    progress.finish();
     for result in facts.values().flatten() {
         for warning in &result.warnings {
             ui.warn(warning);

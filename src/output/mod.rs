@@ -63,12 +63,6 @@ impl Ui {
         (self.verbosity >= 1).then(|| Arc::new(|line: &str| eprintln!("{line}")) as LineSink)
     }
 
-    /// Unless `-q`, a logger for long waits before a retry, on stderr.
-    pub fn wait_log(&self) -> Option<LineSink> {
-        (self.verbosity >= 0)
-            .then(|| Arc::new(|line: &str| eprintln!("{}", escape_control(line))) as LineSink)
-    }
-
     /// With `-vv`, the request log also shows each answer's headers.
     pub fn request_headers(&self) -> bool {
         self.verbosity >= 2
@@ -121,54 +115,46 @@ impl Ui {
     }
 }
 
-/// A one-line progress counter on stderr, shown on a terminal only.
+/// A progress bar on stderr (indicatif), shown on a terminal only.
 pub struct Progress {
-    label: &'static str,
-    total: usize,
-    done: usize,
+    bar: indicatif::ProgressBar,
 }
 
 impl Progress {
     /// Start counting `total` steps.
-    pub fn new(ui: &mut Ui, label: &'static str, total: usize) -> Progress {
-        let progress = Progress {
-            label,
-            total,
-            done: 0,
+    pub fn new(ui: &Ui, label: &'static str, total: usize) -> Progress {
+        let bar = if ui.progress {
+            indicatif::ProgressBar::new(total as u64)
+        } else {
+            indicatif::ProgressBar::hidden()
         };
-        progress.draw(ui);
-        progress
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({elapsed})")
+        {
+            bar.set_style(style.progress_chars("#>-"));
+        }
+        bar.set_message(label);
+        Progress { bar }
     }
 
     /// One step done.
-    pub fn step(&mut self, ui: &mut Ui) {
-        self.done += 1;
-        self.draw(ui);
+    pub fn step(&mut self) {
+        self.bar.inc(1);
     }
 
-    /// Clear the line.
-    pub fn finish(self, ui: &mut Ui) {
-        if ui.progress {
-            let _ = write!(ui.err, "\r\x1b[2K");
-            let _ = ui.err.flush();
-        }
+    /// Clear the bar.
+    pub fn finish(self) {
+        self.bar.finish_and_clear();
     }
 
-    fn draw(&self, ui: &mut Ui) {
-        if ui.progress {
-            let width = 30;
-            let filled = (self.done * width).checked_div(self.total).unwrap_or(width);
-            let _ = write!(
-                ui.err,
-                "\r\x1b[2K{} [{}{}] {}/{}",
-                self.label,
-                "#".repeat(filled),
-                " ".repeat(width - filled),
-                self.done,
-                self.total
-            );
-            let _ = ui.err.flush();
-        }
+    /// A logger whose lines are printed above the bar (unless `-q`), for what must be seen
+    /// while it runs, such as a long wait before a retry.
+    pub fn lines(&self, ui: &Ui) -> Option<LineSink> {
+        let bar = self.bar.clone();
+        (ui.verbosity >= 0).then(|| {
+            Arc::new(move |line: &str| bar.suspend(|| eprintln!("{}", escape_control(line))))
+                as LineSink
+        })
     }
 }
 
