@@ -153,7 +153,7 @@ fn table(page: &mut String, overview: &Overview, now: DateTime<Utc>) {
         page,
         "<main>\n<table id=\"containers\">\n<caption>{} containers</caption>\n<thead><tr>\
          <th scope=\"col\">Workload<th scope=\"col\">Container<th scope=\"col\">Image\
-         <th scope=\"col\">Current<th scope=\"col\">Newest allowed<th scope=\"col\">Status\
+         <th scope=\"col\">Current (UTC)<th scope=\"col\">Newest allowed (UTC)<th scope=\"col\">Status\
          <th scope=\"col\">Reason<th scope=\"col\">Newest builds</thead>\n<tbody>\n",
         overview.containers.len()
     );
@@ -181,7 +181,8 @@ fn container(page: &mut String, row: &ContainerRow, now: DateTime<Utc>) {
     page.push('\n');
 }
 
-/// A tag and its build time (with its age when `now` is given); sorted by build time.
+/// A tag and its build time (with its age when `now` is given); the script sorts the
+/// column by the time, which is written so that it sorts as text.
 fn tag_cell(page: &mut String, tag: Option<&TagTime>, now: Option<DateTime<Utc>>) {
     let Some(tag) = tag else {
         page.push_str("<td>");
@@ -192,15 +193,14 @@ fn tag_cell(page: &mut String, tag: Option<&TagTime>, now: Option<DateTime<Utc>>
             let age = now.map(|now| format!(", {}", age(now, created)));
             let _ = write!(
                 page,
-                "<td data-sort=\"{}\">{}<br><i>{}{}</i>",
-                created.timestamp(),
+                "<td>{}<br><i>{}{}</i>",
                 text(&tag.tag),
-                date(&created),
+                created.format("%Y-%m-%d %H:%M"),
                 age.unwrap_or_default()
             );
         }
         None => {
-            let _ = write!(page, "<td data-sort=\"0\">{}", text(&tag.tag));
+            let _ = write!(page, "<td>{}", text(&tag.tag));
         }
     }
 }
@@ -242,11 +242,10 @@ fn timeline(page: &mut String, history: &[TagTime], current: Option<&TagTime>) {
     let positions: Vec<String> = dated.iter().map(|(_, c)| at(*c).to_string()).collect();
     let _ = write!(
         page,
-        "<td data-h=\"{}\" title=\"{} builds, {} to {}\"",
+        "<td data-h=\"{}\" title=\"{} builds over {} days\"",
         positions.join(" "),
         dated.len(),
-        first.format("%Y-%m-%d"),
-        last.format("%Y-%m-%d")
+        (last - first).num_days()
     );
     if let Some((_, created)) = dated
         .iter()

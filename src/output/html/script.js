@@ -51,8 +51,13 @@
   function key(row, column) {
     if (column === 5) return rank[row.dataset.status];
     var cell = row.cells[column];
-    var sort = cell && cell.dataset.sort;
-    return sort !== undefined ? Number(sort) : (cell ? cell.textContent.toLowerCase() : "");
+    if (!cell) return "";
+    // A build time (in <i>) sorts as text; a tag without one comes first.
+    if (column === 3 || column === 4) {
+      var time = cell.querySelector("i");
+      return time ? time.textContent : "";
+    }
+    return cell.textContent.toLowerCase();
   }
   var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
   headers.forEach(function (th, column) {
