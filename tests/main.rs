@@ -20,4 +20,5 @@ mod sync;
 mod tls;
 mod transport;
 mod truth;
+mod vendors;
 mod yaml_keys;

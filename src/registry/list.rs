@@ -1,11 +1,19 @@
 //! Listing a repository's tags: `GET /v2/<name>/tags/list`, following `Link: rel="next"`
 //! pages (relative or absolute) to the end, as go-containerregistry's `list.go` does.
+//!
+//! Google's registries (Container Registry, Artifact Registry) add a `manifest` object to
+//! each page: every manifest's digest, media type, tags and build time
+//! (`timeCreatedMs`). For a single-platform image that is all a scan needs, so such tags
+//! cost no further request. The listing is used whatever the host, when it is there.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
+use chrono::DateTime;
 use serde::Deserialize;
 
-use super::{Client, RegistryError, RepoKey, TAGS_BODY_LIMIT, check_repository};
+use super::{
+    Availability, Client, RegistryError, RepoKey, TAGS_BODY_LIMIT, TagDetails, check_repository,
+};
 
 /// Page size asked for; registries may send fewer and a `Link` to the rest.
 const PAGE_SIZE: usize = 1000;
@@ -14,6 +22,58 @@ const PAGE_SIZE: usize = 1000;
 struct TagList {
     #[serde(default)]
     tags: Option<Vec<String>>,
+    /// Google's extension: manifests by digest.
+    #[serde(default)]
+    manifest: Option<HashMap<String, ListedManifest>>,
+}
+
+/// One manifest of Google's extended listing. Numbers come as strings.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ListedManifest {
+    #[serde(default)]
+    media_type: Option<String>,
+    #[serde(default)]
+    tag: Vec<String>,
+    #[serde(default)]
+    time_created_ms: Option<serde_json::Value>,
+}
+
+/// The media types of single-platform manifests, whose build time the listing gives.
+const SINGLE_PLATFORM: [&str; 2] = [
+    "application/vnd.docker.distribution.manifest.v2+json",
+    "application/vnd.oci.image.manifest.v1+json",
+];
+
+/// A repository's tags as listed.
+pub(super) struct Listing {
+    /// Every tag, in the registry's order, without duplicates.
+    pub tags: Vec<String>,
+    /// Pages read.
+    pub pages: usize,
+    /// What the listing itself says of some tags (Google's extension): enough to need no
+    /// further request for them.
+    pub known: BTreeMap<String, TagDetails>,
+}
+
+/// The details a listed manifest gives, for a single-platform image with a build time.
+fn listed_details(digest: &str, listed: &ListedManifest) -> Option<TagDetails> {
+    let media_type = listed.media_type.as_deref()?;
+    if !SINGLE_PLATFORM.contains(&media_type) || !digest.starts_with("sha256:") {
+        return None;
+    }
+    let ms = match listed.time_created_ms.as_ref()? {
+        serde_json::Value::String(text) => text.parse::<i64>().ok()?,
+        serde_json::Value::Number(n) => n.as_i64()?,
+        _ => return None,
+    };
+    // "0" is Google's word for unknown.
+    let created = DateTime::from_timestamp_millis(ms).filter(|_| ms > 0)?;
+    Some(TagDetails {
+        digest: digest.to_owned(),
+        created: Some(created),
+        availability: Availability::Available,
+    })
 }
 
 /// The `rel="next"` target of a `Link` header, if any.
@@ -48,14 +108,11 @@ impl Client {
     /// Every tag of a repository, following `Link` pages to the end, in the registry's
     /// order without duplicates.
     pub async fn list_tags(&self, repo: &RepoKey) -> Result<Vec<String>, RegistryError> {
-        Ok(self.list_tags_paged(repo).await?.0)
+        Ok(self.list_tags_paged(repo).await?.tags)
     }
 
-    /// The tags and the number of pages read.
-    pub(super) async fn list_tags_paged(
-        &self,
-        repo: &RepoKey,
-    ) -> Result<(Vec<String>, usize), RegistryError> {
+    /// The tags, the number of pages read, and what the listing says of them.
+    pub(super) async fn list_tags_paged(&self, repo: &RepoKey) -> Result<Listing, RegistryError> {
         let doing = format!("listing tags of {repo}");
         check_repository(repo, &doing)?;
         let first = format!("/v2/{}/tags/list?n={PAGE_SIZE}", repo.repository);
@@ -65,6 +122,7 @@ impl Client {
         let mut tags = Vec::new();
         let mut pages = 0;
         let mut received = 0usize;
+        let mut known = BTreeMap::new();
         loop {
             let result = self
                 .get(repo, &target, "application/json", TAGS_BODY_LIMIT, &doing)
@@ -84,6 +142,13 @@ impl Client {
                     format!("the tags list is not the expected JSON: {e}"),
                 )
             })?;
+            for (digest, listed) in list.manifest.iter().flatten() {
+                if let Some(details) = listed_details(digest, listed) {
+                    for tag in &listed.tag {
+                        known.insert(tag.clone(), details.clone());
+                    }
+                }
+            }
             let page = list.tags.unwrap_or_default();
             // Counted as sent, duplicates included and an empty page as one, so that a
             // registry repeating itself or sending empty pages cannot keep the client busy.
@@ -112,7 +177,8 @@ impl Client {
             }
             target = next.to_string();
         }
-        Ok((tags, pages))
+        known.retain(|tag, _| seen_tags.contains(tag));
+        Ok(Listing { tags, pages, known })
     }
 }
 

@@ -417,7 +417,14 @@ impl Client {
         want: impl Fn(&str) -> bool,
         recheck: impl Fn(&str) -> bool,
     ) -> Result<RepoScan, RegistryError> {
-        let (tags, pages) = self.list_tags_paged(repo).await?;
+        let list::Listing {
+            tags,
+            pages,
+            mut known,
+        } = self.list_tags_paged(repo).await?;
+        // What the listing told needs no request, unless the tag is to be checked now.
+        known.retain(|tag, _| want(tag) && !recheck(tag));
+        let want = |tag: &str| want(tag) && !known.contains_key(tag);
         let mut warnings = Vec::new();
         let mut cache = match &self.cache_dir {
             Some(dir) => {
@@ -436,7 +443,8 @@ impl Client {
             .buffer_unordered(TAGS_IN_FLIGHT)
             .collect()
             .await;
-        let mut details = BTreeMap::new();
+        let mut details: BTreeMap<String, Result<TagDetails, RegistryError>> =
+            known.into_iter().map(|(tag, d)| (tag, Ok(d))).collect();
         for (tag, result, record) in results {
             if let (Some(c), Ok(d), Some(scheduled)) = (cache.as_mut(), &result, record) {
                 c.record(&tag, &platform, d, now, scheduled);
