@@ -10,7 +10,7 @@ use anyhow::{Context as _, Result, bail};
 use super::facts::{self, Facts, Site};
 use super::plan::{self, Plan, Rules, Target};
 use super::write::{self, FileChange, Written};
-use super::{Outcome, UsageError, locate, overview, parse_id, scan, select_one};
+use super::{Outcome, UsageError, locate, parse_id, rows, scan, select_one};
 use crate::cli::{GlobalArgs, ReleaseArgs, SyncArgs, WriteArgs};
 use crate::image::ImageRef;
 use crate::manifest::edit::{ImageUpdate, update_images};
@@ -108,7 +108,7 @@ fn record(
     let workloads: Vec<&Workload> = plan.workloads.iter().map(|w| w.workload).collect();
     let sites = facts::sites(&workloads, &global.registry);
     let overview = ui.overview();
-    overview.containers = overview::plan_rows(plan, &sites, facts);
+    overview.containers = rows::plan_rows(plan, &sites, facts);
     overview.dry_run = args.dry_run;
     overview.commit.clone_from(&written.commit);
     overview.pushed = written.pushed;

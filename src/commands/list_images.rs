@@ -4,7 +4,7 @@
 use anyhow::Result;
 
 use super::facts::{self, Facts, Site};
-use super::{Outcome, locate, overview, scan, select};
+use super::{Outcome, locate, rows, scan, select};
 use crate::cli::{Format, GlobalArgs, ListImagesArgs};
 use crate::output::images::{self, ContainerImages, TagRow, WorkloadImages};
 use crate::output::{self, Ui, markdown};
@@ -43,7 +43,7 @@ pub fn run(global: &GlobalArgs, args: &ListImagesArgs, ui: &mut Ui) -> Result<Ou
             }),
         }
     }
-    ui.overview().containers = overview::listing_rows(&sites, &facts);
+    ui.overview().containers = rows::listing_rows(&sites, &facts);
     let outcome = outcome(&facts, ui);
     match global.output {
         Format::Table => images::table(ui.out(), &listing, args.limit, !args.no_headers)?,

@@ -1,14 +1,14 @@
 //! One file per subcommand; the only place that combines the modules below it.
 
+mod annotate;
 mod automation;
 mod completions;
 mod facts;
 mod list_images;
 mod list_workloads;
-mod overview;
 mod plan;
-mod policy;
 mod reports;
+mod rows;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -126,13 +126,15 @@ fn dispatch(cli: &Cli, ui: &mut Ui) -> Result<Outcome> {
     match &cli.command {
         Command::ListWorkloads(args) => list_workloads::run(&cli.global, args, ui),
         Command::ListImages(args) => list_images::run(&cli.global, args, ui),
-        Command::Automate(args) => policy::run_verb(&cli.global, policy::Verb::Automate, args, ui),
-        Command::Deautomate(args) => {
-            policy::run_verb(&cli.global, policy::Verb::Deautomate, args, ui)
+        Command::Automate(args) => {
+            annotate::run_verb(&cli.global, annotate::Verb::Automate, args, ui)
         }
-        Command::Lock(args) => policy::run_verb(&cli.global, policy::Verb::Lock, args, ui),
-        Command::Unlock(args) => policy::run_verb(&cli.global, policy::Verb::Unlock, args, ui),
-        Command::Policy(args) => policy::run(&cli.global, args, ui),
+        Command::Deautomate(args) => {
+            annotate::run_verb(&cli.global, annotate::Verb::Deautomate, args, ui)
+        }
+        Command::Lock(args) => annotate::run_verb(&cli.global, annotate::Verb::Lock, args, ui),
+        Command::Unlock(args) => annotate::run_verb(&cli.global, annotate::Verb::Unlock, args, ui),
+        Command::Policy(args) => annotate::run(&cli.global, args, ui),
         Command::Release(args) => automation::release(&cli.global, args, ui),
         Command::Sync(args) => automation::sync(&cli.global, args, ui),
         Command::Completions(args) => completions::run(args, ui),
