@@ -194,7 +194,7 @@ pub enum ColorChoice {
     Never,
 }
 
-/// Options of the commands that ask registries (SPEC §1.1, §6).
+/// Options of the commands that ask registries.
 #[derive(Debug, Args)]
 pub struct RegistryArgs {
     /// Which image of a multi-platform tag to read
@@ -327,7 +327,7 @@ pub struct RegistryArgs {
     pub registries: Vec<RegistrySetting>,
 }
 
-/// One entry of the configuration file's `registries` list (SPEC §9).
+/// One entry of the configuration file's `registries` list.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RegistrySetting {
     /// `host[:port]` as written in image references; without a port it covers every port.
@@ -408,7 +408,7 @@ pub struct ListImagesArgs {
     pub no_headers: bool,
 }
 
-/// Options of every command that writes (SPEC §1.1).
+/// Options of every command that writes.
 #[derive(Debug, Args)]
 pub struct WriteArgs {
     /// Compute and print the result, write nothing

@@ -1,5 +1,5 @@
 //! The `tagpilot` binary: read the settings (command line, environment, configuration file),
-//! run the command, print `error: …` and map the outcome to an exit code (SPEC §10). A closed
+//! run the command, print `error: …` and map the outcome to an exit code. A closed
 //! stdout (`tagpilot … | head`) is success.
 
 use std::io::{self, BufWriter, ErrorKind};

@@ -1,6 +1,6 @@
 //! Settings: what the command line, the environment and the configuration file say, resolved
-//! once into the `cli` structs with the precedence flag > environment > file > default (SPEC
-//! §1.1, §9); then the values that come from the environment rather than the command line.
+//! once into the `cli` structs with the precedence flag > environment > file > default;
+//! then the values that come from the environment rather than the command line.
 //! With `cli`, the only module that reads the environment and configuration files.
 //!
 //! clap applies flags, `TAGPILOT_*` variables and defaults; [`ArgMatches::value_source`] then
@@ -715,7 +715,7 @@ fn api_host(host: &str) -> String {
 }
 
 /// Git credentials: `--git-ssh-key`, `GIT_USERNAME` + `GIT_PASSWORD` or `GIT_TOKEN`, on top of
-/// ssh-agent and git's credential helpers (SPEC §7.2).
+/// ssh-agent and git's credential helpers.
 pub fn git_auth(ssh_key: Option<&Path>, known_hosts: Option<&Path>) -> Auth {
     let home = std::env::var_os("HOME").filter(|h| !h.is_empty());
     let mut auth = Auth::new().with_known_hosts(known_hosts_files(
@@ -765,7 +765,7 @@ pub fn cache_dir(args: &RegistryArgs) -> Option<PathBuf> {
 }
 
 /// The registry client's options from the settings: the Docker config file and cache
-/// directory defaults come from `DOCKER_CONFIG`, `XDG_CACHE_HOME` and `HOME` (SPEC §1.1);
+/// directory defaults come from `DOCKER_CONFIG`, `XDG_CACHE_HOME` and `HOME`;
 /// the file's `registries` add insecure hosts and per-host rates.
 pub fn client_options(args: &RegistryArgs) -> Result<ClientOptions> {
     let platform: Platform = args

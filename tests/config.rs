@@ -1,4 +1,4 @@
-//! The configuration file (SPEC §9) and the precedence flag > environment > file > default,
+//! The configuration file and the precedence flag > environment > file > default,
 //! seen through the commands: `list-workloads`, the policy commands with `--dry-run`, and
 //! `sync` against a real registry with a notification receiver.
 

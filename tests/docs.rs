@@ -272,3 +272,37 @@ fn every_relative_link_leads_somewhere() {
     }
     assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
 }
+
+/// Every file of a directory tree, recursively.
+fn tree(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).expect("dir") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            out.extend(tree(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+#[test]
+fn the_code_refers_to_no_document_users_do_not_have() {
+    let this = root().join("tests/docs.rs");
+    for dir in ["src", "tests", "benches"] {
+        for path in tree(&root().join(dir)) {
+            if path == this || path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let text = fs::read_to_string(&path).expect("text");
+            for internal in ["../shared", "SPEC", "STYLE.md"] {
+                assert!(
+                    !text.contains(internal),
+                    "{} mentions {internal:?}",
+                    path.display()
+                );
+            }
+        }
+    }
+}

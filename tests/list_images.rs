@@ -61,7 +61,7 @@ type Expected = (
     bool,
 );
 
-/// The twelve edge cases for amd64 and arm64: times, digests and `allowed` as SPEC §5/§6 say.
+/// The twelve edge cases for amd64 and arm64: times, digests and `allowed` as documented.
 #[tokio::test(flavor = "multi_thread")]
 async fn edge_cases_as_json_for_two_platforms() {
     let (registry, pushed) = edge_registry().await;

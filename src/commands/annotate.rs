@@ -1,5 +1,5 @@
 //! `automate`, `deautomate`, `lock`, `unlock` and `policy`: change a workload's Flux
-//! annotations, commit and push (SPEC §3, §7.3).
+//! annotations, commit and push.
 
 use std::fs;
 

@@ -1,5 +1,5 @@
 //! `release` and `sync`: scan, ask the registries, plan, print, write, commit and push, and
-//! on a rejected push start over on the remote's new head (SPEC §5, §7, §8).
+//! on a rejected push start over on the remote's new head.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -353,7 +353,7 @@ fn finish<'a>(root: &Path, mut plan: Plan<'a>) -> Round<'a> {
     Round { plan, changes }
 }
 
-/// The commit message (SPEC §7.3): `-m` for release, else Flux v1's.
+/// The commit message: `-m` for release, else Flux v1's.
 fn commit_message(job: &Job<'_>, plan: &Plan<'_>, args: &WriteArgs) -> String {
     match job {
         Job::Release(release) => {

@@ -1,6 +1,6 @@
 //! Registry facts for the images of a set of workloads: containers grouped by repository,
 //! each repository asked once, and details fetched only for the tags that some container's
-//! pattern can use (SPEC §6, STYLE's data flow).
+//! pattern can use.
 
 use std::collections::BTreeMap;
 

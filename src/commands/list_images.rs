@@ -1,5 +1,5 @@
 //! `list-images`: every tag of each container's repository in the container's pattern order,
-//! with build times, the current tag marked (SPEC §8.1, §8.2).
+//! with build times, the current tag marked.
 
 use anyhow::Result;
 

@@ -24,7 +24,7 @@ use crate::manifest::{self, Scan, Workload, WorkloadId};
 use crate::output::Ui;
 use crate::settings;
 
-/// How a run ended (SPEC §10). Errors returned as `Err` are 1, or 2 when they carry a
+/// How a run ended. Errors returned as `Err` are 1, or 2 when they carry a
 /// [`UsageError`]; `main` decides.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {

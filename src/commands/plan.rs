@@ -1,5 +1,5 @@
 //! The plan: one pure step from scanned workloads, registry facts and options to what
-//! changes and why the rest does not (SPEC §5). `release`, `sync`, dry runs, tables and JSON
+//! changes and why the rest does not. `release`, `sync`, dry runs, tables and JSON
 //! reports all consume the same [`Plan`].
 
 use std::collections::BTreeSet;

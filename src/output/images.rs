@@ -1,5 +1,4 @@
-//! `list-images` results: the table fluxctl users know, and the JSON document (SPEC §8.1,
-//! §8.2).
+//! `list-images` results: the table fluxctl users know, and the JSON document.
 
 use std::io::{self, Write};
 

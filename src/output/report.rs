@@ -1,4 +1,4 @@
-//! The result documents of the commands (SPEC §8.1, §8.2) and their table forms.
+//! The result documents of the commands and their table forms.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::manifest::{ImageSite, Workload};
 
-/// What a write command did (SPEC §8.2).
+/// What a write command did.
 #[derive(Debug, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Report {

@@ -1,4 +1,4 @@
-//! Tag patterns and tag selection (SPEC §5): pure functions, no I/O.
+//! Tag patterns and tag selection: pure functions, no I/O.
 //!
 //! A container's tag filter comes from its `fluxcd.io/tag.<container>` annotation and is
 //! read by [`Pattern::parse`] with Flux v1's semantics:

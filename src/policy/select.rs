@@ -1,4 +1,4 @@
-//! Choosing among a repository's tags (SPEC §5) and ordering them for `list-images` (§8.1).
+//! Choosing among a repository's tags and ordering them for `list-images`.
 //!
 //! A *candidate* is a tag the pattern allows ([`Pattern::allows`]) that can also be placed
 //! in the pattern's order: for `semver:` it parses as a version (it always does, if
@@ -7,7 +7,7 @@
 //!
 //! Order, newest first: `semver:` by version precedence; `glob:`/`regex:` by creation
 //! time. Ties go by tag, byte order: equal versions (`1.2`, `1.2.0`, `v1.2.0`) by descending
-//! tag, as Flux v1's semver order did; equal times by ascending tag (SPEC §5). So the choice is
+//! tag, as Flux v1's semver order did; equal times by ascending tag. So the choice is
 //! deterministic and stable between runs.
 
 use std::cmp::Reverse;
@@ -21,7 +21,7 @@ use super::{Pattern, Version};
 pub struct TagFacts {
     /// The tag.
     pub tag: String,
-    /// When the image was built, if the registry could tell (SPEC §6.3).
+    /// When the image was built, if the registry could tell.
     pub created: Option<DateTime<Utc>>,
 }
 
@@ -46,7 +46,7 @@ pub struct CurrentTag<'a> {
     pub created: Option<DateTime<Utc>>,
 }
 
-/// SPEC §5's decision for one container.
+/// The decision for one container.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Decision {
     /// Move the container to this tag.
@@ -76,7 +76,7 @@ enum Rank {
 }
 
 /// How ties in the order are broken: equal versions (`1.10` and `1.10.0`, `v1.2.0` and
-/// `1.2.0`) by descending tag, as Flux v1 ordered them; equal times by ascending tag (SPEC §5).
+/// `1.2.0`) by descending tag, as Flux v1 ordered them; equal times by ascending tag.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Tie<'a> {
     Descending(Reverse<&'a str>),
@@ -131,7 +131,7 @@ pub fn newest_allowed<'a>(pattern: &Pattern, tags: &'a [TagFacts]) -> Option<&'a
 }
 
 /// The tags the pattern allows but cannot use because their creation time is unknown
-/// (always none for `semver:`), in the order given, for the report SPEC §5 asks for.
+/// (always none for `semver:`), in the order given, for the report.
 pub fn skipped_for_missing_time<'a>(pattern: &Pattern, tags: &'a [TagFacts]) -> Vec<&'a TagFacts> {
     if pattern.orders_by_version() {
         return Vec::new();
@@ -141,8 +141,7 @@ pub fn skipped_for_missing_time<'a>(pattern: &Pattern, tags: &'a [TagFacts]) -> 
         .collect()
 }
 
-/// Sorts all tags of a repository in the container's pattern order for `list-images`
-/// (SPEC §8.1):
+/// Sorts all tags of a repository in the container's pattern order for `list-images`:
 ///
 /// 1. the candidates, newest first, exactly as [`newest_allowed`] ranks them (so the first
 ///    row is the tag a `sync` would choose);
@@ -182,7 +181,7 @@ pub fn sort_for_listing(pattern: &Pattern, tags: &mut [TagFacts]) {
     }
 }
 
-/// SPEC §5's decision for one container: no downgrades.
+/// The decision for one container: no downgrades.
 ///
 /// - No candidate: [`Decision::NoCandidate`].
 /// - The current tag is not allowed (or there is none): update to the newest candidate,

@@ -1,4 +1,4 @@
-//! The on-disk cache (SPEC §6.5): one JSON file per repository under the cache directory.
+//! The on-disk cache: one JSON file per repository under the cache directory.
 //!
 //! What a digest's manifest and config say never changes, so digest facts are kept. A
 //! tag's digest is trusted until its re-check is due: one hour after it was first seen,

@@ -1,5 +1,5 @@
 //! Authentication pieces: the redacting [`Secret`], credentials, `WWW-Authenticate`
-//! challenges and token responses (SPEC §6.4).
+//! challenges and token responses.
 //!
 //! The flow lives in the transport: anonymous first; on a `401` the challenge says
 //! Basic (send the credentials on every request to that host) or Bearer (get a token

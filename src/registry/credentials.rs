@@ -1,6 +1,6 @@
 //! Credentials from a Docker config file (`config.json`): `auths` entries, `credHelpers`
 //! per host over `credsStore`, helpers run as `docker-credential-<name> get` with the
-//! server URL on stdin (SPEC §6.4). Docker Hub's key is `https://index.docker.io/v1/`.
+//! server URL on stdin. Docker Hub's key is `https://index.docker.io/v1/`.
 
 use std::collections::BTreeMap;
 use std::ffi::{OsStr, OsString};

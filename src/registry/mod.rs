@@ -83,7 +83,7 @@ impl fmt::Display for RepoKey {
     }
 }
 
-/// How the client behaves; `Default` gives the documented defaults of SPEC §1.1.
+/// How the client behaves; `Default` gives the documented defaults.
 #[derive(Clone)]
 pub struct ClientOptions {
     /// Requests in flight at once, over all hosts (`--concurrency`, 16).
@@ -202,7 +202,7 @@ impl fmt::Debug for ClientOptions {
 pub enum Availability {
     /// It has: an index with a matching entry, or a single-platform manifest. A single
     /// manifest counts as available for every platform, whatever its config names, as
-    /// Flux v1 took it: selection applies to indexes (SPEC §6.2).
+    /// Flux v1 took it: selection applies to indexes.
     Available,
     /// An index without an entry for the platform: "not available for <platform>".
     NotForPlatform,
@@ -214,7 +214,7 @@ pub struct TagDetails {
     /// The tag's digest: `Docker-Content-Digest` of the manifest fetched with the full
     /// `Accept` (the index's digest for a multi-platform tag).
     pub digest: String,
-    /// When the image was built (SPEC §6.3), `None` when nothing tells.
+    /// When the image was built, `None` when nothing tells.
     pub created: Option<DateTime<Utc>>,
     /// Whether the tag has the platform.
     pub availability: Availability,

@@ -1,5 +1,5 @@
 //! Manifests, indexes and image configs as the registry serves them: media types, platform
-//! selection from an index, and the creation-time chain (SPEC §6.2, §6.3).
+//! selection from an index, and the creation-time chain.
 //!
 //! Pure functions over bytes; the client fetches, this module reads.
 
@@ -229,7 +229,7 @@ impl IndexEntry {
 }
 
 impl Index {
-    /// The first entry that serves `want`, skipping attestations (SPEC §6.2).
+    /// The first entry that serves `want`, skipping attestations.
     pub fn select(&self, want: &Platform) -> Option<&IndexEntry> {
         self.manifests.iter().find(|e| {
             !e.is_attestation()
@@ -255,7 +255,7 @@ fn plausible(t: DateTime<Utc>) -> bool {
         .is_some_and(|floor| t >= floor)
 }
 
-/// The creation time chain (SPEC §6.3): the config's `created`; if it is missing or a
+/// The creation time chain: the config's `created`; if it is missing or a
 /// placeholder before 1980, the manifest's then the index's `org.opencontainers.image.created`
 /// annotation; then the config labels `org.opencontainers.image.created` and
 /// `org.label-schema.build-date`. Unparseable or placeholder values are skipped.

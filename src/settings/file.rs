@@ -1,4 +1,4 @@
-//! The configuration file as typed values (SPEC §9). The YAML is read with the project's own
+//! The configuration file as typed values. The YAML is read with the project's own
 //! parser ([`crate::manifest::yaml`]) into a small tree of [`Item`]s, aliases resolved, each
 //! with its line; typed accessors read it back, and every error names the line and the key.
 //! What the keys mean is `settings`' business; this file knows only YAML's types.
