@@ -9,6 +9,7 @@ use anyhow::{Context as _, Result, bail};
 
 use super::facts::{self, Facts, Site};
 use super::plan::{self, Plan, Rules, Target};
+use super::reason::{Left, Reason};
 use super::write::{self, FileChange, Written};
 use super::{Outcome, UsageError, locate, parse_id, rows, scan, select_one};
 use crate::cli::{GlobalArgs, ReleaseArgs, SyncArgs, WriteArgs};
@@ -16,7 +17,7 @@ use crate::image::ImageRef;
 use crate::manifest::edit::{ImageUpdate, update_images};
 use crate::manifest::{Scan, Workload};
 use crate::output::Ui;
-use crate::output::report::{Report, Skip};
+use crate::output::report::Report;
 use crate::registry::ClientOptions;
 use crate::{notify, settings};
 
@@ -344,9 +345,9 @@ fn finish<'a>(root: &Path, mut plan: Plan<'a>) -> Round<'a> {
     for (index, err) in broken {
         let entry = &mut plan.workloads[index];
         for change in entry.changes.drain(..) {
-            entry.failed.push(Skip {
+            entry.failed.push(Left {
                 container: change.container,
-                reason: err.clone(),
+                reason: Reason::Error(err.clone()),
             });
         }
     }

@@ -7,6 +7,7 @@ mod facts;
 mod list_images;
 mod list_workloads;
 mod plan;
+mod reason;
 mod reports;
 mod rows;
 mod write;

@@ -5,9 +5,10 @@
 use std::collections::BTreeSet;
 
 use super::facts::{self, Facts, Site};
+use super::reason::{Left, Reason};
 use crate::image::ImageRef;
 use crate::manifest::{ImageSite, Workload};
-use crate::output::report::{Failure, Skip, Status, Update, WorkloadResult};
+use crate::output::report::{Failure, Status, Update, WorkloadResult};
 use crate::policy::{self, CurrentTag, Decision, Pattern, TagFacts};
 use crate::registry::{Availability, RepoScan};
 
@@ -64,11 +65,11 @@ pub struct WorkloadPlan<'a> {
     /// The changes to make.
     pub changes: Vec<Change>,
     /// Why a whole workload is left alone (locked, not automated, excluded).
-    pub skipped: Option<String>,
+    pub skipped: Option<Reason>,
     /// Why each other container is left alone.
-    pub left: Vec<Skip>,
+    pub left: Vec<Left>,
     /// Containers that failed (a registry error, a bad reference).
-    pub failed: Vec<Skip>,
+    pub failed: Vec<Left>,
 }
 
 /// The whole plan.
@@ -103,11 +104,11 @@ impl WorkloadPlan<'_> {
     /// with the reasons.
     fn result(&self) -> WorkloadResult {
         let problems = || {
-            let lines: Vec<String> = self.failed.iter().map(Skip::line).collect();
+            let lines: Vec<String> = self.failed.iter().map(Left::line).collect();
             lines.join("; ")
         };
         let (status, reason) = if let Some(reason) = &self.skipped {
-            (Status::Skipped, Some(reason.clone()))
+            (Status::Skipped, Some(reason.to_string()))
         } else if !self.changes.is_empty() && !self.failed.is_empty() {
             (Status::Partial, Some(problems()))
         } else if !self.changes.is_empty() {
@@ -132,23 +133,31 @@ impl WorkloadPlan<'_> {
                     to: Some(c.tag.clone()),
                 })
                 .collect(),
-            failures: self.failed.iter().map(Failure::from).collect(),
-            skipped: if whole { Vec::new() } else { self.left.clone() },
+            failures: self
+                .failed
+                .iter()
+                .map(|f| Failure::from(&f.skip()))
+                .collect(),
+            skipped: if whole {
+                Vec::new()
+            } else {
+                self.left.iter().map(Left::skip).collect()
+            },
         }
     }
 
     /// Why a workload none of whose containers changed or failed was left alone: the one
     /// reason they share, or each container's.
     fn skip_reason(&self) -> String {
-        let mut reasons: Vec<&str> = self.left.iter().map(|s| s.reason.as_str()).collect();
+        let mut reasons: Vec<&Reason> = self.left.iter().map(|s| &s.reason).collect();
         reasons.dedup();
         match reasons.as_slice() {
             [] => "no images to update".to_owned(),
-            [one] => (*one).to_owned(),
+            [one] => one.to_string(),
             _ => self
                 .left
                 .iter()
-                .map(Skip::line)
+                .map(Left::line)
                 .collect::<Vec<_>>()
                 .join("; "),
         }
@@ -185,16 +194,13 @@ pub fn plan<'a>(
         };
         let policies = &workload.policies;
         entry.skipped = if rules.excluded.contains(&id) {
-            Some("excluded".to_owned())
+            Some(Reason::Excluded)
         } else if policies.ignore && !rules.forced.contains(&id) {
-            Some("ignored".to_owned())
+            Some(Reason::Ignored)
         } else if policies.locked && !rules.forced.contains(&id) {
-            Some(match &policies.locked_msg {
-                Some(msg) if !msg.is_empty() => format!("locked: {msg}"),
-                _ => "locked".to_owned(),
-            })
+            Some(Reason::Locked(policies.locked_msg.clone()))
         } else if rules.automated_only && !policies.automated {
-            Some("not automated".to_owned())
+            Some(Reason::NotAutomated)
         } else {
             None
         };
@@ -217,7 +223,7 @@ pub fn plan<'a>(
         if let (None, Target::Image { name, .. }, true) =
             (&entry.skipped, &rules.target, mine.is_empty())
         {
-            entry.skipped = Some(format!("does not use {name}"));
+            entry.skipped = Some(Reason::DoesNotUse(name.clone()));
         }
         if entry.skipped.is_none() {
             for site in mine {
@@ -238,14 +244,14 @@ fn container(
     warnings: &mut Vec<String>,
 ) {
     let name = site.container.name.clone();
-    let leave = |entry: &mut WorkloadPlan<'_>, reason: String| {
-        entry.left.push(Skip {
+    let leave = |entry: &mut WorkloadPlan<'_>, reason: Reason| {
+        entry.left.push(Left {
             container: name.clone(),
             reason,
         });
     };
-    let fail = |entry: &mut WorkloadPlan<'_>, reason: String| {
-        entry.failed.push(Skip {
+    let fail = |entry: &mut WorkloadPlan<'_>, reason: Reason| {
+        entry.failed.push(Left {
             container: name.clone(),
             reason,
         });
@@ -255,16 +261,16 @@ fn container(
     };
     let image = match &site.image {
         Ok(image) => image,
-        Err(err) => return fail(entry, err.clone()),
+        Err(err) => return fail(entry, Reason::Error(err.clone())),
     };
     let pattern = match &site.pattern {
         Ok(pattern) => pattern,
-        Err(err) => return fail(entry, err.clone()),
+        Err(err) => return fail(entry, Reason::Error(err.clone())),
     };
     let repo = site.repo();
     let scan = match repo.as_ref().and_then(|r| facts.get(r)) {
         Some(Ok(scan)) => Some(scan),
-        Some(Err(err)) => return fail(entry, err.to_string()),
+        Some(Err(err)) => return fail(entry, Reason::Error(err.to_string())),
         None => None,
     };
     let current = site.current_tag();
@@ -277,40 +283,46 @@ fn container(
         matches!((image.digest(), known), (Some(written), Some(known)) if written != known)
     };
     if current.is_none() && matches!(rules.target, Target::Newest) {
-        return leave(entry, "pinned by digest, with no tag to follow".to_owned());
+        return leave(entry, Reason::PinnedByDigest);
     }
     let to = match &rules.target {
         Target::Image { tag, verify, .. } => {
             if current == Some(tag.as_str()) && !stale_digest(tag) {
-                return leave(entry, "up to date".to_owned());
+                return leave(entry, Reason::UpToDate);
             }
             if !rules.ignore_filter && !pattern.allows(tag) {
                 return fail(
                     entry,
-                    format!("{tag} is not allowed by {pattern} (--force releases it anyway)"),
+                    Reason::NotAllowed {
+                        tag: tag.clone(),
+                        pattern: pattern.to_string(),
+                    },
                 );
             }
             if *verify {
                 let Some(scan) = scan else {
-                    return fail(entry, "the registry was not asked".to_owned());
+                    return fail(entry, Reason::NotAsked);
                 };
                 if !scan.tags.iter().any(|t| t == tag) {
                     return fail(
                         entry,
-                        format!(
-                            "tag not found: {}:{tag} is not in the registry",
-                            image.name_as_written()
-                        ),
+                        Reason::TagNotFound {
+                            image: image.name_as_written().to_owned(),
+                            tag: tag.clone(),
+                        },
                     );
                 }
                 match scan.details.get(tag) {
                     Some(Ok(d)) if d.availability == Availability::NotForPlatform => {
                         return fail(
                             entry,
-                            format!("{tag} is not available for {}", rules.platform),
+                            Reason::NotForPlatform {
+                                tag: tag.clone(),
+                                platform: rules.platform.to_owned(),
+                            },
                         );
                     }
-                    Some(Err(err)) => return fail(entry, err.to_string()),
+                    Some(Err(err)) => return fail(entry, Reason::Error(err.to_string())),
                     _ => {}
                 }
             }
@@ -318,7 +330,7 @@ fn container(
         }
         Target::Newest => {
             let Some(scan) = scan else {
-                return fail(entry, "the registry was not asked".to_owned());
+                return fail(entry, Reason::NotAsked);
             };
             let candidates = facts::candidates(pattern, scan);
             if let Some(reason) = unreadable(image, pattern, scan, &candidates, warnings) {
@@ -339,18 +351,18 @@ fn container(
                 Decision::Update { to } => to,
                 Decision::UpToDate => match current {
                     Some(tag) if stale_digest(tag) => tag.to_owned(),
-                    _ => return leave(entry, "up to date".to_owned()),
+                    _ => return leave(entry, Reason::UpToDate),
                 },
                 Decision::CurrentTimeUnknown { newest } => {
-                    return leave(
-                        entry,
-                        format!(
-                            "the build time of the current tag is unknown (newest allowed: {newest})"
-                        ),
-                    );
+                    return leave(entry, Reason::CurrentTimeUnknown { newest });
                 }
                 Decision::NoCandidate => {
-                    return leave(entry, format!("no tag allowed by {pattern}"));
+                    return leave(
+                        entry,
+                        Reason::NoTagAllowed {
+                            pattern: pattern.to_string(),
+                        },
+                    );
                 }
             }
         }
@@ -361,7 +373,7 @@ fn container(
         .map(|d| d.digest.clone());
     let new = match image.with_tag(&to, digest.as_deref()) {
         Ok(new) => new,
-        Err(err) => return fail(entry, err.to_string()),
+        Err(err) => return fail(entry, Reason::Error(err.to_string())),
     };
     entry.changes.push(Change {
         container: name.clone(),
@@ -381,7 +393,7 @@ fn unreadable(
     scan: &RepoScan,
     candidates: &[TagFacts],
     warnings: &mut Vec<String>,
-) -> Option<String> {
+) -> Option<Reason> {
     let name = image.name_as_written();
     let mut failed = Vec::new();
     for tag in scan.tags.iter().filter(|t| pattern.allows(t)) {
@@ -404,15 +416,12 @@ fn unreadable(
     }
     match failed.as_slice() {
         [] => None,
-        [(tag, err), rest @ ..] if candidates.is_empty() => {
-            let more = match rest.len() {
-                0 => String::new(),
-                n => format!(" (and {n} more tags like it)"),
-            };
-            Some(format!(
-                "no tag allowed by {pattern} could be read: {tag}: {err}{more}"
-            ))
-        }
+        [(tag, err), rest @ ..] if candidates.is_empty() => Some(Reason::NoneReadable {
+            pattern: pattern.to_string(),
+            tag: (*tag).clone(),
+            error: err.to_string(),
+            more: rest.len(),
+        }),
         _ => {
             for (tag, err) in failed {
                 warn_once(

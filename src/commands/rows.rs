@@ -6,6 +6,7 @@ use std::ptr;
 
 use super::facts::{self, Facts, Site};
 use super::plan::{Plan, WorkloadPlan};
+use super::reason::Reason;
 use crate::output::overview::{ContainerRow, HISTORY, RowStatus, TagTime};
 use crate::policy::{self, CurrentTag, Decision};
 use crate::registry::RepoScan;
@@ -51,17 +52,17 @@ fn planned(entry: Option<&WorkloadPlan<'_>>, container: &str) -> (RowStatus, Str
         );
     }
     if let Some(failed) = entry.failed.iter().find(|f| f.container == container) {
-        return (RowStatus::Failed, failed.reason.clone());
+        return (RowStatus::Failed, failed.reason.to_string());
     }
     if let Some(left) = entry.left.iter().find(|l| l.container == container) {
-        return if left.reason == "up to date" {
+        return if left.reason.is_up_to_date() {
             (RowStatus::UpToDate, String::new())
         } else {
-            (RowStatus::Skipped, left.reason.clone())
+            (RowStatus::Skipped, left.reason.to_string())
         };
     }
     match &entry.skipped {
-        Some(reason) => (RowStatus::Skipped, reason.clone()),
+        Some(reason) => (RowStatus::Skipped, reason.to_string()),
         None => (RowStatus::Skipped, "not part of this release".to_owned()),
     }
 }
@@ -80,7 +81,7 @@ fn listed(site: &Site<'_>, facts: &Facts) -> (RowStatus, String) {
     let scan = match site.repo().and_then(|repo| facts.get(&repo)) {
         Some(Ok(scan)) => scan,
         Some(Err(err)) => return failed(err.to_string()),
-        None => return (RowStatus::Skipped, "the registry was not asked".to_owned()),
+        None => return (RowStatus::Skipped, Reason::NotAsked.to_string()),
     };
     let current = site.current_tag();
     let decision = policy::decide(
@@ -99,9 +100,15 @@ fn listed(site: &Site<'_>, facts: &Facts) -> (RowStatus, String) {
         Decision::UpToDate => (RowStatus::UpToDate, String::new()),
         Decision::CurrentTimeUnknown { newest } => (
             RowStatus::Skipped,
-            format!("the build time of the current tag is unknown (newest allowed: {newest})"),
+            Reason::CurrentTimeUnknown { newest }.to_string(),
         ),
-        Decision::NoCandidate => (RowStatus::Skipped, format!("no tag allowed by {pattern}")),
+        Decision::NoCandidate => (
+            RowStatus::Skipped,
+            Reason::NoTagAllowed {
+                pattern: pattern.to_string(),
+            }
+            .to_string(),
+        ),
     }
 }
 
