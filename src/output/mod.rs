@@ -159,29 +159,24 @@ impl Progress {
 }
 
 /// Write rows as left-aligned columns separated by at least two spaces, like Go's tabwriter
-/// in fluxctl. Trailing blanks are not written.
+/// in fluxctl: comfy-table with no borders, no padding but two spaces after each column but
+/// the last, and no wrapping. Trailing blanks are not written.
 pub fn table(out: &mut dyn Write, rows: &[Vec<String>]) -> io::Result<()> {
-    // Text from registries and manifests cannot move the cursor or break a row.
-    let rows: Vec<Vec<String>> = rows
-        .iter()
-        .map(|row| row.iter().map(|cell| escape_control(cell)).collect())
-        .collect();
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let mut widths = vec![0; columns];
-    for row in &rows {
-        for (i, cell) in row.iter().enumerate() {
-            widths[i] = widths[i].max(cell.chars().count());
-        }
+    let mut table = comfy_table::Table::new();
+    table
+        .load_preset(comfy_table::presets::NOTHING)
+        .set_content_arrangement(comfy_table::ContentArrangement::Disabled);
+    for row in rows {
+        // Text from registries and manifests cannot move the cursor or break a row.
+        let mut cells: Vec<String> = row.iter().map(|cell| escape_control(cell)).collect();
+        cells.resize(columns, String::new());
+        table.add_row(cells);
     }
-    for row in &rows {
-        let mut line = String::new();
-        for (i, cell) in row.iter().enumerate() {
-            line.push_str(cell);
-            if i + 1 < row.len() {
-                let pad = widths[i] - cell.chars().count() + 2;
-                line.extend(std::iter::repeat_n(' ', pad));
-            }
-        }
+    for (i, column) in table.column_iter_mut().enumerate() {
+        column.set_padding((0, if i + 1 < columns { 2 } else { 0 }));
+    }
+    for line in table.lines() {
         writeln!(out, "{}", line.trim_end())?;
     }
     Ok(())
