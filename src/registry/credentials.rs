@@ -63,7 +63,7 @@ fn normalize_key(key: &str) -> String {
         .unwrap_or(k);
     let host = k.split('/').next().unwrap_or("").to_ascii_lowercase();
     if is_docker_hub_host(&host) {
-        "index.docker.io".to_owned()
+        crate::image::DOCKER_HUB_REGISTRY.to_owned()
     } else {
         host
     }
