@@ -89,7 +89,7 @@ _tagpilot() {
 
     case "${cmd}" in
         tagpilot)
-            opts="-n -o -v -q -h -V --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --trust-repo-config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version list-workloads list-images automate deautomate lock unlock policy release sync completions help"
+            opts="-n -o -v -q -h -V --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --trust-repo-config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --time-source --cache-dir --no-cache --refresh --help --version list-workloads list-images automate deautomate lock unlock policy release sync completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -203,6 +203,10 @@ _tagpilot() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --time-source)
+                    COMPREPLY=($(compgen -W "built pushed" -- "${cur}"))
+                    return 0
+                    ;;
                 --cache-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -215,7 +219,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__automate)
-            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --message --user --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --metrics-file --verbose --quiet --config --trust-repo-config --color --cache-dir --no-cache --help --version --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --refresh --report-html"
+            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --message --user --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --metrics-file --verbose --quiet --config --trust-repo-config --color --cache-dir --no-cache --help --version --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --time-source --refresh --report-html"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -373,6 +377,10 @@ _tagpilot() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --time-source)
+                    COMPREPLY=($(compgen -W "built pushed" -- "${cur}"))
+                    return 0
+                    ;;
                 --report-html)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -385,7 +393,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__completions)
-            opts="-h -V -n -o -v -q --help --version --repo --git-url --git-branch --git-remote --git-ssh-key --git-known-hosts --path --namespace --default-namespace --config --trust-repo-config --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --output --verbose --quiet --color --metrics-file --report-html bash elvish fish powershell zsh"
+            opts="-h -V -n -o -v -q --help --version --repo --git-url --git-branch --git-remote --git-ssh-key --git-known-hosts --path --namespace --default-namespace --config --trust-repo-config --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --time-source --cache-dir --no-cache --refresh --output --verbose --quiet --color --metrics-file --report-html bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -477,6 +485,10 @@ _tagpilot() {
                     ;;
                 --max-tags)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --time-source)
+                    COMPREPLY=($(compgen -W "built pushed" -- "${cur}"))
                     return 0
                     ;;
                 --cache-dir)
@@ -511,7 +523,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__deautomate)
-            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --message --user --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --metrics-file --verbose --quiet --config --trust-repo-config --color --cache-dir --no-cache --help --version --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --refresh --report-html"
+            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --message --user --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --metrics-file --verbose --quiet --config --trust-repo-config --color --cache-dir --no-cache --help --version --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --time-source --refresh --report-html"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -667,6 +679,10 @@ _tagpilot() {
                     ;;
                 --max-tags)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --time-source)
+                    COMPREPLY=($(compgen -W "built pushed" -- "${cur}"))
                     return 0
                     ;;
                 --report-html)
@@ -849,7 +865,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__list__subcmd__images)
-            opts="-w -l -n -o -v -q -h -V --workload --limit --no-headers --repo --git-url --git-ssh-key --git-known-hosts --git-branch --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --trust-repo-config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version --git-remote"
+            opts="-w -l -n -o -v -q -h -V --workload --limit --no-headers --repo --git-url --git-ssh-key --git-known-hosts --git-branch --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --trust-repo-config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --time-source --cache-dir --no-cache --refresh --help --version --git-remote"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -975,6 +991,10 @@ _tagpilot() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --time-source)
+                    COMPREPLY=($(compgen -W "built pushed" -- "${cur}"))
+                    return 0
+                    ;;
                 --cache-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -991,7 +1011,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__list__subcmd__workloads)
-            opts="-w -n -o -v -q -h -V --workload --repo --git-url --git-ssh-key --git-known-hosts --git-branch --path --namespace --default-namespace --output --metrics-file --verbose --quiet --config --trust-repo-config --color --cache-dir --no-cache --help --version --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --refresh --report-html --git-remote"
+            opts="-w -n -o -v -q -h -V --workload --repo --git-url --git-ssh-key --git-known-hosts --git-branch --path --namespace --default-namespace --output --metrics-file --verbose --quiet --config --trust-repo-config --color --cache-dir --no-cache --help --version --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --time-source --refresh --report-html --git-remote"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1109,6 +1129,10 @@ _tagpilot() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --time-source)
+                    COMPREPLY=($(compgen -W "built pushed" -- "${cur}"))
+                    return 0
+                    ;;
                 --report-html)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1125,7 +1149,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__lock)
-            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --metrics-file --verbose --quiet --config --trust-repo-config --color --cache-dir --no-cache --help --version --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --refresh --report-html"
+            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --metrics-file --verbose --quiet --config --trust-repo-config --color --cache-dir --no-cache --help --version --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --time-source --refresh --report-html"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1283,6 +1307,10 @@ _tagpilot() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --time-source)
+                    COMPREPLY=($(compgen -W "built pushed" -- "${cur}"))
+                    return 0
+                    ;;
                 --report-html)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1295,7 +1323,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__policy)
-            opts="-w -m -n -o -v -q -h -V --workload --tag-all --tag --automate --deautomate --lock --unlock --dry-run --diff --no-commit --no-push --git-user --git-email --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --message --user --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --metrics-file --verbose --quiet --config --trust-repo-config --color --cache-dir --no-cache --help --version --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --refresh --report-html"
+            opts="-w -m -n -o -v -q -h -V --workload --tag-all --tag --automate --deautomate --lock --unlock --dry-run --diff --no-commit --no-push --git-user --git-email --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --message --user --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --metrics-file --verbose --quiet --config --trust-repo-config --color --cache-dir --no-cache --help --version --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --time-source --refresh --report-html"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1461,6 +1489,10 @@ _tagpilot() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --time-source)
+                    COMPREPLY=($(compgen -W "built pushed" -- "${cur}"))
+                    return 0
+                    ;;
                 --report-html)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1473,7 +1505,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__release)
-            opts="-w -i -m -n -o -v -q -h -V --workload --all --update-image --update-all-images --exclude --force --no-verify --dry-run --diff --no-commit --no-push --git-user --git-email --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --message --user --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --trust-repo-config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
+            opts="-w -i -m -n -o -v -q -h -V --workload --all --update-image --update-all-images --exclude --force --no-verify --dry-run --diff --no-commit --no-push --git-user --git-email --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --message --user --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --trust-repo-config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --time-source --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1643,6 +1675,10 @@ _tagpilot() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --time-source)
+                    COMPREPLY=($(compgen -W "built pushed" -- "${cur}"))
+                    return 0
+                    ;;
                 --cache-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1655,7 +1691,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__sync)
-            opts="-m -n -o -v -q -h -V --dry-run --diff --no-commit --no-push --git-user --git-email --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --message --user --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --trust-repo-config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --cache-dir --no-cache --refresh --help --version"
+            opts="-m -n -o -v -q -h -V --dry-run --diff --no-commit --no-push --git-user --git-email --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --message --user --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --trust-repo-config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --time-source --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1805,6 +1841,10 @@ _tagpilot() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --time-source)
+                    COMPREPLY=($(compgen -W "built pushed" -- "${cur}"))
+                    return 0
+                    ;;
                 --cache-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1817,7 +1857,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__unlock)
-            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --message --user --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --metrics-file --verbose --quiet --config --trust-repo-config --color --cache-dir --no-cache --help --version --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --refresh --report-html"
+            opts="-w -m -n -o -v -q -h -V --workload --dry-run --diff --no-commit --no-push --git-user --git-email --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --message --user --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --metrics-file --verbose --quiet --config --trust-repo-config --color --cache-dir --no-cache --help --version --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --time-source --refresh --report-html"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1973,6 +2013,10 @@ _tagpilot() {
                     ;;
                 --max-tags)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --time-source)
+                    COMPREPLY=($(compgen -W "built pushed" -- "${cur}"))
                     return 0
                     ;;
                 --report-html)

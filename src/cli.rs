@@ -310,6 +310,18 @@ pub struct RegistryArgs {
     )]
     pub max_tags: usize,
 
+    /// Which time orders glob and regex candidates: when the image was built, or when the
+    /// tag was last pushed (from the registry's own API: Docker Hub, Quay, ACR, Google)
+    #[arg(
+        long,
+        global = true,
+        value_name = "SOURCE",
+        value_enum,
+        default_value_t = TimeSource::Built,
+        env = "TAGPILOT_TIME_SOURCE"
+    )]
+    pub time_source: TimeSource,
+
     /// On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]
     #[arg(long, global = true, value_name = "DIR", env = "TAGPILOT_CACHE_DIR")]
     pub cache_dir: Option<PathBuf>,
@@ -340,6 +352,19 @@ pub struct RegistrySetting {
     /// A PEM file of CA certificates trusted for this host (besides the system's and
     /// `--registry-ca`).
     pub ca: Option<PathBuf>,
+    /// The API dialect the registry speaks, where its host does not tell.
+    pub api: Option<crate::registry::Api>,
+    /// The base URL of the registry's vendor API, where it is not the default.
+    pub vendor_url: Option<String>,
+}
+
+/// Which time orders glob and regex candidates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TimeSource {
+    /// When the image was built (its config's `created`)
+    Built,
+    /// When the tag was last pushed, as the registry's own API says
+    Pushed,
 }
 
 /// Output formats.

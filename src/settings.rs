@@ -19,11 +19,12 @@ use clap::parser::ValueSource;
 use clap::{ArgMatches, FromArgMatches as _};
 
 use crate::cli::{
-    Cli, ColorChoice, Command, GlobalArgs, NotifyFormat, RegistryArgs, RegistrySetting, WriteArgs,
+    Cli, ColorChoice, Command, GlobalArgs, NotifyFormat, RegistryArgs, RegistrySetting, TimeSource,
+    WriteArgs,
 };
 use crate::git::{Auth, Repo, Secret};
 use crate::image::{DOCKER_HUB_API_HOST, is_docker_hub_host};
-use crate::registry::{ClientOptions, Platform};
+use crate::registry::{Api, ClientOptions, Platform};
 use file::{ConfigFile, Item, Kind, Problem, check_keys, field};
 
 /// The configuration file looked for in the repository when `--config` names none.
@@ -33,7 +34,7 @@ pub const CONFIG_FILE_NAME: &str = ".tagpilot.yaml";
 /// plural for the repeatable ones (`notify` keeps its name, as the file's format has it).
 /// Every option with a `TAGPILOT_*` variable has one, but `--config` and
 /// `--trust-repo-config` (a file cannot name another, nor trust itself).
-const OPTION_KEYS: [&str; 45] = [
+const OPTION_KEYS: [&str; 46] = [
     "repo",
     "gitUrl",
     "gitSshKey",
@@ -59,6 +60,7 @@ const OPTION_KEYS: [&str; 45] = [
     "timeout",
     "deadline",
     "maxTags",
+    "timeSource",
     "cacheDir",
     "noCache",
     "refresh",
@@ -543,6 +545,12 @@ fn fill_global(fill: &mut Fill<'_>, g: &mut GlobalArgs) -> Result<(), Problem> {
     fill.set("timeout", "timeout", &mut r.timeout, Item::whole)?;
     fill.set("deadline", "deadline", &mut r.deadline, Item::whole)?;
     fill.set("maxTags", "max_tags", &mut r.max_tags, Item::whole)?;
+    fill.set(
+        "timeSource",
+        "time_source",
+        &mut r.time_source,
+        Item::choice,
+    )?;
     fill.set("cacheDir", "cache_dir", &mut r.cache_dir, path)?;
     fill.set("noCache", "no_cache", &mut r.no_cache, Item::boolean)?;
     fill.set("refresh", "refresh", &mut r.refresh, Item::boolean)?;
@@ -657,12 +665,15 @@ fn registries(file: &ConfigFile) -> Result<Vec<RegistrySetting>, Problem> {
         return Ok(Vec::new());
     };
     let Kind::List(entries) = &item.kind else {
-        return Err(item.expected("registries", "a list of {host, insecure, rps, ca} mappings"));
+        return Err(item.expected(
+            "registries",
+            "a list of {host, insecure, rps, ca, api, vendorUrl} mappings",
+        ));
     };
     let mut out: Vec<RegistrySetting> = Vec::new();
     for (i, entry) in entries.iter().enumerate() {
         let at = format!("registries[{i}]");
-        let fields = entry.map(&at, &["host", "insecure", "rps", "ca"])?;
+        let fields = entry.map(&at, &["host", "insecure", "rps", "ca", "api", "vendorUrl"])?;
         let host_item = field(fields, "host")
             .ok_or_else(|| Problem::at(entry.line, format!("{at}: host is missing")))?;
         let host = host_item.string(&format!("{at}.host"))?;
@@ -693,11 +704,37 @@ fn registries(file: &ConfigFile) -> Result<Vec<RegistrySetting>, Problem> {
             Some(path) => Some(file.dir().join(path.string(&format!("{at}.ca"))?)),
             None => None,
         };
+        let api = match field(fields, "api") {
+            Some(item) => {
+                let key = format!("{at}.api");
+                let text = item.string(&key)?;
+                let names: Vec<&str> = Api::NAMES.iter().map(|(name, _)| *name).collect();
+                let one_of = format!("one of {}", names.join(", "));
+                Some(
+                    text.parse()
+                        .map_err(|_: String| item.expected(&key, &one_of))?,
+                )
+            }
+            None => None,
+        };
+        let vendor_url = match field(fields, "vendorUrl") {
+            Some(item) => {
+                let key = format!("{at}.vendorUrl");
+                let text = item.string(&key)?;
+                if !(text.starts_with("https://") || text.starts_with("http://")) {
+                    return Err(item.expected(&key, "an http:// or https:// URL"));
+                }
+                Some(text)
+            }
+            None => None,
+        };
         out.push(RegistrySetting {
             host,
             insecure,
             rps,
             ca,
+            api,
+            vendor_url,
         });
     }
     Ok(out)
@@ -814,6 +851,7 @@ pub fn client_options(args: &RegistryArgs) -> Result<ClientOptions> {
     let mut secure_hosts = Vec::new();
     let mut rps_by_host = BTreeMap::new();
     let mut ca_by_host = BTreeMap::new();
+    let (mut apis, mut vendor_urls) = (BTreeMap::new(), BTreeMap::new());
     for registry in &args.registries {
         let host = api_host(&registry.host);
         match registry.insecure {
@@ -823,6 +861,12 @@ pub fn client_options(args: &RegistryArgs) -> Result<ClientOptions> {
         }
         if let Some(ca) = &registry.ca {
             ca_by_host.insert(host.clone(), ca.clone());
+        }
+        if let Some(api) = registry.api {
+            apis.insert(host.clone(), api);
+        }
+        if let Some(url) = &registry.vendor_url {
+            vendor_urls.insert(host.clone(), url.clone());
         }
         if let Some(rps) = registry.rps {
             rps_by_host.insert(host, rps);
@@ -843,6 +887,9 @@ pub fn client_options(args: &RegistryArgs) -> Result<ClientOptions> {
         refresh: args.refresh,
         max_tags: args.max_tags,
         deadline: Some(Duration::from_secs(args.deadline)),
+        apis,
+        vendor_urls,
+        push_times: args.time_source == TimeSource::Pushed,
         ..ClientOptions::default()
     })
 }
@@ -1111,6 +1158,28 @@ mod tests {
             ["plain.local", "registry.internal:5000"]
         );
         // A flag replaces the file's list; the per-registry settings still add to it.
+        let yaml_vendor = "registries:\n  - host: mirror.internal:5000\n    api: dockerhub\n    vendorUrl: http://hub.internal:8080\ntimeSource: pushed\n";
+        let options = client_options(
+            &parse_with(yaml_vendor, &["list-images"])
+                .unwrap()
+                .global
+                .registry,
+        )
+        .unwrap();
+        assert_eq!(
+            options.apis,
+            BTreeMap::from([("mirror.internal:5000".to_owned(), Api::DockerHub)])
+        );
+        assert_eq!(
+            options.vendor_urls,
+            BTreeMap::from([(
+                "mirror.internal:5000".to_owned(),
+                "http://hub.internal:8080".to_owned()
+            )])
+        );
+        assert!(options.push_times);
+        let flag = parse_with(yaml_vendor, &["list-images", "--time-source", "built"]).unwrap();
+        assert!(!client_options(&flag.global.registry).unwrap().push_times);
         let cli = parse_with(yaml, &["list-images", "--insecure-registry", "cli.local"]).unwrap();
         let options = client_options(&cli.global.registry).unwrap();
         assert_eq!(
@@ -1148,7 +1217,15 @@ mod tests {
             ),
             (
                 "registries: {host: a}\n",
-                "line 1: registries: expected a list of {host, insecure, rps, ca} mappings, found a mapping",
+                "line 1: registries: expected a list of {host, insecure, rps, ca, api, vendorUrl} mappings, found a mapping",
+            ),
+            (
+                "registries: [{host: a, api: hub}]\n",
+                "line 1: registries[0].api: expected one of auto, oci, gcr, dockerhub, quay, acr, github, found \"hub\"",
+            ),
+            (
+                "registries: [{host: a, vendorUrl: hub.internal}]\n",
+                "line 1: registries[0].vendorUrl: expected an http:// or https:// URL, found \"hub.internal\"",
             ),
         ];
         for (yaml, message) in cases {

@@ -57,6 +57,7 @@ const REGISTRY: &[&str] = &[
     "timeout",
     "deadline",
     "max-tags",
+    "time-source",
     "refresh",
 ];
 const WRITE: &[&str] = &[

@@ -21,7 +21,7 @@ const REPOSITORY: [&str; 11] = [
 ];
 
 /// Options of the registry client.
-const REGISTRY: [&str; 15] = [
+const REGISTRY: [&str; 16] = [
     "platform",
     "docker_config",
     "insecure_registry",
@@ -33,6 +33,7 @@ const REGISTRY: [&str; 15] = [
     "timeout",
     "deadline",
     "max_tags",
+    "time_source",
     "cache_dir",
     "no_cache",
     "refresh",

@@ -8,7 +8,7 @@ use anyhow::{Context as _, Result};
 use futures::StreamExt as _;
 use futures::stream::FuturesUnordered;
 
-use crate::cli::RegistryArgs;
+use crate::cli::{RegistryArgs, TimeSource};
 use crate::image::ImageRef;
 use crate::manifest::{Container, Workload};
 use crate::output::overview::HostCount;
@@ -125,6 +125,7 @@ pub fn gather(sites: &[&Site<'_>], options: ClientOptions, ui: &mut Ui) -> Resul
         return Ok(facts);
     }
     let mut progress = Progress::new(ui, "scanning registries", repos.len());
+    let push_times = options.push_times;
     let mut options = options;
     options.request_log = ui.request_log();
     options.wait_log = progress.lines(ui);
@@ -167,6 +168,9 @@ pub fn gather(sites: &[&Site<'_>], options: ClientOptions, ui: &mut Ui) -> Resul
         }
     });
     progress.finish();
+    if push_times {
+        use_push_times(&mut facts, &repos);
+    }
     for result in facts.values().flatten() {
         for warning in &result.warnings {
             ui.warn(warning);
@@ -193,6 +197,46 @@ pub fn gather(sites: &[&Site<'_>], options: ClientOptions, ui: &mut Ui) -> Resul
     });
     ui.overview().add_hosts(counts.collect());
     Ok(facts)
+}
+
+/// With `--time-source pushed`, each tag's time is when it was last pushed, as the
+/// registry's listing says. A repository without push times fails for the containers that
+/// order their tags by time; for the others its tags simply have no time.
+fn use_push_times(facts: &mut Facts, repos: &BTreeMap<RepoKey, Vec<&Site<'_>>>) {
+    for (repo, result) in facts.iter_mut() {
+        let Ok(scan) = result else {
+            continue;
+        };
+        let times = match scan.pushed.take() {
+            Some(Ok(times)) => times,
+            Some(Err(err)) => {
+                let by_time = repos.get(repo).into_iter().flatten().any(|site| {
+                    site.pattern
+                        .as_ref()
+                        .is_ok_and(|pattern| !pattern.orders_by_version())
+                });
+                if by_time {
+                    *result = Err(err);
+                    continue;
+                }
+                BTreeMap::new()
+            }
+            None => continue,
+        };
+        for (tag, details) in &mut scan.details {
+            if let Ok(details) = details {
+                details.created = times.get(tag).copied();
+            }
+        }
+    }
+}
+
+/// The word for the time that orders candidates: `build` or `push`.
+pub fn time_word(args: &RegistryArgs) -> &'static str {
+    match args.time_source {
+        TimeSource::Built => "build",
+        TimeSource::Pushed => "push",
+    }
 }
 
 /// Whether a tag can be chosen under `pattern`: allowed by it, read without error, built

@@ -26,10 +26,11 @@ pub fn run(global: &GlobalArgs, args: &ListImagesArgs, ui: &mut Ui) -> Result<Ou
     let sites = facts::sites(&workloads, &global.registry);
     let facts = facts::gather(&sites.iter().collect::<Vec<_>>(), options, ui)?;
     let platform = &global.registry.platform;
+    let time = facts::time_word(&global.registry);
 
     let mut listing: Vec<WorkloadImages> = Vec::new();
     for site in &sites {
-        let container = container_images(site, &facts, platform);
+        let container = container_images(site, &facts, platform, time);
         match listing.last_mut() {
             Some(last)
                 if last.id == site.workload.id.to_string() && last.file == site.workload.file =>
@@ -76,7 +77,12 @@ fn outcome(facts: &Facts, ui: &mut Ui) -> Outcome {
 }
 
 /// One container's listing.
-fn container_images(site: &Site<'_>, facts: &Facts, platform: &str) -> ContainerImages {
+fn container_images(
+    site: &Site<'_>,
+    facts: &Facts,
+    platform: &str,
+    time: &'static str,
+) -> ContainerImages {
     let mut out = ContainerImages {
         name: site.container.name.clone(),
         image: site.written.clone(),
@@ -86,6 +92,7 @@ fn container_images(site: &Site<'_>, facts: &Facts, platform: &str) -> Container
         latest_allowed: None,
         available: Vec::new(),
         error: None,
+        time_source: if time == "push" { "pushed" } else { "built" },
     };
     let image = match &site.image {
         Ok(image) => image,
@@ -143,7 +150,7 @@ fn container_images(site: &Site<'_>, facts: &Facts, platform: &str) -> Container
                         && pattern.allows(tag)
                         && !pattern.orders_by_version() =>
                 {
-                    Some("no build time".to_owned())
+                    Some(format!("no {time} time"))
                 }
                 _ => None,
             },

@@ -38,6 +38,8 @@ pub struct ContainerImages {
     pub available: Vec<TagRow>,
     /// Why the tags could not be listed.
     pub error: Option<String>,
+    /// Which time `created` holds and orders the candidates: `built` or `pushed`.
+    pub time_source: &'static str,
 }
 
 /// One tag.
@@ -48,7 +50,8 @@ pub struct TagRow {
     pub tag: String,
     /// Its digest, when it was read.
     pub digest: Option<String>,
-    /// When its image was built, when known.
+    /// When its image was built (or, with `timeSource` `pushed`, when it was last
+    /// pushed), when known.
     #[serde(serialize_with = "rfc3339")]
     pub created: Option<DateTime<Utc>>,
     /// Whether the container's pattern allows it.
@@ -81,9 +84,14 @@ pub fn table(
     headers: bool,
 ) -> io::Result<()> {
     let mut rows: Vec<Vec<String>> = Vec::new();
+    let pushed = workloads
+        .iter()
+        .flat_map(|w| &w.containers)
+        .any(|c| c.time_source == "pushed");
     if headers {
+        let time = if pushed { "PUSHED" } else { "CREATED" };
         rows.push(
-            ["WORKLOAD", "CONTAINER", "IMAGE", "CREATED"]
+            ["WORKLOAD", "CONTAINER", "IMAGE", time]
                 .map(String::from)
                 .to_vec(),
         );

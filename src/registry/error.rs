@@ -136,6 +136,18 @@ pub enum RegistryError {
         /// The host, `host[:port]`.
         host: String,
     },
+    /// `--time-source pushed` was asked for a registry whose listings give no push times.
+    #[error(
+        "{doing}: the registry gives no push times (its API dialect is {api}; Docker Hub, Quay, \
+         ACR and Google's registries give them); use --time-source built, or set the \
+         registry's api in the configuration file if it speaks one of those"
+    )]
+    NoPushTimes {
+        /// What was being done.
+        doing: String,
+        /// The dialect the registry was taken to speak.
+        api: String,
+    },
     /// Credentials could not be read (Docker config file or credential helper).
     #[error("{doing}: {detail}")]
     Credentials {
@@ -239,6 +251,16 @@ impl RegistryError {
             RegistryError::Transport { .. } => true,
             _ => false,
         }
+    }
+
+    /// Whether this is Docker Hub's refusal of a pull beyond the budget: a 429 whose
+    /// `TOOMANYREQUESTS` message speaks of the pull rate limit.
+    pub fn is_pull_limit(&self) -> bool {
+        matches!(
+            self,
+            RegistryError::Status { status: 429, code: Some(code), message: Some(message), .. }
+                if code == "TOOMANYREQUESTS" && message.to_ascii_lowercase().contains("pull rate limit")
+        )
     }
 
     /// Whether the registry said the repository, tag, manifest or blob does not exist.
@@ -381,6 +403,7 @@ impl RegistryError {
             | RegistryError::Deadline { doing, .. }
             | RegistryError::HostDown { doing, .. }
             | RegistryError::PullBudget { doing, .. }
+            | RegistryError::NoPushTimes { doing, .. }
             | RegistryError::Credentials { doing, .. } => *doing = format!("{outer}: {doing}"),
             RegistryError::Setup(_) => {}
         }

@@ -83,6 +83,25 @@ impl Client {
         self.resolve(repo, tag, digest.to_owned(), &reply).await
     }
 
+    /// Facts of a multi-platform tag whose platform image a listing named: that image's
+    /// manifest and config are read, not the index.
+    pub(super) async fn platform_facts(
+        &self,
+        repo: &RepoKey,
+        tag: &str,
+        digest: &str,
+        child: &str,
+    ) -> Result<TagDetails, RegistryError> {
+        let created = self
+            .child_created(repo, tag, child, &BTreeMap::new())
+            .await?;
+        Ok(TagDetails {
+            digest: digest.to_owned(),
+            created,
+            availability: Availability::Available,
+        })
+    }
+
     /// Reads a fetched manifest: picks the platform from an index, then the config.
     async fn resolve(
         &self,

@@ -4,11 +4,12 @@
 //! Google's registries (Container Registry, Artifact Registry) add a `manifest` object to
 //! each page: every manifest's digest, media type, tags and build time
 //! (`timeCreatedMs`). For a single-platform image that is all a scan needs, so such tags
-//! cost no further request. The listing is used whatever the host, when it is there.
+//! cost no further request. The listing is used whatever the host, when it is there, and
+//! its `timeUploadedMs` are the tags' push times.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::DateTime;
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::{
@@ -37,6 +38,8 @@ struct ListedManifest {
     tag: Vec<String>,
     #[serde(default)]
     time_created_ms: Option<serde_json::Value>,
+    #[serde(default)]
+    time_uploaded_ms: Option<serde_json::Value>,
 }
 
 /// The media types of single-platform manifests, whose build time the listing gives.
@@ -54,6 +57,18 @@ pub(super) struct Listing {
     /// What the listing itself says of some tags (Google's extension): enough to need no
     /// further request for them.
     pub known: BTreeMap<String, TagDetails>,
+    /// When each tag was pushed (Google's `timeUploadedMs`), when the listing says.
+    pub uploaded: Option<BTreeMap<String, DateTime<Utc>>>,
+}
+
+/// A time in milliseconds as Google writes it (a string of digits); "0" is unknown.
+fn millis(value: Option<&serde_json::Value>) -> Option<DateTime<Utc>> {
+    let ms = match value? {
+        serde_json::Value::String(text) => text.parse::<i64>().ok()?,
+        serde_json::Value::Number(n) => n.as_i64()?,
+        _ => return None,
+    };
+    DateTime::from_timestamp_millis(ms).filter(|_| ms > 0)
 }
 
 /// The details a listed manifest gives, for a single-platform image with a build time.
@@ -62,13 +77,7 @@ fn listed_details(digest: &str, listed: &ListedManifest) -> Option<TagDetails> {
     if !SINGLE_PLATFORM.contains(&media_type) || !digest.starts_with("sha256:") {
         return None;
     }
-    let ms = match listed.time_created_ms.as_ref()? {
-        serde_json::Value::String(text) => text.parse::<i64>().ok()?,
-        serde_json::Value::Number(n) => n.as_i64()?,
-        _ => return None,
-    };
-    // "0" is Google's word for unknown.
-    let created = DateTime::from_timestamp_millis(ms).filter(|_| ms > 0)?;
+    let created = millis(listed.time_created_ms.as_ref())?;
     Some(TagDetails {
         digest: digest.to_owned(),
         created: Some(created),
@@ -123,6 +132,7 @@ impl Client {
         let mut pages = 0;
         let mut received = 0usize;
         let mut known = BTreeMap::new();
+        let mut uploaded: Option<BTreeMap<String, DateTime<Utc>>> = None;
         loop {
             let result = self
                 .get(repo, &target, "application/json", TAGS_BODY_LIMIT, &doing)
@@ -143,6 +153,12 @@ impl Client {
                 )
             })?;
             for (digest, listed) in list.manifest.iter().flatten() {
+                let times = uploaded.get_or_insert_with(BTreeMap::new);
+                if let Some(at) = millis(listed.time_uploaded_ms.as_ref()) {
+                    for tag in &listed.tag {
+                        times.insert(tag.clone(), at);
+                    }
+                }
                 if let Some(details) = listed_details(digest, listed) {
                     for tag in &listed.tag {
                         known.insert(tag.clone(), details.clone());
@@ -178,7 +194,15 @@ impl Client {
             target = next.to_string();
         }
         known.retain(|tag, _| seen_tags.contains(tag));
-        Ok(Listing { tags, pages, known })
+        if let Some(times) = uploaded.as_mut() {
+            times.retain(|tag, _| seen_tags.contains(tag));
+        }
+        Ok(Listing {
+            tags,
+            pages,
+            known,
+            uploaded,
+        })
     }
 }
 

@@ -30,7 +30,9 @@ mod fetch;
 mod list;
 mod oci;
 mod platform;
+mod scan;
 mod transport;
+mod vendor;
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -40,7 +42,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use futures::StreamExt as _;
 use reqwest::Method;
 
 pub use challenge::Secret;
@@ -49,8 +50,8 @@ pub use error::RegistryError;
 pub use platform::{Platform, PlatformParseError};
 pub use transport::retry;
 pub use transport::{HostCounts, Pulls, RequestLog, WAIT_SHOWN};
+pub use vendor::Api;
 
-use cache::{Plan, RepoCache};
 use transport::{Call, Reply, Transport};
 
 /// Bound of one tags-list page.
@@ -140,6 +141,14 @@ pub struct ClientOptions {
     /// Time for the whole registry phase, counted from [`Client::new`] (`--deadline`,
     /// 900 s); a scan not finished by then fails. `None`: no deadline.
     pub deadline: Option<Duration>,
+    /// Hosts (`host[:port]`, or `host` for every port) with the API dialect they speak,
+    /// where the host does not tell it (a registry's `api`).
+    pub apis: BTreeMap<String, Api>,
+    /// Hosts with the base URL of their vendor API, where it is not the default (a
+    /// registry's `vendorUrl`; Docker Hub's Hub API is `https://hub.docker.com`).
+    pub vendor_urls: BTreeMap<String, String>,
+    /// Read each repository's push times from its vendor listing (`--time-source pushed`).
+    pub push_times: bool,
 }
 
 impl Default for ClientOptions {
@@ -166,6 +175,9 @@ impl Default for ClientOptions {
             max_retry_after: Duration::from_secs(60),
             max_tags: 100_000,
             deadline: Some(Duration::from_secs(900)),
+            apis: BTreeMap::new(),
+            vendor_urls: BTreeMap::new(),
+            push_times: false,
         }
     }
 }
@@ -193,6 +205,9 @@ impl fmt::Debug for ClientOptions {
             .field("max_retry_after", &self.max_retry_after)
             .field("max_tags", &self.max_tags)
             .field("deadline", &self.deadline)
+            .field("apis", &self.apis)
+            .field("vendor_urls", &self.vendor_urls)
+            .field("push_times", &self.push_times)
             .finish()
     }
 }
@@ -231,6 +246,9 @@ pub struct RepoScan {
     pub warnings: Vec<String>,
     /// Tags-list pages read.
     pub pages: usize,
+    /// With [`ClientOptions::push_times`]: when each tag was last pushed, from the
+    /// registry's vendor listing, or why the registry gives no push times.
+    pub pushed: Option<Result<BTreeMap<String, DateTime<Utc>>, RegistryError>>,
 }
 
 /// An async registry client. Cheap to share by reference; one per run, so that tokens,
@@ -243,6 +261,9 @@ pub struct Client {
     max_tags: usize,
     /// When scans stop, and the deadline they were given.
     deadline: Option<(tokio::time::Instant, Duration)>,
+    apis: BTreeMap<String, Api>,
+    vendor_urls: BTreeMap<String, String>,
+    push_times: bool,
 }
 
 impl fmt::Debug for Client {
@@ -279,15 +300,6 @@ fn check_repository(repo: &RepoKey, doing: &str) -> Result<(), RegistryError> {
     }
 }
 
-/// Tags worked on at once within one repository. The semaphore of the transport bounds
-/// requests; this bounds tags in progress, which keeps memory flat for repositories with
-/// many tags.
-const TAGS_IN_FLIGHT: usize = 64;
-
-/// What one tag of a scan came to: its details, and whether to record them in the cache
-/// (`None`: nothing learnt; `Some(scheduled)`: record, as a scheduled re-check or not).
-type TagOutcome = (String, Result<TagDetails, RegistryError>, Option<bool>);
-
 impl Client {
     /// Builds a client. Fails on invalid options or an unreadable Docker config file.
     pub fn new(opts: ClientOptions) -> Result<Client, RegistryError> {
@@ -322,6 +334,9 @@ impl Client {
             refresh: opts.refresh,
             max_tags: opts.max_tags,
             deadline: opts.deadline.map(|d| (tokio::time::Instant::now() + d, d)),
+            apis: opts.apis,
+            vendor_urls: opts.vendor_urls,
+            push_times: opts.push_times,
         })
     }
 
@@ -372,159 +387,6 @@ impl Client {
                 doing,
             })
             .await
-    }
-
-    /// Lists every tag of a repository and reads the details of the tags that `want`
-    /// accepts, `concurrency` requests at a time, through the cache when there is one.
-    ///
-    /// Fails only when the tags cannot be listed; a tag that cannot be read is an
-    /// error in [`RepoScan::details`].
-    pub async fn scan(
-        &self,
-        repo: &RepoKey,
-        want: impl Fn(&str) -> bool,
-    ) -> Result<RepoScan, RegistryError> {
-        self.scan_rechecking(repo, want, |_| false).await
-    }
-
-    /// [`Client::scan`], also checking the digest of each wanted tag that `recheck` names
-    /// with the registry now, whatever the cache says (one `HEAD` each): for a reference
-    /// written with a digest, whose tag may have been pushed again since.
-    ///
-    /// A scan not finished by the client's deadline fails with [`RegistryError::Deadline`].
-    pub async fn scan_rechecking(
-        &self,
-        repo: &RepoKey,
-        want: impl Fn(&str) -> bool,
-        recheck: impl Fn(&str) -> bool,
-    ) -> Result<RepoScan, RegistryError> {
-        let scan = self.scan_unbounded(repo, want, recheck);
-        let Some((at, length)) = self.deadline else {
-            return scan.await;
-        };
-        match tokio::time::timeout_at(at, scan).await {
-            Ok(result) => result,
-            Err(_) => Err(RegistryError::Deadline {
-                doing: format!("scanning {repo}"),
-                secs: length.as_secs(),
-            }),
-        }
-    }
-
-    async fn scan_unbounded(
-        &self,
-        repo: &RepoKey,
-        want: impl Fn(&str) -> bool,
-        recheck: impl Fn(&str) -> bool,
-    ) -> Result<RepoScan, RegistryError> {
-        let list::Listing {
-            tags,
-            pages,
-            mut known,
-        } = self.list_tags_paged(repo).await?;
-        // What the listing told needs no request, unless the tag is to be checked now.
-        known.retain(|tag, _| want(tag) && !recheck(tag));
-        let want = |tag: &str| want(tag) && !known.contains_key(tag);
-        let mut warnings = Vec::new();
-        let mut cache = match &self.cache_dir {
-            Some(dir) => {
-                let (c, w) = RepoCache::load(dir, repo);
-                warnings.extend(w);
-                Some(c)
-            }
-            None => None,
-        };
-        let now = Utc::now().timestamp();
-        let platform = self.platform.to_string();
-        let jobs = self.plan(&tags, cache.as_ref(), now, want, recheck);
-        let cache_ref = cache.as_ref();
-        let results: Vec<TagOutcome> = futures::stream::iter(jobs)
-            .map(|(tag, plan)| self.run_plan(repo, tag, plan, cache_ref))
-            .buffer_unordered(TAGS_IN_FLIGHT)
-            .collect()
-            .await;
-        let mut details: BTreeMap<String, Result<TagDetails, RegistryError>> =
-            known.into_iter().map(|(tag, d)| (tag, Ok(d))).collect();
-        for (tag, result, record) in results {
-            if let (Some(c), Ok(d), Some(scheduled)) = (cache.as_mut(), &result, record) {
-                c.record(&tag, &platform, d, now, scheduled);
-            }
-            details.insert(tag, result);
-        }
-        if let Some(c) = cache.as_mut() {
-            c.retain_tags(&tags.iter().map(String::as_str).collect());
-            if let Err(w) = c.save() {
-                warnings.push(w);
-            }
-        }
-        Ok(RepoScan {
-            tags,
-            details,
-            warnings,
-            pages,
-        })
-    }
-
-    /// What to do for each wanted tag: answer from the cache, re-check, or fetch.
-    fn plan(
-        &self,
-        tags: &[String],
-        cache: Option<&RepoCache>,
-        now: i64,
-        want: impl Fn(&str) -> bool,
-        recheck: impl Fn(&str) -> bool,
-    ) -> Vec<(String, Plan)> {
-        let platform = self.platform.to_string();
-        tags.iter()
-            .filter(|t| want(t))
-            .map(|t| {
-                let plan = match cache {
-                    Some(c) => c.plan(t, &platform, now, self.refresh),
-                    None => Plan::Fetch,
-                };
-                let plan = match plan {
-                    Plan::Fresh(d) if recheck(t) => Plan::Recheck(d.digest),
-                    Plan::Resolve(digest) if recheck(t) => Plan::Recheck(digest),
-                    plan => plan,
-                };
-                (t.clone(), plan)
-            })
-            .collect()
-    }
-
-    /// Carries out the plan of one tag.
-    async fn run_plan(
-        &self,
-        repo: &RepoKey,
-        tag: String,
-        plan: Plan,
-        cache: Option<&RepoCache>,
-    ) -> TagOutcome {
-        match plan {
-            Plan::Fresh(d) => (tag, Ok(d), None),
-            Plan::Fetch => {
-                let r = self.tag_facts(repo, &tag).await;
-                (tag, r, Some(false))
-            }
-            Plan::Resolve(digest) => {
-                let r = self.digest_facts(repo, &tag, &digest).await;
-                (tag, r, Some(false))
-            }
-            Plan::Recheck(old) => {
-                let platform = self.platform.to_string();
-                let r = match self.head_digest(repo, &tag).await {
-                    Ok(Some(d)) => match cache.and_then(|c| c.facts(&d, &platform)) {
-                        Some(details) => Ok(details),
-                        None => self.digest_facts(repo, &tag, &d).await,
-                    },
-                    Ok(None) => self.tag_facts(repo, &tag).await,
-                    Err(e) => Err(e),
-                };
-                // A forced refresh of a tag that is not due keeps its interval.
-                let scheduled = !self.refresh || r.as_ref().is_ok_and(|d| d.digest != old);
-                (tag, r, Some(scheduled))
-            }
-        }
     }
 }
 

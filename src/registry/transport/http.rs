@@ -37,7 +37,7 @@ pub(super) struct Exchange<'a> {
 }
 
 /// `host[:port]` of a URL as written in `--insecure-registry` and API hosts.
-pub(super) fn authority(url: &Url) -> String {
+pub(crate) fn authority(url: &Url) -> String {
     // host_str keeps the brackets of an IPv6 address.
     let host = url.host_str().unwrap_or("");
     match url.port() {
@@ -46,7 +46,7 @@ pub(super) fn authority(url: &Url) -> String {
     }
 }
 
-pub(super) fn same_origin(a: &Url, b: &Url) -> bool {
+pub(crate) fn same_origin(a: &Url, b: &Url) -> bool {
     a.scheme() == b.scheme()
         && a.host_str() == b.host_str()
         && a.port_or_known_default() == b.port_or_known_default()

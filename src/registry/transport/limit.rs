@@ -118,7 +118,7 @@ impl Limiter {
 /// Whether a host entry (`host[:port]`, or `host` for every port) covers an authority:
 /// `Some(true)` for the same `host[:port]`, `Some(false)` for a port-less entry naming the
 /// authority's host, `None` otherwise. Case does not matter.
-pub(super) fn host_matches(entry: &str, authority: &str) -> Option<bool> {
+pub(crate) fn host_matches(entry: &str, authority: &str) -> Option<bool> {
     let entry = entry.trim().to_ascii_lowercase();
     let authority = authority.to_ascii_lowercase();
     let host_only = match authority.rsplit_once(':') {

@@ -32,8 +32,10 @@ use super::RegistryError;
 use super::challenge::{Challenge, Credential, Token};
 use super::credentials::DockerConfig;
 use auth::{HostAuth, SentAuth};
-use http::{Exchange, same_origin};
-use limit::{Limiter, host_matches, is_loopback};
+use http::Exchange;
+pub(crate) use http::{authority, same_origin};
+pub(crate) use limit::host_matches;
+use limit::{Limiter, is_loopback};
 use retry::{Backoff, GiveUp, retry_after};
 
 /// A callback that receives one line per HTTP request, without secrets.
@@ -277,6 +279,13 @@ impl Transport {
         counts
     }
 
+    /// Whether a host has announced a pull budget (`ratelimit-limit`) this run.
+    pub(crate) fn announces_pulls(&self, host: &str) -> bool {
+        lock(&self.hosts)
+            .get(host)
+            .is_some_and(|state| lock(&state.pulls).limit.is_some())
+    }
+
     fn host(&self, host: &str) -> Arc<HostState> {
         let mut hosts = lock(&self.hosts);
         hosts
@@ -455,16 +464,31 @@ impl Transport {
                 reauthed = true;
                 continue;
             }
-            return self.outcome(call, reply);
+            return self.outcome(state, call, reply);
         }
     }
 
     /// A final answer: success, a retryable status, or an error.
-    fn outcome(&self, call: &Call<'_>, reply: Reply) -> Result<Attempt, RegistryError> {
+    fn outcome(
+        &self,
+        state: &HostState,
+        call: &Call<'_>,
+        reply: Reply,
+    ) -> Result<Attempt, RegistryError> {
         if reply.status.is_success() {
             return Ok(Attempt::Done(reply));
         }
         let err = RegistryError::from_status(call.doing, reply.status.as_u16(), &reply.body);
+        // Docker Hub's answer to a pull beyond the budget: no retry can succeed until it
+        // refills, so the budget counts as spent and the run goes on without it.
+        if call.method == Method::GET && call.target.contains("/manifests/") && err.is_pull_limit()
+        {
+            lock(&state.pulls).left = Some(0);
+            return Err(RegistryError::PullBudget {
+                doing: call.doing.to_owned(),
+                host: call.host.to_owned(),
+            });
+        }
         if err.is_temporary() {
             return Ok(Attempt::Retry(err, retry_after(&reply.headers)));
         }
