@@ -80,6 +80,82 @@ async fn a_google_style_listing_gives_build_times_in_one_request() {
         .map(|r| r.path().to_owned())
         .collect();
     assert_eq!(fetched, ["/v2/acme/app/manifests/c"]);
+
+    // Its `timeUploadedMs` are push times: with `--time-source pushed`, no manifest is
+    // read for times at all.
+    let run = sandbox
+        .tagpilot(
+            &repo.work,
+            &[
+                "list-images",
+                "-o",
+                "json",
+                "--no-cache",
+                "--time-source",
+                "pushed",
+            ],
+        )
+        .ok();
+    let json = run.json();
+    let container = &json[0]["containers"][0];
+    assert_eq!(container["timeSource"], "pushed");
+    let pushed: Vec<(&str, &str)> = container["available"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["tag"].as_str().unwrap(), r["created"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        pushed,
+        [
+            ("c", "2024-05-03T10:00:00Z"),
+            ("b", "2024-05-02T10:01:40Z"),
+            ("a", "2024-05-01T10:01:40Z")
+        ]
+    );
+}
+
+#[tokio::test]
+async fn ghcr_and_ecr_tag_lists_are_read_to_the_end() {
+    // GHCR: a hundred tags a page unless asked for more, oldest first (not lexical), with
+    // a `Link` to the rest. ECR: HTTP 405 for more than a thousand at once.
+    let tags: Vec<String> = (0..250).map(|i| format!("v{}", 250 - i)).collect();
+    let listed = tags.clone();
+    let server = FakeServer::start("127.0.0.1", move |req| {
+        let n: usize = req.query("n").and_then(|n| n.parse().ok()).unwrap_or(100);
+        if n > 1000 {
+            return Response::error(
+                405,
+                "UNSUPPORTED",
+                "Invalid parameter at 'maxResults' failed to satisfy constraint: 'Member must have value less than or equal to 1000'",
+            );
+        }
+        let n = n.min(100);
+        let start: usize = req.query("start").and_then(|n| n.parse().ok()).unwrap_or(0);
+        let page: Vec<&String> = listed.iter().skip(start).take(n).collect();
+        let mut response = Response::json(200, &json!({"name": "acme/app", "tags": page}));
+        if start + n < listed.len() {
+            response = response.header(
+                "link",
+                &format!("</v2/acme/app/tags/list?n={n}&start={}>; rel=\"next\"", start + n),
+            );
+        }
+        response
+    })
+    .await;
+    let client = Client::new(ClientOptions::default()).unwrap();
+    let read = client
+        .list_tags(&RepoKey::new(server.host(), "acme/app"))
+        .await
+        .unwrap();
+    assert_eq!(read, tags, "every tag, in the registry's order");
+    assert_eq!(server.count(|_| true), 3);
+    assert!(
+        server
+            .requests()
+            .iter()
+            .all(|r| r.query("n").is_some_and(|n| n == "1000" || n == "100"))
+    );
 }
 
 /// One tag of a vendor fake: its name, the image it points at, and when it was pushed.
@@ -427,4 +503,245 @@ async fn a_pull_limit_429_is_not_retried_and_the_scan_goes_on() {
             .count(|r| r.method == "GET" && r.path().contains("/manifests/"))
             <= 2
     );
+}
+
+/// Two builds of `acme/app`: `main-1` built and pushed on 1 March; `main-2` rebuilt from
+/// cache (so built on 1 January) but pushed on 1 April. Built time and push time disagree
+/// on which is newest.
+fn rebuilt_shelf() -> Shelf {
+    let one = build(&ImageSpec::new("main-1", Kind::Docker).created("2024-03-01T00:00:00Z"));
+    let two = build(&ImageSpec::new("main-2", Kind::Docker).created("2024-01-01T00:00:00Z"));
+    let mut shelf = Shelf::default();
+    shelf.tag("main-1", &one, "2024-03-01T00:10:00Z");
+    shelf.tag("main-2", &two, "2024-04-01T00:10:00Z");
+    shelf
+}
+
+/// A registry speaking `api` beside the distribution API, from `shelf`.
+async fn vendor_registry(shelf: Shelf, api: &'static str) -> FakeServer {
+    FakeServer::start("127.0.0.1", move |req| {
+        let tags = shelf.newest_first();
+        match (api, req.path()) {
+            ("quay", "/api/v1/repository/acme/app/tag/") => quay_page(&tags, req),
+            ("acr", "/acr/v1/acme/app/_tags") => acr_page(&tags, req),
+            _ => shelf
+                .content
+                .serve("acme/app", req)
+                .unwrap_or_else(|| Response::new(404)),
+        }
+    })
+    .await
+}
+
+/// Quay's tag API: `limit` clamped to 100, `page` from 1, newest first, `start_ts` on
+/// every other tag and an RFC 2822 `last_modified` on all.
+fn quay_page(tags: &[FakeTag], req: &crate::support::fake_http::Request) -> Response {
+    let limit: usize = req
+        .query("limit")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(50)
+        .clamp(1, 100);
+    // One tag per page here, to make the pages show.
+    let limit = limit.min(1);
+    let page: usize = req.query("page").and_then(|n| n.parse().ok()).unwrap_or(1);
+    let shown: Vec<serde_json::Value> = tags
+        .iter()
+        .enumerate()
+        .skip((page - 1) * limit)
+        .take(limit)
+        .map(|(i, tag)| {
+            let pushed = chrono::DateTime::parse_from_rfc3339(&tag.pushed).unwrap();
+            let mut v = json!({"name": tag.name, "reversion": false,
+                "manifest_digest": tag.built.digest, "is_manifest_list": false, "size": 1,
+                "last_modified": pushed.format("%a, %d %b %Y %H:%M:%S -0000").to_string()});
+            if i % 2 == 0 {
+                v["start_ts"] = json!(pushed.timestamp());
+            }
+            v
+        })
+        .collect();
+    Response::json(
+        200,
+        &json!({"tags": shown, "page": page, "has_additional": page * limit < tags.len()}),
+    )
+}
+
+/// ACR's `_tags`: one tag per page, newest first, a relative `Link` to the next.
+fn acr_page(tags: &[FakeTag], req: &crate::support::fake_http::Request) -> Response {
+    let start = match req.query("last") {
+        Some(last) => tags
+            .iter()
+            .position(|t| t.name == last)
+            .map_or(0, |i| i + 1),
+        None => 0,
+    };
+    let shown: Vec<serde_json::Value> = tags
+        .iter()
+        .skip(start)
+        .take(1)
+        .map(|tag| {
+            json!({"name": tag.name, "digest": tag.built.digest, "createdTime": tag.pushed,
+                   "lastUpdateTime": tag.pushed, "signed": false})
+        })
+        .collect();
+    let mut response = Response::json(
+        200,
+        &json!({"registry": "acme.azurecr.io", "imageName": "acme/app", "tags": shown}),
+    );
+    if let Some(last) = shown.last().filter(|_| start + 1 < tags.len()) {
+        let name = last["name"].as_str().unwrap();
+        response = response.header(
+            "link",
+            &format!("</acr/v1/acme/app/_tags?last={name}&n=1&orderby=timedesc>; rel=\"next\""),
+        );
+    }
+    response
+}
+
+/// A repository whose Deployment runs `host/acme/app:main-1` under `glob:main-*`, with
+/// `config` as its `.tagpilot.yaml`.
+fn glob_repo(sandbox: &Sandbox, host: &str, config: &str) -> crate::support::Repo {
+    let manifest = format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\n  annotations:\n    \
+         fluxcd.io/automated: \"true\"\n    fluxcd.io/tag.app: glob:main-*\nspec:\n  template:\n    \
+         spec:\n      containers:\n      - name: app\n        image: {host}/acme/app:main-1\n"
+    );
+    sandbox.repo(&[
+        ("app.yaml", manifest.as_bytes()),
+        (".tagpilot.yaml", config.as_bytes()),
+    ])
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn push_times_from_quay_and_acr_order_glob_tags() {
+    for api in ["quay", "acr"] {
+        let registry = vendor_registry(rebuilt_shelf(), api).await;
+        let host = registry.host();
+        let sandbox = Sandbox::new();
+        let config = format!("registries:\n  - host: {host}\n    api: {api}\n");
+        let repo = glob_repo(&sandbox, &host, &config);
+        // Built times: main-1 is newest.
+        let built = sandbox
+            .tagpilot(&repo.work, &["list-images", "-o", "json", "--no-cache"])
+            .ok()
+            .json();
+        let container = &built[0]["containers"][0];
+        assert_eq!(container["timeSource"], "built", "{api}");
+        assert_eq!(container["latestAllowed"]["tag"], "main-1", "{api}");
+        // Push times: main-2 is newest, and `created` holds the push times.
+        let run = sandbox
+            .tagpilot(
+                &repo.work,
+                &[
+                    "list-images",
+                    "-o",
+                    "json",
+                    "--no-cache",
+                    "--time-source",
+                    "pushed",
+                ],
+            )
+            .ok();
+        let pushed = run.json();
+        let container = &pushed[0]["containers"][0];
+        assert_eq!(container["timeSource"], "pushed", "{api}");
+        assert_eq!(container["latestAllowed"]["tag"], "main-2", "{api}");
+        assert_eq!(
+            container["latestAllowed"]["created"], "2024-04-01T00:10:00Z",
+            "{api}"
+        );
+        assert_eq!(
+            container["current"]["created"], "2024-03-01T00:10:00Z",
+            "{api}"
+        );
+        let table = sandbox
+            .tagpilot_env(
+                &repo.work,
+                &["list-images", "--no-cache"],
+                &[("TAGPILOT_TIME_SOURCE", "pushed")],
+            )
+            .ok();
+        assert!(
+            table.stdout.starts_with("WORKLOAD")
+                && table.stdout.lines().next().unwrap().ends_with("PUSHED"),
+            "{api}: {}",
+            table.stdout
+        );
+        assert!(
+            table.stdout.contains("01 Apr 24 00:10 UTC"),
+            "{api}: {}",
+            table.stdout
+        );
+        // A sync moves to the newest push, through the same plan.
+        let sync = sandbox
+            .tagpilot(
+                &repo.work,
+                &[
+                    "sync",
+                    "--dry-run",
+                    "-o",
+                    "json",
+                    "--no-cache",
+                    "--time-source",
+                    "pushed",
+                ],
+            )
+            .ok()
+            .json();
+        assert_eq!(sync["results"][0]["updates"][0]["to"], "main-2", "{api}");
+        // Both tags came from the vendor listing, a page each.
+        let pages =
+            registry.count(|r| r.path().starts_with("/api/") || r.path().starts_with("/acr/"));
+        assert!(pages >= 2, "{api}: {pages}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_registry_without_push_times_fails_only_time_ordered_containers() {
+    let registry = crate::support::registry::Registry::start();
+    let pusher = crate::support::registry::Pusher::new(&registry);
+    for (tag, day) in [("main-1", 1), ("main-2", 2)] {
+        let spec = ImageSpec::new(tag, Kind::Docker).created(&format!("2024-05-0{day}T10:00:00Z"));
+        pusher.push("acme/app", &spec).await;
+    }
+    let host = registry.url().trim_start_matches("http://").to_owned();
+    let sandbox = Sandbox::new();
+    let repo = glob_repo(&sandbox, &host, "timeSource: pushed\n");
+    let run = sandbox
+        .tagpilot(&repo.work, &["list-images", "--no-cache"])
+        .code(1);
+    assert!(
+        run.stderr.contains(&format!(
+            "error: reading push times of {host}/acme/app: the registry gives no push times (its API dialect is oci; \
+             Docker Hub, Quay, ACR and Google's registries give them); use --time-source built, or set the \
+             registry's api in the configuration file if it speaks one of those\n"
+        )),
+        "{}",
+        run.stderr
+    );
+    let sync = sandbox
+        .tagpilot(
+            &repo.work,
+            &["sync", "--dry-run", "-o", "json", "--no-cache"],
+        )
+        .code(1)
+        .json();
+    assert_eq!(sync["results"][0]["status"], "failed");
+    // A semver pattern needs no time, so the same registry serves it.
+    let semver = format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\n  annotations:\n    \
+         fluxcd.io/tag.app: semver:~1\nspec:\n  template:\n    \
+         spec:\n      containers:\n      - name: app\n        image: {host}/acme/app:main-1\n"
+    );
+    let sandbox = Sandbox::new();
+    let repo = sandbox.repo(&[
+        ("app.yaml", semver.as_bytes()),
+        (".tagpilot.yaml", b"timeSource: pushed\n".as_slice()),
+    ]);
+    let listed = sandbox
+        .tagpilot(&repo.work, &["list-images", "-o", "json", "--no-cache"])
+        .ok()
+        .json();
+    assert_eq!(listed[0]["containers"][0]["error"], serde_json::Value::Null);
+    assert_eq!(listed[0]["containers"][0]["timeSource"], "pushed");
 }
