@@ -23,9 +23,20 @@
 //! `skopeo` is needed for the script's column (`apt-get install -y skopeo`); without it
 //! that column is skipped. `BENCH_QUICK=1` pushes a tenth of the tags, for a smoke run
 //! whose figures mean little.
+//!
+//! A last part measures the vendor registries (Docker Hub with and without its Hub API,
+//! Google, Quay, ACR) against local servers speaking their formats: requests and pulls
+//! spent cold, warm, with every tag due and after a new image (`registry/vendors.rs`).
+//! `BENCH_PART=vendors` runs that part alone.
 
+#[path = "../tests/support/fake_http.rs"]
+mod fake_http;
 #[path = "../tests/support/registry.rs"]
 mod registry;
+#[path = "../tests/support/vendor.rs"]
+mod vendor;
+#[path = "registry/vendors.rs"]
+mod vendors;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -93,6 +104,10 @@ struct Row {
 }
 
 fn main() {
+    if std::env::var("BENCH_PART").is_ok_and(|part| part == "vendors") {
+        print_vendors();
+        return;
+    }
     let quick = std::env::var_os("BENCH_QUICK").is_some_and(|v| !v.is_empty() && v != "0");
     let (small_tags, big_tags) = if quick {
         (SMALL_TAGS / 10, BIG_TAGS / 10)
@@ -279,6 +294,18 @@ fn main() {
     println!(
         "registry 2.8 ignores `n` and `last` and sends no `Link`: every tags list is one page \
          holding all the tags, so the floor of a warm run is one request per repository"
+    );
+    println!();
+    print_vendors();
+}
+
+/// The vendor part: requests and pulls per vendor, cold and warm.
+fn print_vendors() {
+    println!("vendor registries (local servers speaking each vendor's format):");
+    print!("{}", vendors::run());
+    println!(
+        "pulls: manifest GETs, what Docker Hub counts against its budget; all due: every tag \
+         re-checked (--refresh); warm: nothing due, so one tags-list request"
     );
 }
 

@@ -4,16 +4,16 @@
 //! registry that counts pulls, Quay's and ACR's tag APIs (push times, newest first).
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use serde_json::json;
-use tagpilot::registry::{Api, Client, ClientOptions, RegistryError, RepoKey};
+use tagpilot::registry::{Client, ClientOptions, RegistryError, RepoKey};
 
 use crate::support::Sandbox;
 use crate::support::fake_http::{Content, FakeServer, Response};
-use crate::support::registry::{Built, ImageSpec, Kind, build};
+use crate::support::registry::{ImageSpec, Kind, build};
+use crate::support::vendor::{Dialect, REPOSITORY, Shelf, Vendor};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_google_style_listing_gives_build_times_in_one_request() {
@@ -158,174 +158,20 @@ async fn ghcr_and_ecr_tag_lists_are_read_to_the_end() {
     );
 }
 
-/// One tag of a vendor fake: its name, the image it points at, and when it was pushed.
-#[derive(Clone)]
-struct FakeTag {
-    name: String,
-    built: Built,
-    pushed: String,
-}
-
-/// What a vendor fake serves: images by tag, newest push last.
-#[derive(Clone, Default)]
-struct Shelf {
-    content: Content,
-    tags: Vec<FakeTag>,
-}
-
-impl Shelf {
-    /// Points `tag` at `built`, pushed at `pushed`.
-    fn tag(&mut self, tag: &str, built: &Built, pushed: &str) {
-        // The image's own tag is served only when it is also a tag of the shelf.
-        let own = self.tags.iter().any(|t| t.name == built.tag);
-        self.content.add(built);
-        if !own && built.tag != tag {
-            self.content.tags.retain(|t| *t != built.tag);
-            self.content.manifests.remove(&built.tag);
-        }
-        self.content.manifests.insert(
-            tag.to_owned(),
-            (built.media_type.clone(), built.manifest.clone()),
-        );
-        if !self.content.tags.iter().any(|t| t == tag) {
-            self.content.tags.push(tag.to_owned());
-        }
-        self.tags.retain(|t| t.name != tag);
-        self.tags.push(FakeTag {
-            name: tag.to_owned(),
-            built: built.clone(),
-            pushed: pushed.to_owned(),
-        });
-    }
-
-    /// The tags, newest push first, as vendor listings order them.
-    fn newest_first(&self) -> Vec<FakeTag> {
-        self.tags.iter().rev().cloned().collect()
+/// Client options for `vendor`: its dialect and vendor URL, a cache in `cache`, quick retries.
+fn options(vendor: &Vendor, cache: &std::path::Path) -> ClientOptions {
+    let (api, url) = vendor.settings();
+    ClientOptions {
+        cache_dir: Some(cache.to_path_buf()),
+        retry_base: Duration::from_millis(2),
+        apis: BTreeMap::from([(vendor.host(), api.parse().unwrap())]),
+        vendor_urls: url.map(|u| (vendor.host(), u)).into_iter().collect(),
+        ..ClientOptions::default()
     }
 }
 
-/// A tag as the Hub API shows it: its digest, media type and each platform's image.
-fn hub_tag(tag: &FakeTag) -> serde_json::Value {
-    let platforms = ["linux/amd64", "linux/arm64/v8"];
-    let images: Vec<serde_json::Value> = if tag.built.children.is_empty() {
-        vec![
-            json!({"architecture": "amd64", "os": "linux", "variant": null, "digest": tag.built.digest}),
-        ]
-    } else {
-        tag.built
-            .children
-            .iter()
-            .zip(platforms)
-            .map(|((_, bytes), platform)| {
-                let parts: Vec<&str> = platform.split('/').collect();
-                json!({"architecture": parts[1], "os": parts[0], "variant": parts.get(2),
-                       "digest": crate::support::registry::sha256(bytes),
-                       "last_pushed": tag.pushed})
-            })
-            .collect()
-    };
-    json!({"creator": 7, "id": 1, "images": images, "last_updated": tag.pushed,
-           "name": tag.name, "repository": 1, "full_size": 1, "v2": true,
-           "tag_status": "active", "tag_last_pushed": tag.pushed,
-           "media_type": tag.built.media_type, "content_type": "image",
-           "digest": tag.built.digest})
-}
-
-/// A Docker Hub pair: a registry that counts pulls (`ratelimit-*` headers on `HEAD` and
-/// `GET`, only a manifest `GET` spending one) and a Hub API that pages at most 100 tags,
-/// newest first, with absolute `next` URLs.
-struct Hub {
-    registry: FakeServer,
-    api: FakeServer,
-    shelf: Arc<Mutex<Shelf>>,
-    left: Arc<AtomicU64>,
-}
-
-impl Hub {
-    async fn start(shelf: Shelf, budget: u64) -> Hub {
-        let shelf = Arc::new(Mutex::new(shelf));
-        let left = Arc::new(AtomicU64::new(budget));
-        let (s, l) = (shelf.clone(), left.clone());
-        let registry = FakeServer::start("127.0.0.1", move |req| {
-            let pull = req.method == "GET" && req.path().contains("/manifests/");
-            if pull && l.load(Ordering::SeqCst) == 0 {
-                return Response::error(
-                    429,
-                    "TOOMANYREQUESTS",
-                    "You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit",
-                );
-            }
-            let response = s
-                .lock()
-                .unwrap()
-                .content
-                .serve("acme/app", req)
-                .unwrap_or_else(|| Response::new(404));
-            if pull && response.status == 200 {
-                l.fetch_sub(1, Ordering::SeqCst);
-            }
-            let remaining = l.load(Ordering::SeqCst);
-            response
-                .header("ratelimit-limit", &format!("{budget};w=21600"))
-                .header("ratelimit-remaining", &format!("{remaining};w=21600"))
-        })
-        .await;
-        let s = shelf.clone();
-        let api = FakeServer::start("127.0.0.1", move |req| {
-            if req.path() != "/v2/namespaces/acme/repositories/app/tags" {
-                return Response::json(404, &json!({"message": "object not found", "errinfo": {}}));
-            }
-            let size: usize = req
-                .query("page_size")
-                .and_then(|n| n.parse().ok())
-                .unwrap_or(10)
-                .min(100);
-            let page: usize = req.query("page").and_then(|n| n.parse().ok()).unwrap_or(1);
-            let tags = s.lock().unwrap().newest_first();
-            let results: Vec<serde_json::Value> =
-                tags.iter().skip((page - 1) * size).take(size).map(hub_tag).collect();
-            let next = (page * size < tags.len()).then(|| {
-                format!(
-                    "http://{}/v2/namespaces/acme/repositories/app/tags?page={}&page_size={size}&ordering=last_updated",
-                    req.header("host").unwrap(),
-                    page + 1
-                )
-            });
-            Response::json(
-                200,
-                &json!({"count": tags.len(), "next": next, "previous": null, "results": results}),
-            )
-        })
-        .await;
-        Hub {
-            registry,
-            api,
-            shelf,
-            left,
-        }
-    }
-
-    fn options(&self, cache: &std::path::Path) -> ClientOptions {
-        ClientOptions {
-            cache_dir: Some(cache.to_path_buf()),
-            retry_base: Duration::from_millis(2),
-            apis: BTreeMap::from([(self.registry.host(), Api::DockerHub)]),
-            vendor_urls: BTreeMap::from([(
-                self.registry.host(),
-                format!("http://{}", self.api.host()),
-            )]),
-            ..ClientOptions::default()
-        }
-    }
-
-    fn repo(&self) -> RepoKey {
-        RepoKey::new(self.registry.host(), "acme/app")
-    }
-
-    fn pulls(&self) -> usize {
-        self.registry
-            .count(|r| r.method == "GET" && r.path().contains("/manifests/"))
-    }
+fn repo_of(vendor: &Vendor) -> RepoKey {
+    RepoKey::new(vendor.host(), REPOSITORY)
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -339,10 +185,10 @@ async fn docker_hub_spends_a_pull_per_new_image_and_none_for_known_ones() {
         shelf.tag(&format!("a-{i:03}"), &single, "2024-01-01T00:10:00Z");
     }
     shelf.tag("b-1", &index, "2024-02-01T00:10:00Z");
-    let hub = Hub::start(shelf, 100).await;
+    let hub = Vendor::start(Dialect::DockerHub, shelf, 100).await;
     let cache = tempfile::tempdir().unwrap();
-    let client = Client::new(hub.options(cache.path())).unwrap();
-    let scan = client.scan(&hub.repo(), |_| true).await.unwrap();
+    let client = Client::new(options(&hub, cache.path())).unwrap();
+    let scan = client.scan(&repo_of(&hub), |_| true).await.unwrap();
     assert_eq!(scan.tags.len(), 150);
     let details = |scan: &tagpilot::registry::RepoScan, tag: &str| {
         scan.details[tag]
@@ -373,7 +219,11 @@ async fn docker_hub_spends_a_pull_per_new_image_and_none_for_known_ones() {
             .count(|r| r.path() == format!("/v2/acme/app/manifests/{amd64}")),
         1
     );
-    assert_eq!(hub.api.count(|_| true), 2, "two pages of the Hub API");
+    assert_eq!(
+        hub.api.as_ref().unwrap().count(|_| true),
+        2,
+        "two pages of the Hub API"
+    );
     assert_eq!(hub.left.load(Ordering::SeqCst), 98);
     let counts = client.host_counts();
     let registry = counts
@@ -392,10 +242,10 @@ async fn docker_hub_spends_a_pull_per_new_image_and_none_for_known_ones() {
     // Every tag re-checked: the digests are all known, so no pull is spent.
     let refresh = ClientOptions {
         refresh: true,
-        ..hub.options(cache.path())
+        ..options(&hub, cache.path())
     };
     let client = Client::new(refresh.clone()).unwrap();
-    let scan = client.scan(&hub.repo(), |_| true).await.unwrap();
+    let scan = client.scan(&repo_of(&hub), |_| true).await.unwrap();
     assert_eq!(details(&scan, "b-1").0, index.digest);
     assert_eq!(hub.pulls(), 2, "no pull for known digests");
     assert_eq!(
@@ -414,13 +264,13 @@ async fn docker_hub_spends_a_pull_per_new_image_and_none_for_known_ones() {
         .lock()
         .unwrap()
         .tag("a-latest", &single, "2024-03-01T00:20:00Z");
-    let client = Client::new(hub.options(cache.path())).unwrap();
-    let scan = client.scan(&hub.repo(), |_| true).await.unwrap();
+    let client = Client::new(options(&hub, cache.path())).unwrap();
+    let scan = client.scan(&repo_of(&hub), |_| true).await.unwrap();
     assert_eq!(details(&scan, "c-1").0, newer.digest);
     assert_eq!(details(&scan, "a-latest").0, single.digest);
     assert_eq!(hub.pulls(), 3);
     // Both new tags are on the newest page: the listing stops there.
-    assert_eq!(hub.api.count(|_| true), 5);
+    assert_eq!(hub.api.as_ref().unwrap().count(|_| true), 5);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -428,30 +278,44 @@ async fn without_the_hub_api_a_head_finds_known_digests_before_any_pull() {
     let single = build(&ImageSpec::new("a", Kind::Docker).created("2024-01-01T00:00:00Z"));
     let mut shelf = Shelf::default();
     shelf.tag("1", &single, "2024-01-01T00:10:00Z");
-    let hub = Hub::start(shelf, 100).await;
+    let hub = Vendor::start(Dialect::DockerHub, shelf, 100).await;
     let cache = tempfile::tempdir().unwrap();
     // The Hub API refuses (a private repository): the registry API is used instead.
-    let options = ClientOptions {
+    let private = ClientOptions {
         vendor_urls: BTreeMap::from([(
             hub.registry.host(),
-            format!("http://{}/private", hub.api.host()),
+            format!("http://{}/private", hub.api.as_ref().unwrap().host()),
         )]),
-        ..hub.options(cache.path())
+        ..options(&hub, cache.path())
     };
-    let client = Client::new(options.clone()).unwrap();
-    client.scan(&hub.repo(), |_| true).await.unwrap();
+    let client = Client::new(private.clone()).unwrap();
+    client.scan(&repo_of(&hub), |_| true).await.unwrap();
     assert_eq!(hub.pulls(), 1);
     // A second tag for the same image: a `HEAD` tells its digest, which the cache knows.
     hub.shelf
         .lock()
         .unwrap()
         .tag("2", &single, "2024-01-02T00:10:00Z");
-    let client = Client::new(options).unwrap();
-    let scan = client.scan(&hub.repo(), |_| true).await.unwrap();
+    let client = Client::new(private.clone()).unwrap();
+    let scan = client.scan(&repo_of(&hub), |_| true).await.unwrap();
     assert_eq!(scan.details["2"].as_ref().unwrap().digest, single.digest);
     assert_eq!(hub.pulls(), 1, "no pull for a known digest");
     // Each new tag was checked with a `HEAD` first, the cold one too.
     assert_eq!(hub.registry.count(|r| r.method == "HEAD"), 2);
+    // Two new tags of one new image, read at once: one pull between them.
+    let newer = build(&ImageSpec::new("b", Kind::Docker).created("2024-02-01T00:00:00Z"));
+    hub.shelf
+        .lock()
+        .unwrap()
+        .tag("3", &newer, "2024-02-01T00:10:00Z");
+    hub.shelf
+        .lock()
+        .unwrap()
+        .tag("4", &newer, "2024-02-01T00:11:00Z");
+    let client = Client::new(private).unwrap();
+    let scan = client.scan(&repo_of(&hub), |_| true).await.unwrap();
+    assert_eq!(scan.details["4"].as_ref().unwrap().digest, newer.digest);
+    assert_eq!(hub.pulls(), 2);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -461,19 +325,19 @@ async fn a_pull_limit_429_is_not_retried_and_the_scan_goes_on() {
     let mut shelf = Shelf::default();
     shelf.tag("1", &one, "2024-01-01T00:10:00Z");
     shelf.tag("2", &two, "2024-01-02T00:10:00Z");
-    let hub = Hub::start(shelf, 1).await;
+    let hub = Vendor::start(Dialect::DockerHub, shelf, 1).await;
     // The registry's budget is one pull, and its headers come only once a pull was made:
     // the second pull gets Docker Hub's 429, without `Retry-After`.
     let options = ClientOptions {
         concurrency: 1,
-        ..hub.options(tempfile::tempdir().unwrap().path())
+        ..options(&hub, tempfile::tempdir().unwrap().path())
     };
     let client = Client::new(ClientOptions {
         cache_dir: None,
         ..options
     })
     .unwrap();
-    let scan = client.scan(&hub.repo(), |_| true).await.unwrap();
+    let scan = client.scan(&repo_of(&hub), |_| true).await.unwrap();
     let outcomes: Vec<bool> = ["1", "2"]
         .iter()
         .map(|t| scan.details[*t].is_ok())
@@ -507,95 +371,17 @@ async fn a_pull_limit_429_is_not_retried_and_the_scan_goes_on() {
 
 /// Two builds of `acme/app`: `main-1` built and pushed on 1 March; `main-2` rebuilt from
 /// cache (so built on 1 January) but pushed on 1 April. Built time and push time disagree
-/// on which is newest.
+/// on which is newest. One tag per page, so that the listings page.
 fn rebuilt_shelf() -> Shelf {
     let one = build(&ImageSpec::new("main-1", Kind::Docker).created("2024-03-01T00:00:00Z"));
     let two = build(&ImageSpec::new("main-2", Kind::Docker).created("2024-01-01T00:00:00Z"));
-    let mut shelf = Shelf::default();
+    let mut shelf = Shelf {
+        page: 1,
+        ..Shelf::default()
+    };
     shelf.tag("main-1", &one, "2024-03-01T00:10:00Z");
     shelf.tag("main-2", &two, "2024-04-01T00:10:00Z");
     shelf
-}
-
-/// A registry speaking `api` beside the distribution API, from `shelf`.
-async fn vendor_registry(shelf: Shelf, api: &'static str) -> FakeServer {
-    FakeServer::start("127.0.0.1", move |req| {
-        let tags = shelf.newest_first();
-        match (api, req.path()) {
-            ("quay", "/api/v1/repository/acme/app/tag/") => quay_page(&tags, req),
-            ("acr", "/acr/v1/acme/app/_tags") => acr_page(&tags, req),
-            _ => shelf
-                .content
-                .serve("acme/app", req)
-                .unwrap_or_else(|| Response::new(404)),
-        }
-    })
-    .await
-}
-
-/// Quay's tag API: `limit` clamped to 100, `page` from 1, newest first, `start_ts` on
-/// every other tag and an RFC 2822 `last_modified` on all.
-fn quay_page(tags: &[FakeTag], req: &crate::support::fake_http::Request) -> Response {
-    let limit: usize = req
-        .query("limit")
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(50)
-        .clamp(1, 100);
-    // One tag per page here, to make the pages show.
-    let limit = limit.min(1);
-    let page: usize = req.query("page").and_then(|n| n.parse().ok()).unwrap_or(1);
-    let shown: Vec<serde_json::Value> = tags
-        .iter()
-        .enumerate()
-        .skip((page - 1) * limit)
-        .take(limit)
-        .map(|(i, tag)| {
-            let pushed = chrono::DateTime::parse_from_rfc3339(&tag.pushed).unwrap();
-            let mut v = json!({"name": tag.name, "reversion": false,
-                "manifest_digest": tag.built.digest, "is_manifest_list": false, "size": 1,
-                "last_modified": pushed.format("%a, %d %b %Y %H:%M:%S -0000").to_string()});
-            if i % 2 == 0 {
-                v["start_ts"] = json!(pushed.timestamp());
-            }
-            v
-        })
-        .collect();
-    Response::json(
-        200,
-        &json!({"tags": shown, "page": page, "has_additional": page * limit < tags.len()}),
-    )
-}
-
-/// ACR's `_tags`: one tag per page, newest first, a relative `Link` to the next.
-fn acr_page(tags: &[FakeTag], req: &crate::support::fake_http::Request) -> Response {
-    let start = match req.query("last") {
-        Some(last) => tags
-            .iter()
-            .position(|t| t.name == last)
-            .map_or(0, |i| i + 1),
-        None => 0,
-    };
-    let shown: Vec<serde_json::Value> = tags
-        .iter()
-        .skip(start)
-        .take(1)
-        .map(|tag| {
-            json!({"name": tag.name, "digest": tag.built.digest, "createdTime": tag.pushed,
-                   "lastUpdateTime": tag.pushed, "signed": false})
-        })
-        .collect();
-    let mut response = Response::json(
-        200,
-        &json!({"registry": "acme.azurecr.io", "imageName": "acme/app", "tags": shown}),
-    );
-    if let Some(last) = shown.last().filter(|_| start + 1 < tags.len()) {
-        let name = last["name"].as_str().unwrap();
-        response = response.header(
-            "link",
-            &format!("</acr/v1/acme/app/_tags?last={name}&n=1&orderby=timedesc>; rel=\"next\""),
-        );
-    }
-    response
 }
 
 /// A repository whose Deployment runs `host/acme/app:main-1` under `glob:main-*`, with
@@ -614,11 +400,11 @@ fn glob_repo(sandbox: &Sandbox, host: &str, config: &str) -> crate::support::Rep
 
 #[tokio::test(flavor = "multi_thread")]
 async fn push_times_from_quay_and_acr_order_glob_tags() {
-    for api in ["quay", "acr"] {
-        let registry = vendor_registry(rebuilt_shelf(), api).await;
-        let host = registry.host();
+    for dialect in [Dialect::Quay, Dialect::Acr] {
+        let vendor = Vendor::start(dialect, rebuilt_shelf(), 0).await;
+        let (api, host) = (dialect.api(), vendor.host());
         let sandbox = Sandbox::new();
-        let config = format!("registries:\n  - host: {host}\n    api: {api}\n");
+        let config = vendor.config();
         let repo = glob_repo(&sandbox, &host, &config);
         // Built times: main-1 is newest.
         let built = sandbox
@@ -690,8 +476,9 @@ async fn push_times_from_quay_and_acr_order_glob_tags() {
             .json();
         assert_eq!(sync["results"][0]["updates"][0]["to"], "main-2", "{api}");
         // Both tags came from the vendor listing, a page each.
-        let pages =
-            registry.count(|r| r.path().starts_with("/api/") || r.path().starts_with("/acr/"));
+        let pages = vendor
+            .registry
+            .count(|r| r.path().starts_with("/api/") || r.path().starts_with("/acr/"));
         assert!(pages >= 2, "{api}: {pages}");
     }
 }

@@ -9,11 +9,13 @@
 //! counts pulls, a tag the listing does not cover is checked with a `HEAD` before any
 //! manifest is fetched, so a known digest spends no pull.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use futures::StreamExt as _;
 use futures::future::Either;
+use tokio::sync::OnceCell;
 
 use super::cache::{Plan, RepoCache};
 use super::vendor::{Listed, Shape};
@@ -33,6 +35,31 @@ type DigestWork = (Listed, Vec<String>);
 
 /// Push times of a repository's tags, or why there are none.
 type PushTimes = Result<BTreeMap<String, DateTime<Utc>>, RegistryError>;
+
+/// What this scan learnt of each digest it read, shared by the tags that have it: a digest
+/// is read once however many tags point at it, even when they are worked on at once.
+#[derive(Default)]
+struct Learnt(Mutex<HashMap<String, Arc<OnceCell<TagResult>>>>);
+
+/// What reading one tag (or digest) came to.
+type TagResult = Result<TagDetails, RegistryError>;
+
+impl Learnt {
+    /// The details of `digest`: from an earlier or concurrent read, else from `read`.
+    async fn get<F>(&self, digest: &str, read: F) -> Result<TagDetails, RegistryError>
+    where
+        F: Future<Output = Result<TagDetails, RegistryError>>,
+    {
+        let cell = self
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(digest.to_owned())
+            .or_default()
+            .clone();
+        cell.get_or_init(|| read).await.clone()
+    }
+}
 
 impl Client {
     /// Lists every tag of a repository and reads the details of the tags that `want`
@@ -101,8 +128,11 @@ impl Client {
         let jobs = self.plan(&tags, cache.as_ref(), now, want, recheck);
         let (jobs, by_digest, pushed) = self.use_listing(repo, jobs, uploaded).await;
         let cache_ref = cache.as_ref();
+        let learnt = &Learnt::default();
         let planned = futures::stream::iter(jobs).map(|(tag, plan)| {
-            Either::Left(async move { vec![self.run_plan(repo, tag, plan, cache_ref).await] })
+            Either::Left(
+                async move { vec![self.run_plan(repo, tag, plan, cache_ref, learnt).await] },
+            )
         });
         let listed = futures::stream::iter(by_digest)
             .map(|(_, work)| Either::Right(self.run_listed(repo, work, cache_ref)));
@@ -225,12 +255,13 @@ impl Client {
         tag: String,
         plan: Plan,
         cache: Option<&RepoCache>,
+        learnt: &Learnt,
     ) -> TagOutcome {
         match plan {
             Plan::Fresh(d) => (tag, Ok(d), None),
             // Where manifests count as pulls, a `HEAD` first finds a digest already known.
             Plan::Fetch if cache.is_some() && self.counts_pulls(repo) => {
-                let r = self.head_then_facts(repo, &tag, cache).await;
+                let r = self.head_then_facts(repo, &tag, cache, learnt).await;
                 (tag, r, Some(false))
             }
             Plan::Fetch => {
@@ -238,11 +269,13 @@ impl Client {
                 (tag, r, Some(false))
             }
             Plan::Resolve(digest) => {
-                let r = self.digest_facts(repo, &tag, &digest).await;
+                let r = learnt
+                    .get(&digest, self.digest_facts(repo, &tag, &digest))
+                    .await;
                 (tag, r, Some(false))
             }
             Plan::Recheck(old) => {
-                let r = self.head_then_facts(repo, &tag, cache).await;
+                let r = self.head_then_facts(repo, &tag, cache, learnt).await;
                 // A forced refresh of a tag that is not due keeps its interval.
                 let scheduled = !self.refresh || r.as_ref().is_ok_and(|d| d.digest != old);
                 (tag, r, Some(scheduled))
@@ -251,18 +284,19 @@ impl Client {
     }
 
     /// A tag's details from its current digest (by `HEAD`): from the cache when it knows
-    /// the digest, else from the registry.
+    /// the digest, else from the registry, once per digest.
     async fn head_then_facts(
         &self,
         repo: &RepoKey,
         tag: &str,
         cache: Option<&RepoCache>,
+        learnt: &Learnt,
     ) -> Result<TagDetails, RegistryError> {
         let platform = self.platform.to_string();
         match self.head_digest(repo, tag).await? {
             Some(d) => match cache.and_then(|c| c.facts(&d, &platform)) {
                 Some(details) => Ok(details),
-                None => self.digest_facts(repo, tag, &d).await,
+                None => learnt.get(&d, self.digest_facts(repo, tag, &d)).await,
             },
             None => self.tag_facts(repo, tag).await,
         }

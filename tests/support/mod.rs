@@ -8,6 +8,7 @@ pub mod git_http;
 pub mod registry;
 pub mod sshd;
 pub mod tls;
+pub mod vendor;
 
 use std::fs;
 use std::path::{Path, PathBuf};
