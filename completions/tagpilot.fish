@@ -53,7 +53,7 @@ complete -c tagpilot -n "__fish_tagpilot_needs_command" -l registry-rps -d 'Requ
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
-complete -c tagpilot -n "__fish_tagpilot_needs_command" -l time-source -d 'Which time orders glob and regex candidates: when the image was built, or when the tag was last pushed (from the registry\'s own API: Docker Hub, Quay, ACR, Google)' -r -f -a "built\t'When the image was built (its config\'s `created`)'
+complete -c tagpilot -n "__fish_tagpilot_needs_command" -l time-source -d 'Which time orders glob and regex candidates: when the image was built, or when the tag was last pushed (from the registry\'s own API: Docker Hub, Quay, ACR, GitHub, Google)' -r -f -a "built\t'When the image was built (its config\'s `created`)'
 pushed\t'When the tag was last pushed, as the registry\'s own API says'"
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_needs_command" -s v -l verbose -d 'More log detail on stderr: -v one line per registry request, -vv also its answer\'s headers'
@@ -103,7 +103,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l reg
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l time-source -d 'Which time orders glob and regex candidates: when the image was built, or when the tag was last pushed (from the registry\'s own API: Docker Hub, Quay, ACR, Google)' -r -f -a "built\t'When the image was built (its config\'s `created`)'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l time-source -d 'Which time orders glob and regex candidates: when the image was built, or when the tag was last pushed (from the registry\'s own API: Docker Hub, Quay, ACR, GitHub, Google)' -r -f -a "built\t'When the image was built (its config\'s `created`)'
 pushed\t'When the tag was last pushed, as the registry\'s own API says'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l report-html -d 'Also write the result as a self-contained HTML page to FILE (list-images, release, sync)' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-workloads" -l git-remote -d 'Remote to push to' -r
@@ -144,7 +144,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l regist
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l time-source -d 'Which time orders glob and regex candidates: when the image was built, or when the tag was last pushed (from the registry\'s own API: Docker Hub, Quay, ACR, Google)' -r -f -a "built\t'When the image was built (its config\'s `created`)'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l time-source -d 'Which time orders glob and regex candidates: when the image was built, or when the tag was last pushed (from the registry\'s own API: Docker Hub, Quay, ACR, GitHub, Google)' -r -f -a "built\t'When the image was built (its config\'s `created`)'
 pushed\t'When the tag was last pushed, as the registry\'s own API says'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l git-remote -d 'Remote to push to' -r
@@ -195,7 +195,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l registry-
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l time-source -d 'Which time orders glob and regex candidates: when the image was built, or when the tag was last pushed (from the registry\'s own API: Docker Hub, Quay, ACR, Google)' -r -f -a "built\t'When the image was built (its config\'s `created`)'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l time-source -d 'Which time orders glob and regex candidates: when the image was built, or when the tag was last pushed (from the registry\'s own API: Docker Hub, Quay, ACR, GitHub, Google)' -r -f -a "built\t'When the image was built (its config\'s `created`)'
 pushed\t'When the tag was last pushed, as the registry\'s own API says'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l report-html -d 'Also write the result as a self-contained HTML page to FILE (list-images, release, sync)' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l dry-run -d 'Compute and print the result, write nothing'
@@ -251,7 +251,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l registr
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l time-source -d 'Which time orders glob and regex candidates: when the image was built, or when the tag was last pushed (from the registry\'s own API: Docker Hub, Quay, ACR, Google)' -r -f -a "built\t'When the image was built (its config\'s `created`)'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l time-source -d 'Which time orders glob and regex candidates: when the image was built, or when the tag was last pushed (from the registry\'s own API: Docker Hub, Quay, ACR, GitHub, Google)' -r -f -a "built\t'When the image was built (its config\'s `created`)'
 pushed\t'When the tag was last pushed, as the registry\'s own API says'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l report-html -d 'Also write the result as a self-contained HTML page to FILE (list-images, release, sync)' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l dry-run -d 'Compute and print the result, write nothing'
@@ -307,7 +307,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l registry-rps 
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l time-source -d 'Which time orders glob and regex candidates: when the image was built, or when the tag was last pushed (from the registry\'s own API: Docker Hub, Quay, ACR, Google)' -r -f -a "built\t'When the image was built (its config\'s `created`)'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l time-source -d 'Which time orders glob and regex candidates: when the image was built, or when the tag was last pushed (from the registry\'s own API: Docker Hub, Quay, ACR, GitHub, Google)' -r -f -a "built\t'When the image was built (its config\'s `created`)'
 pushed\t'When the tag was last pushed, as the registry\'s own API says'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l report-html -d 'Also write the result as a self-contained HTML page to FILE (list-images, release, sync)' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l dry-run -d 'Compute and print the result, write nothing'
@@ -363,7 +363,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l registry-rp
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l time-source -d 'Which time orders glob and regex candidates: when the image was built, or when the tag was last pushed (from the registry\'s own API: Docker Hub, Quay, ACR, Google)' -r -f -a "built\t'When the image was built (its config\'s `created`)'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l time-source -d 'Which time orders glob and regex candidates: when the image was built, or when the tag was last pushed (from the registry\'s own API: Docker Hub, Quay, ACR, GitHub, Google)' -r -f -a "built\t'When the image was built (its config\'s `created`)'
 pushed\t'When the tag was last pushed, as the registry\'s own API says'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l report-html -d 'Also write the result as a self-contained HTML page to FILE (list-images, release, sync)' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l dry-run -d 'Compute and print the result, write nothing'
@@ -421,7 +421,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l registry-rp
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l time-source -d 'Which time orders glob and regex candidates: when the image was built, or when the tag was last pushed (from the registry\'s own API: Docker Hub, Quay, ACR, Google)' -r -f -a "built\t'When the image was built (its config\'s `created`)'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l time-source -d 'Which time orders glob and regex candidates: when the image was built, or when the tag was last pushed (from the registry\'s own API: Docker Hub, Quay, ACR, GitHub, Google)' -r -f -a "built\t'When the image was built (its config\'s `created`)'
 pushed\t'When the tag was last pushed, as the registry\'s own API says'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l report-html -d 'Also write the result as a self-contained HTML page to FILE (list-images, release, sync)' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l automate -d 'Turn on automated image updates'
@@ -483,7 +483,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l registry-r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l time-source -d 'Which time orders glob and regex candidates: when the image was built, or when the tag was last pushed (from the registry\'s own API: Docker Hub, Quay, ACR, Google)' -r -f -a "built\t'When the image was built (its config\'s `created`)'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l time-source -d 'Which time orders glob and regex candidates: when the image was built, or when the tag was last pushed (from the registry\'s own API: Docker Hub, Quay, ACR, GitHub, Google)' -r -f -a "built\t'When the image was built (its config\'s `created`)'
 pushed\t'When the tag was last pushed, as the registry\'s own API says'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l all -d 'Release every workload under --path'
@@ -542,7 +542,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l registry-rps 
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l time-source -d 'Which time orders glob and regex candidates: when the image was built, or when the tag was last pushed (from the registry\'s own API: Docker Hub, Quay, ACR, Google)' -r -f -a "built\t'When the image was built (its config\'s `created`)'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l time-source -d 'Which time orders glob and regex candidates: when the image was built, or when the tag was last pushed (from the registry\'s own API: Docker Hub, Quay, ACR, GitHub, Google)' -r -f -a "built\t'When the image was built (its config\'s `created`)'
 pushed\t'When the tag was last pushed, as the registry\'s own API says'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l dry-run -d 'Compute and print the result, write nothing'
@@ -580,7 +580,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l regist
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l timeout -d 'Timeout of one HTTP request, in seconds' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l deadline -d 'Time for the whole registry phase, in seconds; repositories not finished by then fail' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l max-tags -d 'Most tags one repository may have; a longer tags list is an error for it' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l time-source -d 'Which time orders glob and regex candidates: when the image was built, or when the tag was last pushed (from the registry\'s own API: Docker Hub, Quay, ACR, Google)' -r -f -a "built\t'When the image was built (its config\'s `created`)'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l time-source -d 'Which time orders glob and regex candidates: when the image was built, or when the tag was last pushed (from the registry\'s own API: Docker Hub, Quay, ACR, GitHub, Google)' -r -f -a "built\t'When the image was built (its config\'s `created`)'
 pushed\t'When the tag was last pushed, as the registry\'s own API says'"
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -l cache-dir -d 'On-disk cache [default: $XDG_CACHE_HOME/tagpilot, else ~/.cache/tagpilot]' -r -F
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand completions" -s o -l output -d 'Output format of the command\'s result' -r -f -a "table\t'Aligned columns, as fluxctl prints them'

@@ -311,7 +311,7 @@ pub struct RegistryArgs {
     pub max_tags: usize,
 
     /// Which time orders glob and regex candidates: when the image was built, or when the
-    /// tag was last pushed (from the registry's own API: Docker Hub, Quay, ACR, Google)
+    /// tag was last pushed (from the registry's own API: Docker Hub, Quay, ACR, GitHub, Google)
     #[arg(
         long,
         global = true,

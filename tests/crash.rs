@@ -156,7 +156,18 @@ fn check_state(sandbox: &Sandbox, attempt: &Attempt, base: &str, contents: &Cont
 
 /// A second run completes, or says how to recover; recovered as it says, it completes.
 fn rerun(sandbox: &Sandbox, attempt: &Attempt, host: &str, contents: &Contents) {
-    let run = attempt.sync(sandbox, host);
+    let mut run = attempt.sync(sandbox, host);
+    // Killed while writing git's index: the lock it left is named first, with its remedy.
+    if run.code != 0 && run.stderr.contains("index.lock exists") {
+        let lock = attempt.work.join(".git/index.lock");
+        assert!(
+            run.stderr.contains(&format!("rm {}", lock.display())),
+            "{}",
+            run.stderr
+        );
+        fs::remove_file(&lock).expect("removing the lock");
+        run = attempt.sync(sandbox, host);
+    }
     if run.code != 0 {
         assert_eq!(run.code, 1, "{}", run.stderr);
         assert!(

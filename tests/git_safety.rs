@@ -94,6 +94,29 @@ async fn a_held_git_lock_is_refused_before_the_registry_and_before_any_write() {
         assert_eq!(status(&sandbox, &repo), "");
         assert_eq!(head(&sandbox, &repo.work, "HEAD"), before);
     }
+    // A run killed after writing a file and while holding the index lock: the lock is
+    // named first, since the advice for the written file (a `git checkout`) needs it gone.
+    let file = repo.work.join("apps/web.yaml");
+    let original = fs::read_to_string(&file).unwrap();
+    fs::write(&file, original.replace("web:master-1", "web:master-0")).unwrap();
+    fs::write(
+        git_dir.join("tagpilot-pending"),
+        format!("{before}\napps/web.yaml\n"),
+    )
+    .unwrap();
+    let lock = git_dir.join("index.lock");
+    fs::write(&lock, "").unwrap();
+    let run = sync(&sandbox, &repo, &h, &[]).code(1);
+    assert!(run.stderr.contains("index.lock exists"), "{}", run.stderr);
+    fs::remove_file(&lock).unwrap();
+    let run = sync(&sandbox, &repo, &h, &[]).code(1);
+    assert!(
+        run.stderr
+            .contains("was interrupted after writing apps/web.yaml"),
+        "{}",
+        run.stderr
+    );
+    sandbox.git(&repo.work, &["checkout", "HEAD", "--", "apps/web.yaml"]);
     // With the lock gone, the same run goes through and leaves a clean work tree.
     let run = sync(&sandbox, &repo, &h, &[]).ok();
     assert!(

@@ -12,8 +12,8 @@ use tagpilot::registry::{Client, ClientOptions, RegistryError, RepoKey};
 
 use crate::support::Sandbox;
 use crate::support::fake_http::{Content, FakeServer, Response};
-use crate::support::registry::{ImageSpec, Kind, build};
-use crate::support::vendor::{Dialect, REPOSITORY, Shelf, Vendor};
+use crate::support::registry::{ImageSpec, Kind, build, docker_config_with_auth};
+use crate::support::vendor::{Dialect, GITHUB_TOKEN, REPOSITORY, Shelf, Vendor};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_google_style_listing_gives_build_times_in_one_request() {
@@ -399,36 +399,37 @@ fn glob_repo(sandbox: &Sandbox, host: &str, config: &str) -> crate::support::Rep
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn push_times_from_quay_and_acr_order_glob_tags() {
-    for dialect in [Dialect::Quay, Dialect::Acr] {
+async fn push_times_from_quay_acr_and_github_order_glob_tags() {
+    for dialect in [Dialect::Quay, Dialect::Acr, Dialect::Github] {
         let vendor = Vendor::start(dialect, rebuilt_shelf(), 0).await;
         let (api, host) = (dialect.api(), vendor.host());
         let sandbox = Sandbox::new();
-        let config = vendor.config();
-        let repo = glob_repo(&sandbox, &host, &config);
+        let repo = glob_repo(&sandbox, &host, &vendor.config());
+        // GitHub's API takes the token `docker login ghcr.io` keeps; the vendor URL is a
+        // key that widens trust, so the repository's file must be trusted.
+        let (_dir, docker) = docker_config_with_auth(&host, "octocat", GITHUB_TOKEN);
+        let docker = docker.to_str().unwrap().to_owned();
+        let run = |args: &[&str], vars: &[(&str, &str)]| {
+            let mut all = args.to_vec();
+            all.extend([
+                "--no-cache",
+                "--trust-repo-config",
+                "--docker-config",
+                &docker,
+            ]);
+            sandbox.tagpilot_env(&repo.work, &all, vars).ok()
+        };
         // Built times: main-1 is newest.
-        let built = sandbox
-            .tagpilot(&repo.work, &["list-images", "-o", "json", "--no-cache"])
-            .ok()
-            .json();
+        let built = run(&["list-images", "-o", "json"], &[]).json();
         let container = &built[0]["containers"][0];
         assert_eq!(container["timeSource"], "built", "{api}");
         assert_eq!(container["latestAllowed"]["tag"], "main-1", "{api}");
         // Push times: main-2 is newest, and `created` holds the push times.
-        let run = sandbox
-            .tagpilot(
-                &repo.work,
-                &[
-                    "list-images",
-                    "-o",
-                    "json",
-                    "--no-cache",
-                    "--time-source",
-                    "pushed",
-                ],
-            )
-            .ok();
-        let pushed = run.json();
+        let pushed = run(
+            &["list-images", "-o", "json", "--time-source", "pushed"],
+            &[],
+        )
+        .json();
         let container = &pushed[0]["containers"][0];
         assert_eq!(container["timeSource"], "pushed", "{api}");
         assert_eq!(container["latestAllowed"]["tag"], "main-2", "{api}");
@@ -440,16 +441,10 @@ async fn push_times_from_quay_and_acr_order_glob_tags() {
             container["current"]["created"], "2024-03-01T00:10:00Z",
             "{api}"
         );
-        let table = sandbox
-            .tagpilot_env(
-                &repo.work,
-                &["list-images", "--no-cache"],
-                &[("TAGPILOT_TIME_SOURCE", "pushed")],
-            )
-            .ok();
+        let table = run(&["list-images"], &[("TAGPILOT_TIME_SOURCE", "pushed")]);
+        let header = table.stdout.lines().next().unwrap();
         assert!(
-            table.stdout.starts_with("WORKLOAD")
-                && table.stdout.lines().next().unwrap().ends_with("PUSHED"),
+            header.starts_with("WORKLOAD") && header.ends_with("PUSHED"),
             "{api}: {}",
             table.stdout
         );
@@ -459,27 +454,40 @@ async fn push_times_from_quay_and_acr_order_glob_tags() {
             table.stdout
         );
         // A sync moves to the newest push, through the same plan.
-        let sync = sandbox
-            .tagpilot(
-                &repo.work,
-                &[
-                    "sync",
-                    "--dry-run",
-                    "-o",
-                    "json",
-                    "--no-cache",
-                    "--time-source",
-                    "pushed",
-                ],
-            )
-            .ok()
-            .json();
-        assert_eq!(sync["results"][0]["updates"][0]["to"], "main-2", "{api}");
-        // Both tags came from the vendor listing, a page each.
-        let pages = vendor
-            .registry
-            .count(|r| r.path().starts_with("/api/") || r.path().starts_with("/acr/"));
+        let sync = run(
+            &["sync", "--dry-run", "-o", "json", "--time-source", "pushed"],
+            &[],
+        );
+        assert_eq!(
+            sync.json()["results"][0]["updates"][0]["to"],
+            "main-2",
+            "{api}"
+        );
+        // The tags came from the vendor listing, a page each.
+        let listing = |r: &crate::support::fake_http::Request| {
+            ["/api/", "/acr/", "/users/"]
+                .iter()
+                .any(|p| r.path().starts_with(p))
+        };
+        let pages =
+            vendor.registry.count(listing) + vendor.api.as_ref().map_or(0, |a| a.count(listing));
         assert!(pages >= 2, "{api}: {pages}");
+        if dialect == Dialect::Github {
+            // Without a token GitHub gives no push times: those containers fail and say so.
+            let args = [
+                "list-images",
+                "--no-cache",
+                "--trust-repo-config",
+                "--time-source",
+                "pushed",
+            ];
+            let refused = sandbox.tagpilot(&repo.work, &args).code(1);
+            assert!(
+                refused.stderr.contains("its API dialect is github;"),
+                "{}",
+                refused.stderr
+            );
+        }
     }
 }
 
@@ -500,8 +508,9 @@ async fn a_registry_without_push_times_fails_only_time_ordered_containers() {
     assert!(
         run.stderr.contains(&format!(
             "error: reading push times of {host}/acme/app: the registry gives no push times (its API dialect is oci; \
-             Docker Hub, Quay, ACR and Google's registries give them); use --time-source built, or set the \
-             registry's api in the configuration file if it speaks one of those\n"
+             Docker Hub, Quay, ACR and Google's registries give them, and GitHub's once `docker login ghcr.io` \
+             has a token that can read:packages); use --time-source built, or set the registry's api in the \
+             configuration file if it speaks one of those\n"
         )),
         "{}",
         run.stderr

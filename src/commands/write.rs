@@ -88,21 +88,28 @@ pub fn preflight(
     args: &WriteArgs,
 ) -> Result<Option<Target>> {
     let repo = location.repo()?;
+    // A held lock first: while it is there, the advice for an interrupted run (a `git
+    // checkout`) would fail on it. A dry run refuses too: it shows what the real run would
+    // do, and that run would fail.
+    let branch = if args.no_commit {
+        None
+    } else {
+        let branch = branch(repo, global)?;
+        repo.check_locks(&branch)?;
+        Some(branch)
+    };
     if !args.dry_run {
         clear_temp(repo);
         check_interrupted(repo)?;
     }
-    if args.no_commit {
+    let Some(branch) = branch else {
         return Ok(None);
-    }
-    let branch = branch(repo, global)?;
+    };
     let upstream = if args.no_push {
         None
     } else {
         Some(upstream(repo, global, &branch)?)
     };
-    // A dry run refuses too: it shows what the real run would do, and that run would fail.
-    repo.check_locks(&branch)?;
     Ok(Some(Target { branch, upstream }))
 }
 

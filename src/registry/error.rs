@@ -139,8 +139,9 @@ pub enum RegistryError {
     /// `--time-source pushed` was asked for a registry whose listings give no push times.
     #[error(
         "{doing}: the registry gives no push times (its API dialect is {api}; Docker Hub, Quay, \
-         ACR and Google's registries give them); use --time-source built, or set the \
-         registry's api in the configuration file if it speaks one of those"
+         ACR and Google's registries give them, and GitHub's once `docker login ghcr.io` has a \
+         token that can read:packages); use --time-source built, or set the registry's api in \
+         the configuration file if it speaks one of those"
     )]
     NoPushTimes {
         /// What was being done.

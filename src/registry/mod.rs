@@ -385,6 +385,7 @@ impl Client {
                 accept,
                 limit,
                 doing,
+                token_of: None,
             })
             .await
     }

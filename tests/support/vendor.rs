@@ -91,7 +91,13 @@ pub enum Dialect {
     Quay,
     /// ACR's `_tags` on the registry's host.
     Acr,
+    /// GitHub's Packages API on a server of its own, for a user's package, answering only
+    /// `Authorization: Bearer` with [`GITHUB_TOKEN`].
+    Github,
 }
+
+/// The token the GitHub Packages fake accepts.
+pub const GITHUB_TOKEN: &str = "ghp_testtoken0123456789";
 
 impl Dialect {
     /// The configuration's `api` for it.
@@ -102,6 +108,7 @@ impl Dialect {
             Dialect::DockerHub => "dockerhub",
             Dialect::Quay => "quay",
             Dialect::Acr => "acr",
+            Dialect::Github => "github",
         }
     }
 }
@@ -141,6 +148,13 @@ impl Vendor {
                 let s = shelf.clone();
                 Some(
                     FakeServer::start("127.0.0.1", move |req| hub_page(&s.lock().unwrap(), req))
+                        .await,
+                )
+            }
+            Dialect::Github => {
+                let s = shelf.clone();
+                Some(
+                    FakeServer::start("127.0.0.1", move |req| github_page(&s.lock().unwrap(), req))
                         .await,
                 )
             }
@@ -323,6 +337,55 @@ fn hub_page(shelf: &Shelf, req: &Request) -> Response {
         200,
         &json!({"count": tags.len(), "next": next, "previous": null, "results": results}),
     )
+}
+
+/// GitHub's package versions of a user's package: one version per digest, newest first,
+/// `per_page` pages linked by an absolute `Link`; 401 without the token, 404 under `/orgs/`.
+fn github_page(shelf: &Shelf, req: &Request) -> Response {
+    if req.header("authorization") != Some(&format!("Bearer {GITHUB_TOKEN}")) {
+        return Response::json(401, &json!({"message": "Requires authentication"}));
+    }
+    if req.path() != "/users/acme/packages/container/app/versions" {
+        return Response::json(404, &json!({"message": "Not Found"}));
+    }
+    let mut versions: Vec<(String, String, Vec<String>)> = Vec::new();
+    for tag in shelf.newest_first() {
+        match versions.iter_mut().find(|(d, _, _)| *d == tag.built.digest) {
+            Some((_, _, tags)) => tags.push(tag.name.clone()),
+            None => versions.push((
+                tag.built.digest.clone(),
+                tag.pushed.clone(),
+                vec![tag.name.clone()],
+            )),
+        }
+    }
+    let per_page: usize = req
+        .query("per_page")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(30)
+        .min(shelf.page);
+    let page: usize = req.query("page").and_then(|n| n.parse().ok()).unwrap_or(1);
+    let shown: Vec<Value> = versions
+        .iter()
+        .skip((page - 1) * per_page)
+        .take(per_page)
+        .map(|(digest, pushed, tags)| {
+            json!({"id": 1, "name": digest, "created_at": pushed, "updated_at": pushed,
+                   "metadata": {"package_type": "container", "container": {"tags": tags}}})
+        })
+        .collect();
+    let mut response = Response::json(200, &Value::Array(shown));
+    if page * per_page < versions.len() {
+        response = response.header(
+            "link",
+            &format!(
+                "<http://{}/users/acme/packages/container/app/versions?per_page={per_page}&page={}>; rel=\"next\"",
+                req.header("host").unwrap(),
+                page + 1
+            ),
+        );
+    }
+    response
 }
 
 /// Quay's tag API: `limit` clamped to 100, `page` from 1, newest first, `start_ts` on

@@ -132,6 +132,40 @@ impl Transport {
         Ok(found.clone())
     }
 
+    /// `Authorization: Bearer` with the secret the Docker config holds for `registry`: the
+    /// password of a user and password, or a registry token.
+    pub(super) async fn token_of(
+        &self,
+        registry: &str,
+        doing: &str,
+    ) -> Result<Option<(HeaderValue, SentAuth)>, RegistryError> {
+        let state = self.host(registry);
+        let secret = match self.credential(&state, registry, doing).await? {
+            Some(Credential::Basic { password, .. }) => password,
+            Some(Credential::RegistryToken(token)) => token,
+            _ => return Ok(None),
+        };
+        let mut h =
+            HeaderValue::from_str(&format!("Bearer {}", secret.expose())).map_err(|_| {
+                RegistryError::auth(
+                    doing,
+                    "the credentials hold characters that cannot be sent in a header",
+                )
+            })?;
+        h.set_sensitive(true);
+        Ok(Some((h, SentAuth::Basic)))
+    }
+
+    /// Whether the Docker config holds a secret for `registry` that [`Transport::token_of`]
+    /// can send.
+    pub(crate) async fn has_token(
+        &self,
+        registry: &str,
+        doing: &str,
+    ) -> Result<bool, RegistryError> {
+        Ok(self.token_of(registry, doing).await?.is_some())
+    }
+
     /// The `Authorization` header for an API call, per what the host asked for, and
     /// which kind it is.
     pub(super) async fn auth_header(

@@ -73,6 +73,10 @@ pub(crate) struct Call<'a> {
     pub(crate) limit: u64,
     /// What is being done, for error messages.
     pub(crate) doing: &'a str,
+    /// Send, as a Bearer token, the password (or registry token) that the Docker config
+    /// holds for this registry host, instead of meeting the host's own challenge: how the
+    /// GitHub Packages API takes the token that logs in to `ghcr.io`.
+    pub(crate) token_of: Option<&'a str>,
 }
 
 /// A successful answer.
@@ -422,16 +426,21 @@ impl Transport {
                 RegistryError::invalid(call.doing, format!("invalid URL {:?}: {e}", call.target))
             })?;
             let on_registry = same_origin(&base, &url);
-            let auth = if on_registry {
-                self.auth_header(state, call).await?
-            } else {
-                None
+            // A vendor API's token goes to the URL the configuration named, scheme and all.
+            let origin = match call.token_of {
+                Some(_) => url.clone(),
+                None => base.clone(),
+            };
+            let auth = match call.token_of {
+                Some(registry) => self.token_of(registry, call.doing).await?,
+                None if on_registry => self.auth_header(state, call).await?,
+                None => None,
             };
             let result = self
                 .exchange(Exchange {
                     method: call.method.clone(),
                     url,
-                    origin: Some(&base),
+                    origin: Some(&origin),
                     accept: call.accept,
                     auth: auth.as_ref().map(|(h, _)| h),
                     form: None,

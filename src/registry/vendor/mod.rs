@@ -8,6 +8,8 @@
 //!   tag's digest and whether it is a multi-platform index.
 //! - Azure Container Registry's `/acr/v1/…/_tags`: pages with a `Link` to the next one,
 //!   newest first, with digests.
+//! - GitHub's Packages API (`api.github.com`) for `ghcr.io`: each version's digest, tags
+//!   and push time, with the token `docker login ghcr.io` keeps; without one, none.
 //!
 //! Google's registries extend the ordinary tags list instead; that is read in `list`.
 //! Which dialect a registry speaks is told by its host (or by the configuration's `api`);
@@ -15,6 +17,7 @@
 //! API, as if there were none.
 
 mod acr;
+mod github;
 mod hub;
 mod quay;
 
@@ -47,8 +50,7 @@ pub enum Api {
     Quay,
     /// Azure Container Registry: its `_tags` API.
     Acr,
-    /// GitHub's container registry: the distribution API (the Packages API needs a token
-    /// of its own and is not read).
+    /// GitHub's container registry: the Packages API, with the registry's token.
     Github,
 }
 
@@ -89,7 +91,7 @@ impl Api {
 
     /// Whether a tag's digest and push time come from a listing of this dialect.
     pub(crate) fn lists_tags(self) -> bool {
-        matches!(self, Api::DockerHub | Api::Quay | Api::Acr)
+        matches!(self, Api::DockerHub | Api::Quay | Api::Acr | Api::Github)
     }
 }
 
@@ -163,10 +165,17 @@ struct Source {
     /// The vendor API's host, when it is not the registry.
     host: Option<String>,
     parse: ParsePage,
+    /// Where to start instead when the first page is not found (GitHub: a user's
+    /// packages rather than an organisation's).
+    fallback: Option<String>,
+    /// Whether the API takes the registry's own token (GitHub).
+    token: bool,
 }
 
 /// The Hub API's default base.
 const HUB_API: &str = "https://hub.docker.com";
+/// GitHub's API.
+const GITHUB_API: &str = "https://api.github.com";
 
 impl Client {
     /// The dialect of a repository's registry: the configuration's, else the host's.
@@ -194,9 +203,13 @@ impl Client {
             Ok(Some(url))
         };
         let (namespace, name) = match repo.repository.split_once('/') {
-            Some((ns, name)) if !name.contains('/') => (ns, name),
+            Some((ns, name)) if !name.contains('/') || api == Api::Github => (ns, name),
             _ if api == Api::Acr => ("", repo.repository.as_str()),
             _ => return Ok(None),
+        };
+        let package = name.replace('/', "%2F");
+        let versions = |owners: &str| {
+            format!("/{owners}/{namespace}/packages/container/{package}/versions?per_page=100")
         };
         let (path, base, parse): (String, Option<Url>, _) = match api {
             Api::DockerHub => (
@@ -218,19 +231,23 @@ impl Client {
                 base(None)?,
                 acr::parse as _,
             ),
+            Api::Github => (
+                versions("orgs"),
+                base(Some(GITHUB_API))?,
+                github::parse as _,
+            ),
             _ => return Ok(None),
         };
-        Ok(Some(match base {
-            Some(base) => Source {
-                first: format!("{}{path}", base.as_str().trim_end_matches('/')),
-                host: Some(super::transport::authority(&base)),
-                parse,
-            },
-            None => Source {
-                first: path,
-                host: None,
-                parse,
-            },
+        let at = |path: String| match &base {
+            Some(base) => format!("{}{path}", base.as_str().trim_end_matches('/')),
+            None => path,
+        };
+        Ok(Some(Source {
+            first: at(path),
+            host: base.as_ref().map(super::transport::authority),
+            parse,
+            fallback: (api == Api::Github).then(|| at(versions("users"))),
+            token: api == Api::Github,
         }))
     }
 
@@ -249,6 +266,9 @@ impl Client {
             return Ok(None);
         };
         let doing = format!("listing tags of {repo} with the {api} API");
+        if source.token && !self.transport.has_token(&repo.api_host, &doing).await? {
+            return Ok(None);
+        }
         let host = source.host.as_deref().unwrap_or(&repo.api_host);
         let mut target = source.first.clone();
         let mut first_url: Option<Url> = None;
@@ -256,18 +276,25 @@ impl Client {
         let mut tags = BTreeMap::new();
         let mut pages = 0usize;
         loop {
-            let reply = self
-                .transport
-                .send(&Call {
-                    method: Method::GET,
-                    host,
-                    target: &target,
-                    repository: &repo.repository,
-                    accept: "application/json",
-                    limit: PAGE_BODY_LIMIT,
-                    doing: &doing,
-                })
-                .await?;
+            let call = Call {
+                method: Method::GET,
+                host,
+                target: &target,
+                repository: &repo.repository,
+                accept: "application/json",
+                limit: PAGE_BODY_LIMIT,
+                doing: &doing,
+                token_of: source.token.then_some(repo.api_host.as_str()),
+            };
+            let reply = match (self.transport.send(&call).await, &source.fallback) {
+                (Err(e), Some(fallback))
+                    if pages == 0 && e.is_not_found() && target != *fallback =>
+                {
+                    target = fallback.clone();
+                    continue;
+                }
+                (reply, _) => reply?,
+            };
             pages += 1;
             let page = (source.parse)(&reply.body, reply.header("link"), &self.platform)
                 .map_err(|why| RegistryError::invalid(&doing, why))?;
