@@ -453,6 +453,29 @@ async fn push_times_from_quay_acr_and_github_order_glob_tags() {
             "{api}: {}",
             table.stdout
         );
+        // Markdown and HTML reports say which times they show.
+        let report = sandbox.path().join("report.html");
+        let markdown = run(
+            &[
+                "list-images",
+                "-o",
+                "markdown",
+                "--time-source",
+                "pushed",
+                "--report-html",
+                report.to_str().unwrap(),
+            ],
+            &[],
+        );
+        assert!(
+            markdown
+                .stdout
+                .contains(" · times are when each tag was last pushed\n"),
+            "{}",
+            markdown.stdout
+        );
+        let page = std::fs::read_to_string(&report).unwrap();
+        assert!(page.contains("Newest pushes") && page.contains("when each tag was last pushed"));
         // A sync moves to the newest push, through the same plan.
         let sync = run(
             &["sync", "--dry-run", "-o", "json", "--time-source", "pushed"],

@@ -170,6 +170,7 @@ pub fn gather(sites: &[&Site<'_>], options: ClientOptions, ui: &mut Ui) -> Resul
     progress.finish();
     if push_times {
         use_push_times(&mut facts, &repos);
+        ui.overview().push_times = true;
     }
     for result in facts.values().flatten() {
         for warning in &result.warnings {

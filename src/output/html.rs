@@ -70,6 +70,9 @@ fn header(page: &mut String, overview: &Overview, now: DateTime<Utc>) {
         }
     };
     item("Commit", written);
+    if overview.push_times {
+        item("Times", "when each tag was last pushed".to_owned());
+    }
     item(
         "Generated",
         format!(
@@ -154,8 +157,13 @@ fn table(page: &mut String, overview: &Overview, now: DateTime<Utc>) {
         "<main>\n<table id=\"containers\">\n<caption>{} containers</caption>\n<thead><tr>\
          <th scope=\"col\">Workload<th scope=\"col\">Container<th scope=\"col\">Image\
          <th scope=\"col\">Current (UTC)<th scope=\"col\">Newest allowed (UTC)<th scope=\"col\">Status\
-         <th scope=\"col\">Reason<th scope=\"col\">Newest builds</thead>\n<tbody>\n",
-        overview.containers.len()
+         <th scope=\"col\">Reason<th scope=\"col\">{}</thead>\n<tbody>\n",
+        overview.containers.len(),
+        if overview.push_times {
+            "Newest pushes"
+        } else {
+            "Newest builds"
+        }
     );
     for row in &overview.containers {
         container(page, row, now);

@@ -33,6 +33,9 @@ pub fn overview(
     if let Some(done) = what_was_written(overview) {
         line.push_str(&format!(" · {done}"));
     }
+    if overview.push_times {
+        line.push_str(" · times are when each tag was last pushed");
+    }
     writeln!(out, "{line}\n")?;
     if !overview.containers.is_empty() {
         writeln!(

@@ -32,6 +32,8 @@ pub struct Overview {
     pub errors: Vec<String>,
     /// The exit code, once the run is over.
     pub exit_code: Option<u8>,
+    /// Whether the times are when tags were pushed (`--time-source pushed`), not built.
+    pub push_times: bool,
 }
 
 /// One container: what it runs, what it could run, and what happened.
