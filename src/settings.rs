@@ -497,7 +497,13 @@ fn fill_global(fill: &mut Fill<'_>, g: &mut GlobalArgs) -> Result<(), Problem> {
     fill.set("metricsFile", "metrics_file", &mut g.metrics_file, path)?;
     fill.set("quiet", "quiet", &mut g.quiet, Item::boolean)?;
     fill.set("color", "color", &mut g.color, Item::choice)?;
-    let r = &mut g.registry;
+    fill_registry(fill, &mut g.registry)
+}
+
+/// The options of the registry client.
+fn fill_registry(fill: &mut Fill<'_>, r: &mut RegistryArgs) -> Result<(), Problem> {
+    let dir = fill.file.dir().to_path_buf();
+    let path = |item: &Item, key: &str| item.string(key).map(|p| Some(dir.join(p)));
     fill.set("platform", "platform", &mut r.platform, Item::string)?;
     fill.set("dockerConfig", "docker_config", &mut r.docker_config, path)?;
     fill.set(
@@ -801,14 +807,8 @@ pub fn cache_dir(args: &RegistryArgs) -> Option<PathBuf> {
     })
 }
 
-/// The registry client's options from the settings: the Docker config file and cache
-/// directory defaults come from `DOCKER_CONFIG`, `XDG_CACHE_HOME` and `HOME`;
-/// the file's `registries` add insecure hosts and per-host rates.
-pub fn client_options(args: &RegistryArgs) -> Result<ClientOptions> {
-    let platform: Platform = args
-        .platform
-        .parse()
-        .map_err(|err| anyhow!("--platform {}: {err}", args.platform))?;
+/// An error for a number of the registry options that cannot work.
+fn check_numbers(args: &RegistryArgs) -> Result<()> {
     if args.concurrency == 0 {
         bail!("--concurrency must be at least 1");
     }
@@ -824,6 +824,12 @@ pub fn client_options(args: &RegistryArgs) -> Result<ClientOptions> {
     if args.max_tags == 0 {
         bail!("--max-tags must be at least 1");
     }
+    Ok(())
+}
+
+/// The Docker config file: `--docker-config` (a directory means its `config.json`), else
+/// `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`.
+fn docker_config(args: &RegistryArgs) -> Option<PathBuf> {
     let var = |name: &str| {
         std::env::var_os(name)
             .filter(|v| !v.is_empty())
@@ -838,11 +844,23 @@ pub fn client_options(args: &RegistryArgs) -> Result<ClientOptions> {
             path.clone()
         }
     });
-    let docker_config = named.or_else(|| {
+    named.or_else(|| {
         var("DOCKER_CONFIG")
             .map(|dir| dir.join("config.json"))
             .or_else(|| home.as_ref().map(|h| h.join(".docker/config.json")))
-    });
+    })
+}
+
+/// The registry client's options from the settings: the Docker config file and cache
+/// directory defaults come from `DOCKER_CONFIG`, `XDG_CACHE_HOME` and `HOME`;
+/// the file's `registries` add insecure hosts and per-host rates.
+pub fn client_options(args: &RegistryArgs) -> Result<ClientOptions> {
+    let platform: Platform = args
+        .platform
+        .parse()
+        .map_err(|err| anyhow!("--platform {}: {err}", args.platform))?;
+    check_numbers(args)?;
+    let docker_config = docker_config(args);
     let cache_dir = cache_dir(args);
     if let Some(bad) = args.insecure_registry.iter().find(|h| h.contains("://")) {
         bail!("insecureRegistries: {bad:?} has a scheme; give HOST[:PORT]");

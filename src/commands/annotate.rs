@@ -6,9 +6,11 @@ use std::fs;
 use anyhow::{Context as _, Result, bail};
 
 use super::write::{self, FileChange};
-use super::{Outcome, UsageError, locate, scan, select_one};
+use super::{Location, Outcome, UsageError, locate, scan, select_one};
 use crate::cli::{GlobalArgs, PolicyArgs, PolicyVerbArgs, WriteArgs};
-use crate::manifest::edit::{AnnotationChange, planned_annotations, set_annotations};
+use crate::manifest::edit::{
+    AnnotationChange, AnnotationUpdate, planned_annotations, set_annotations,
+};
 use crate::manifest::scan::policies;
 use crate::manifest::{Annotation, Workload};
 use crate::output::Ui;
@@ -87,8 +89,27 @@ fn actions(
     write: &WriteArgs,
     user: &str,
 ) -> Result<Vec<Action>> {
-    let set = |k: &str, v: &str| AnnotationChange::Set(k.to_owned(), v.to_owned());
-    let remove = |k: &str| AnnotationChange::Remove(k.to_owned());
+    let mut actions = state_actions(request, write, user);
+    let changes = tag_changes(request, workload)?;
+    if !changes.is_empty() {
+        actions.push(Action {
+            verb: "Updated policies",
+            changes,
+        });
+    }
+    Ok(actions)
+}
+
+fn set(key: &str, value: &str) -> AnnotationChange {
+    AnnotationChange::Set(key.to_owned(), value.to_owned())
+}
+
+fn remove(key: &str) -> AnnotationChange {
+    AnnotationChange::Remove(key.to_owned())
+}
+
+/// The automation and lock actions of the request.
+fn state_actions(request: &Request, write: &WriteArgs, user: &str) -> Vec<Action> {
     let mut actions = Vec::new();
     match request.automate {
         Some(true) => actions.push(Action {
@@ -122,7 +143,12 @@ fn actions(
         }),
         None => {}
     }
-    let mut tag_changes = Vec::new();
+    actions
+}
+
+/// The tag-filter changes of `--tag-all` and each `--tag CONTAINER=PATTERN`.
+fn tag_changes(request: &Request, workload: &Workload) -> Result<Vec<AnnotationChange>> {
+    let mut changes = Vec::new();
     let mut tag = |container: &str, text: &str| -> Result<()> {
         let pattern = Pattern::parse(text).map_err(|err| {
             UsageError(format!(
@@ -131,7 +157,7 @@ fn actions(
             ))
         })?;
         let key = format!("tag.{container}");
-        tag_changes.push(if pattern.is_default() {
+        changes.push(if pattern.is_default() {
             remove(&key)
         } else {
             set(&key, &pattern.to_string())
@@ -151,31 +177,84 @@ fn actions(
             ))
             .into());
         };
-        if !workload.containers.iter().any(|c| c.name == container) {
-            let names: Vec<&str> = workload
-                .containers
-                .iter()
-                .map(|c| c.name.as_str())
-                .collect();
-            bail!(
-                "--tag {spec:?}: {} has no container {container:?} (it has: {})",
-                workload.id,
-                if names.is_empty() {
-                    "none".to_owned()
-                } else {
-                    names.join(", ")
-                }
-            );
-        }
+        check_container(spec, workload, container)?;
         tag(container, text)?;
     }
-    if !tag_changes.is_empty() {
-        actions.push(Action {
-            verb: "Updated policies",
-            changes: tag_changes,
+    Ok(changes)
+}
+
+/// An error unless `workload` has a container named `container`.
+fn check_container(spec: &str, workload: &Workload, container: &str) -> Result<()> {
+    if workload.containers.iter().any(|c| c.name == container) {
+        return Ok(());
+    }
+    let names: Vec<&str> = workload
+        .containers
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    bail!(
+        "--tag {spec:?}: {} has no container {container:?} (it has: {})",
+        workload.id,
+        if names.is_empty() {
+            "none".to_owned()
+        } else {
+            names.join(", ")
+        }
+    )
+}
+
+/// What a request does to one workload: the annotation updates, the commit message's
+/// events, the file changes, and the warnings about containers left without a filter.
+struct PolicyEdit {
+    updates: Vec<AnnotationUpdate>,
+    events: Vec<String>,
+    changes: Vec<FileChange>,
+    unfiltered: Vec<String>,
+}
+
+/// Works out the request's edit of `workload`, without writing anything.
+fn edit(
+    location: &Location,
+    workload: &Workload,
+    actions: &[Action],
+    request: &Request,
+) -> Result<PolicyEdit> {
+    let mut annotations = workload.annotations.clone();
+    let mut updates = Vec::new();
+    let mut events = Vec::new();
+    for action in actions {
+        let (next, changed) = planned_annotations(&annotations, &action.changes);
+        if !changed.is_empty() {
+            events.push(format!("{}: {}", action.verb, workload.id));
+        }
+        annotations = next;
+        updates.extend(changed);
+    }
+    let unfiltered = unfiltered(request, workload, &annotations);
+    let mut changes = Vec::new();
+    if !updates.is_empty() {
+        let path = location.root.join(&workload.file);
+        let old =
+            fs::read_to_string(&path).with_context(|| format!("reading {}", workload.file))?;
+        let new = set_annotations(&old, workload, &annotations).with_context(|| {
+            format!(
+                "changing the annotations of {} in {}",
+                workload.id, workload.file
+            )
+        })?;
+        changes.push(FileChange {
+            file: workload.file.clone(),
+            old,
+            new,
         });
     }
-    Ok(actions)
+    Ok(PolicyEdit {
+        updates,
+        events,
+        changes,
+        unfiltered,
+    })
 }
 
 /// Plan, print, write, commit and push one workload's policy change; on a rejected push,
@@ -202,45 +281,16 @@ fn change(
             .clone()
             .unwrap_or_else(|| write::committer(repo, args).to_string());
         let actions = actions(request, workload, args, &user)?;
-
-        let mut annotations = workload.annotations.clone();
-        let mut updates = Vec::new();
-        let mut events = Vec::new();
-        for action in &actions {
-            let (next, changed) = planned_annotations(&annotations, &action.changes);
-            if !changed.is_empty() {
-                events.push(format!("{}: {}", action.verb, workload.id));
-            }
-            annotations = next;
-            updates.extend(changed);
-        }
-        let unfiltered = unfiltered(request, workload, &annotations);
-        for warning in &unfiltered {
+        let edit = edit(&location, workload, &actions, request)?;
+        for warning in &edit.unfiltered {
             ui.warn(warning);
         }
-
-        let mut changes = Vec::new();
-        if !updates.is_empty() {
-            let path = location.root.join(&workload.file);
-            let old =
-                fs::read_to_string(&path).with_context(|| format!("reading {}", workload.file))?;
-            let new = set_annotations(&old, workload, &annotations).with_context(|| {
-                format!(
-                    "changing the annotations of {} in {}",
-                    workload.id, workload.file
-                )
-            })?;
-            changes.push(FileChange {
-                file: workload.file.clone(),
-                old,
-                new,
-            });
+        if !args.dry_run && !edit.changes.is_empty() {
+            write::check_clean(&location, repo, &edit.changes, args)?;
         }
-        if !args.dry_run && !changes.is_empty() {
-            write::check_clean(&location, repo, &changes, args)?;
-        }
-        let message = commit_message(&events, args);
-        let written = match write::apply(&location, repo, global, args, &changes, &message, ui) {
+        let message = commit_message(&edit.events, args);
+        let written = match write::apply(&location, repo, global, args, &edit.changes, &message, ui)
+        {
             Ok(written) => written,
             Err(err) if write::is_rejected(&err) && attempt < args.push_retries => {
                 attempt += 1;
@@ -249,36 +299,9 @@ fn change(
             }
             Err(err) => return Err(err),
         };
-
-        let mut report = Report {
-            dry_run: args.dry_run,
-            commit: written.commit.clone(),
-            pushed: written.pushed,
-            results: vec![WorkloadResult {
-                id: workload.id.to_string(),
-                file: workload.file.clone(),
-                status: if updates.is_empty() {
-                    Status::Skipped
-                } else {
-                    Status::Success
-                },
-                reason: updates.is_empty().then(|| "no change".to_owned()),
-                updates: updates
-                    .into_iter()
-                    .map(|u| Update {
-                        container: u.key,
-                        from: u.from,
-                        to: u.to,
-                    })
-                    .collect(),
-                failures: Vec::new(),
-                skipped: Vec::new(),
-            }],
-            warnings: [scan.warnings.clone(), unfiltered].concat(),
-            errors: Vec::new(),
-            diff: None,
-        };
-        write::print(ui, global, args, &mut report, &changes)?;
+        let mut report = report(workload, edit.updates, &written, args);
+        report.warnings = [scan.warnings.clone(), edit.unfiltered].concat();
+        write::print(ui, global, args, &mut report, &edit.changes)?;
         ui.status(&write::summary(args, &written, report.changed()));
         if report.changed() && !args.dry_run {
             notify::send(&settings::notify_targets(args), &report, ui);
@@ -288,6 +311,43 @@ fn change(
         } else {
             Outcome::Success
         });
+    }
+}
+
+/// The report of one workload's policy change.
+fn report(
+    workload: &Workload,
+    updates: Vec<AnnotationUpdate>,
+    written: &write::Written,
+    args: &WriteArgs,
+) -> Report {
+    Report {
+        dry_run: args.dry_run,
+        commit: written.commit.clone(),
+        pushed: written.pushed,
+        results: vec![WorkloadResult {
+            id: workload.id.to_string(),
+            file: workload.file.clone(),
+            status: if updates.is_empty() {
+                Status::Skipped
+            } else {
+                Status::Success
+            },
+            reason: updates.is_empty().then(|| "no change".to_owned()),
+            updates: updates
+                .into_iter()
+                .map(|u| Update {
+                    container: u.key,
+                    from: u.from,
+                    to: u.to,
+                })
+                .collect(),
+            failures: Vec::new(),
+            skipped: Vec::new(),
+        }],
+        warnings: Vec::new(),
+        errors: Vec::new(),
+        diff: None,
     }
 }
 

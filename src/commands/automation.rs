@@ -121,6 +121,67 @@ struct Round<'a> {
     changes: Vec<FileChange>,
 }
 
+/// What a job selects: the workloads, the target, and the rules' sets.
+struct Selection<'a> {
+    selected: Vec<&'a Workload>,
+    target: Target,
+    automated_only: bool,
+    ignore_filter: bool,
+    forced: BTreeSet<String>,
+    excluded: BTreeSet<String>,
+}
+
+/// The workloads a job selects, and how they are to be moved.
+fn selection<'a>(global: &GlobalArgs, job: &Job<'_>, scan: &'a Scan) -> Result<Selection<'a>> {
+    let in_namespace = |w: &&Workload| {
+        global
+            .namespace
+            .as_ref()
+            .is_none_or(|ns| &w.id.namespace == ns)
+    };
+    let mut out = Selection {
+        selected: Vec::new(),
+        target: Target::Newest,
+        automated_only: false,
+        ignore_filter: false,
+        forced: BTreeSet::new(),
+        excluded: BTreeSet::new(),
+    };
+    let args = match job {
+        Job::Sync => {
+            out.selected = scan.workloads.iter().filter(in_namespace).collect();
+            out.automated_only = true;
+            return Ok(out);
+        }
+        Job::Release(args) => args,
+    };
+    for text in &args.exclude {
+        out.excluded.insert(parse_id(text, global)?.to_string());
+    }
+    if args.all {
+        out.selected = scan.workloads.iter().filter(in_namespace).collect();
+    }
+    for text in args.workloads.iter().filter(|_| !args.all) {
+        let w = select_one(scan, text, global)?;
+        if args.force {
+            out.forced.insert(w.id.to_string());
+        }
+        if !out.selected.iter().any(|c| std::ptr::eq(*c, w)) {
+            out.selected.push(w);
+        }
+    }
+    if let Some(text) = &args.image {
+        let image = ImageRef::parse(text).map_err(|err| UsageError(format!("-i {text}: {err}")))?;
+        out.target = Target::Image {
+            name: image.canonical_name(),
+            tag: image.tag().unwrap_or("latest").to_owned(),
+            verify: !args.no_verify,
+        };
+    }
+    out.ignore_filter = args.force && args.image.is_some();
+    Ok(out)
+}
+
 /// Select, ask, plan and compute the new file contents.
 fn plan_round<'a>(
     global: &GlobalArgs,
@@ -131,57 +192,14 @@ fn plan_round<'a>(
     facts: &mut Facts,
     ui: &mut Ui,
 ) -> Result<Round<'a>> {
-    let in_namespace = |w: &&Workload| {
-        global
-            .namespace
-            .as_ref()
-            .is_none_or(|ns| &w.id.namespace == ns)
-    };
-    let mut forced = BTreeSet::new();
-    let mut excluded = BTreeSet::new();
-    let (selected, target, automated_only, ignore_filter): (Vec<&Workload>, Target, bool, bool) =
-        match job {
-            Job::Sync => (
-                scan.workloads.iter().filter(in_namespace).collect(),
-                Target::Newest,
-                true,
-                false,
-            ),
-            Job::Release(args) => {
-                for text in &args.exclude {
-                    excluded.insert(parse_id(text, global)?.to_string());
-                }
-                let selected: Vec<&Workload> = if args.all {
-                    scan.workloads.iter().filter(in_namespace).collect()
-                } else {
-                    let mut chosen = Vec::new();
-                    for text in &args.workloads {
-                        let w = select_one(scan, text, global)?;
-                        if args.force {
-                            forced.insert(w.id.to_string());
-                        }
-                        if !chosen.iter().any(|c: &&Workload| std::ptr::eq(*c, w)) {
-                            chosen.push(w);
-                        }
-                    }
-                    chosen
-                };
-                let target = match &args.image {
-                    Some(text) => {
-                        let image = ImageRef::parse(text)
-                            .map_err(|err| UsageError(format!("-i {text}: {err}")))?;
-                        Target::Image {
-                            name: image.canonical_name(),
-                            tag: image.tag().unwrap_or("latest").to_owned(),
-                            verify: !args.no_verify,
-                        }
-                    }
-                    None => Target::Newest,
-                };
-                let ignore_filter = args.force && args.image.is_some();
-                (selected, target, false, ignore_filter)
-            }
-        };
+    let Selection {
+        selected,
+        target,
+        automated_only,
+        ignore_filter,
+        forced,
+        excluded,
+    } = selection(global, job, scan)?;
     if let (Target::Image { name, .. }, Job::Release(args)) = (&target, job) {
         let considered: Vec<&Workload> = selected
             .iter()
@@ -202,25 +220,7 @@ fn plan_round<'a>(
                 && (!automated_only || w.policies.automated)
         })
         .collect();
-    let mut sites: Vec<Site<'a>> = facts::sites(&wanted, &global.registry);
-    let ask = match &target {
-        Target::Image { name, verify, .. } => {
-            sites.retain(|s| s.image.as_ref().is_ok_and(|i| i.canonical_name() == *name));
-            // Without verification the tag is taken as given: nothing to ask.
-            *verify
-        }
-        Target::Newest => true,
-    };
-    if ask {
-        let missing: Vec<&Site<'a>> = sites
-            .iter()
-            .filter(|s| s.repo().is_some_and(|r| !facts.contains_key(&r)))
-            .collect();
-        if !missing.is_empty() {
-            let found = facts::gather(&missing, options.clone(), ui)?;
-            facts.extend(found);
-        }
-    }
+    let sites = ask(global, &wanted, &target, options, facts, ui)?;
     let rules = Rules {
         target,
         automated_only,
@@ -230,6 +230,36 @@ fn plan_round<'a>(
         platform: &global.registry.platform,
     };
     Ok(finish(root, plan::plan(&selected, &sites, facts, &rules)))
+}
+
+/// The image sites of `wanted` that the target concerns, with the registries asked about
+/// those not in `facts` yet.
+fn ask<'a>(
+    global: &GlobalArgs,
+    wanted: &[&'a Workload],
+    target: &Target,
+    options: &ClientOptions,
+    facts: &mut Facts,
+    ui: &mut Ui,
+) -> Result<Vec<Site<'a>>> {
+    let mut sites: Vec<Site<'a>> = facts::sites(wanted, &global.registry);
+    let ask = match target {
+        Target::Image { name, verify, .. } => {
+            sites.retain(|s| s.image.as_ref().is_ok_and(|i| i.canonical_name() == *name));
+            // Without verification the tag is taken as given: nothing to ask.
+            *verify
+        }
+        Target::Newest => true,
+    };
+    let missing: Vec<&Site<'a>> = sites
+        .iter()
+        .filter(|s| ask && s.repo().is_some_and(|r| !facts.contains_key(&r)))
+        .collect();
+    if !missing.is_empty() {
+        let found = facts::gather(&missing, options.clone(), ui)?;
+        facts.extend(found);
+    }
+    Ok(sites)
 }
 
 /// `release -i`: an error when none of the workloads runs the image, saying what they run

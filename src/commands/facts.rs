@@ -177,6 +177,13 @@ pub fn gather(sites: &[&Site<'_>], options: ClientOptions, ui: &mut Ui) -> Resul
             ui.warn(warning);
         }
     }
+    report_hosts(&client, ui);
+    Ok(facts)
+}
+
+/// What each registry host was sent, and the pulls spent where a host counts them: on
+/// stderr, and for the reports.
+fn report_hosts(client: &Client, ui: &mut Ui) {
     ui.info(&format!("{} registry requests", client.requests_sent()));
     let counts = client.host_counts();
     for count in counts.iter().filter(|c| c.pulls.limit.is_some()) {
@@ -197,7 +204,6 @@ pub fn gather(sites: &[&Site<'_>], options: ClientOptions, ui: &mut Ui) -> Resul
         pulls_left: c.pulls.left,
     });
     ui.overview().add_hosts(counts.collect());
-    Ok(facts)
 }
 
 /// With `--time-source pushed`, each tag's time is when it was last pushed, as the

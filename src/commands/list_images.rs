@@ -8,8 +8,9 @@ use super::{Outcome, locate, rows, scan, select};
 use crate::cli::{Format, GlobalArgs, ListImagesArgs};
 use crate::output::images::{self, ContainerImages, TagRow, WorkloadImages};
 use crate::output::{self, Ui, markdown};
+use crate::policy::Pattern;
 use crate::policy::{self, TagFacts};
-use crate::registry::Availability;
+use crate::registry::{Availability, RepoScan};
 use crate::settings;
 
 /// Run `list-images`.
@@ -76,6 +77,32 @@ fn outcome(facts: &Facts, ui: &mut Ui) -> Outcome {
     }
 }
 
+/// One tag's row: its digest and time, whether the pattern allows it, and why an allowed
+/// tag is not a candidate.
+fn tag_row(tag: &str, scan: &RepoScan, pattern: &Pattern, platform: &str, time: &str) -> TagRow {
+    let found = scan.details.get(tag);
+    let ok = found.and_then(|d| d.as_ref().ok());
+    let note = match found {
+        Some(Err(err)) => Some(err.to_string()),
+        Some(Ok(d)) if d.availability == Availability::NotForPlatform => {
+            Some(format!("not available for {platform}"))
+        }
+        Some(Ok(d))
+            if d.created.is_none() && pattern.allows(tag) && !pattern.orders_by_version() =>
+        {
+            Some(format!("no {time} time"))
+        }
+        _ => None,
+    };
+    TagRow {
+        tag: tag.to_owned(),
+        digest: ok.map(|d| d.digest.clone()),
+        created: ok.and_then(|d| d.created),
+        allowed: pattern.allows(tag),
+        note,
+    }
+}
+
 /// One container's listing.
 fn container_images(
     site: &Site<'_>,
@@ -132,30 +159,7 @@ fn container_images(
         None => return out,
     };
     let details = |tag: &str| scan.details.get(tag).and_then(|d| d.as_ref().ok());
-    let row = |tag: &str| {
-        let found = scan.details.get(tag);
-        let ok = found.and_then(|d| d.as_ref().ok());
-        TagRow {
-            tag: tag.to_owned(),
-            digest: ok.map(|d| d.digest.clone()),
-            created: ok.and_then(|d| d.created),
-            allowed: pattern.allows(tag),
-            note: match found {
-                Some(Err(err)) => Some(err.to_string()),
-                Some(Ok(d)) if d.availability == Availability::NotForPlatform => {
-                    Some(format!("not available for {platform}"))
-                }
-                Some(Ok(d))
-                    if d.created.is_none()
-                        && pattern.allows(tag)
-                        && !pattern.orders_by_version() =>
-                {
-                    Some(format!("no {time} time"))
-                }
-                _ => None,
-            },
-        }
-    };
+    let row = |tag: &str| tag_row(tag, scan, pattern, platform, time);
 
     // All tags in the pattern's order, then the candidates ahead of the rest.
     let mut order: Vec<TagFacts> = scan

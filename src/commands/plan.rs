@@ -10,7 +10,7 @@ use crate::image::ImageRef;
 use crate::manifest::{ImageSite, Workload};
 use crate::output::report::{Failure, Status, Update, WorkloadResult};
 use crate::policy::{self, CurrentTag, Decision, Pattern, TagFacts};
-use crate::registry::{Availability, RepoScan};
+use crate::registry::{Availability, RepoScan, TagDetails};
 
 /// What to move the containers to.
 pub enum Target {
@@ -235,6 +235,12 @@ pub fn plan<'a>(
     plan
 }
 
+/// Why a container stays where it is: left alone, or failed.
+enum Stay {
+    Leave(Reason),
+    Fail(Reason),
+}
+
 /// Plan one container.
 fn container(
     entry: &mut WorkloadPlan<'_>,
@@ -243,145 +249,142 @@ fn container(
     rules: &Rules<'_>,
     warnings: &mut Vec<String>,
 ) {
-    let name = site.container.name.clone();
-    let leave = |entry: &mut WorkloadPlan<'_>, reason: Reason| {
-        entry.left.push(Left {
-            container: name.clone(),
-            reason,
-        });
-    };
-    let fail = |entry: &mut WorkloadPlan<'_>, reason: Reason| {
-        entry.failed.push(Left {
-            container: name.clone(),
-            reason,
-        });
-    };
     let Some(image_site) = &site.container.image else {
         return;
     };
-    let image = match &site.image {
-        Ok(image) => image,
-        Err(err) => return fail(entry, Reason::Error(err.clone())),
-    };
-    let pattern = match &site.pattern {
-        Ok(pattern) => pattern,
-        Err(err) => return fail(entry, Reason::Error(err.clone())),
-    };
-    let repo = site.repo();
-    let scan = match repo.as_ref().and_then(|r| facts.get(r)) {
+    let container = site.container.name.clone();
+    match verdict(site, facts, rules, warnings) {
+        Ok((tag, to)) => entry.changes.push(Change {
+            container,
+            site: image_site.clone(),
+            from: site.written.clone(),
+            to,
+            tag,
+        }),
+        Err(Stay::Leave(reason)) => entry.left.push(Left { container, reason }),
+        Err(Stay::Fail(reason)) => entry.failed.push(Left { container, reason }),
+    }
+}
+
+/// The tag a container moves to and its new reference, or why it stays.
+fn verdict(
+    site: &Site<'_>,
+    facts: &Facts,
+    rules: &Rules<'_>,
+    warnings: &mut Vec<String>,
+) -> Result<(String, String), Stay> {
+    let error = |text: String| Stay::Fail(Reason::Error(text));
+    let image = site.image.as_ref().map_err(|e| error(e.clone()))?;
+    let pattern = site.pattern.as_ref().map_err(|e| error(e.clone()))?;
+    let scan = match site.repo().as_ref().and_then(|r| facts.get(r)) {
         Some(Ok(scan)) => Some(scan),
-        Some(Err(err)) => return fail(entry, Reason::Error(err.to_string())),
+        Some(Err(err)) => return Err(error(err.to_string())),
         None => None,
     };
     let current = site.current_tag();
-    // A written digest that is no longer the tag's: the tag was pushed again.
-    let stale_digest = |tag: &str| {
-        let known = scan
-            .and_then(|s| s.details.get(tag))
-            .and_then(|d| d.as_ref().ok())
-            .map(|d| d.digest.as_str());
-        matches!((image.digest(), known), (Some(written), Some(known)) if written != known)
-    };
-    if current.is_none() && matches!(rules.target, Target::Newest) {
-        return leave(entry, Reason::PinnedByDigest);
-    }
+    let known = Known { image, scan };
     let to = match &rules.target {
+        Target::Newest if current.is_none() => return Err(Stay::Leave(Reason::PinnedByDigest)),
         Target::Image { tag, verify, .. } => {
-            if current == Some(tag.as_str()) && !stale_digest(tag) {
-                return leave(entry, Reason::UpToDate);
+            if current == Some(tag.as_str()) && !known.stale_digest(tag) {
+                return Err(Stay::Leave(Reason::UpToDate));
             }
             if !rules.ignore_filter && !pattern.allows(tag) {
-                return fail(
-                    entry,
-                    Reason::NotAllowed {
-                        tag: tag.clone(),
-                        pattern: pattern.to_string(),
-                    },
-                );
+                return Err(Stay::Fail(Reason::NotAllowed {
+                    tag: tag.clone(),
+                    pattern: pattern.to_string(),
+                }));
             }
             if *verify {
-                let Some(scan) = scan else {
-                    return fail(entry, Reason::NotAsked);
-                };
-                if !scan.tags.iter().any(|t| t == tag) {
-                    return fail(
-                        entry,
-                        Reason::TagNotFound {
-                            image: image.name_as_written().to_owned(),
-                            tag: tag.clone(),
-                        },
-                    );
-                }
-                match scan.details.get(tag) {
-                    Some(Ok(d)) if d.availability == Availability::NotForPlatform => {
-                        return fail(
-                            entry,
-                            Reason::NotForPlatform {
-                                tag: tag.clone(),
-                                platform: rules.platform.to_owned(),
-                            },
-                        );
-                    }
-                    Some(Err(err)) => return fail(entry, Reason::Error(err.to_string())),
-                    _ => {}
-                }
+                known.check_named(tag, rules.platform)?;
             }
             tag.clone()
         }
-        Target::Newest => {
-            let Some(scan) = scan else {
-                return fail(entry, Reason::NotAsked);
-            };
-            let candidates = facts::candidates(pattern, scan);
-            if let Some(reason) = unreadable(image, pattern, scan, &candidates, warnings) {
-                return fail(entry, reason);
-            }
-            let created = current
-                .and_then(|t| scan.details.get(t))
-                .and_then(|d| d.as_ref().ok())
-                .and_then(|d| d.created);
-            match policy::decide(
-                pattern,
-                &CurrentTag {
-                    tag: current,
-                    created,
-                },
-                &candidates,
-            ) {
-                Decision::Update { to } => to,
-                Decision::UpToDate => match current {
-                    Some(tag) if stale_digest(tag) => tag.to_owned(),
-                    _ => return leave(entry, Reason::UpToDate),
-                },
-                Decision::CurrentTimeUnknown { newest } => {
-                    return leave(entry, Reason::CurrentTimeUnknown { newest });
-                }
-                Decision::NoCandidate => {
-                    return leave(
-                        entry,
-                        Reason::NoTagAllowed {
-                            pattern: pattern.to_string(),
-                        },
-                    );
-                }
-            }
+        Target::Newest => known.newest(pattern, current, warnings)?,
+    };
+    let digest = known.details(&to).map(|d| d.digest.clone());
+    let new = image
+        .with_tag(&to, digest.as_deref())
+        .map_err(|e| error(e.to_string()))?;
+    Ok((to, new.to_string()))
+}
+
+/// What is known of a container's image: the reference and its repository's scan.
+struct Known<'a> {
+    image: &'a ImageRef,
+    scan: Option<&'a RepoScan>,
+}
+
+impl Known<'_> {
+    /// The details read for `tag`.
+    fn details(&self, tag: &str) -> Option<&TagDetails> {
+        self.scan?.details.get(tag)?.as_ref().ok()
+    }
+
+    /// Whether a digest written beside `tag` is no longer the tag's: it was pushed again.
+    fn stale_digest(&self, tag: &str) -> bool {
+        let known = self.details(tag).map(|d| d.digest.as_str());
+        matches!((self.image.digest(), known), (Some(written), Some(known)) if written != known)
+    }
+
+    /// `release -i`'s checks of the tag asked for: listed, read, built for the platform.
+    fn check_named(&self, tag: &str, platform: &str) -> Result<(), Stay> {
+        let Some(scan) = self.scan else {
+            return Err(Stay::Fail(Reason::NotAsked));
+        };
+        if !scan.tags.iter().any(|t| t == tag) {
+            return Err(Stay::Fail(Reason::TagNotFound {
+                image: self.image.name_as_written().to_owned(),
+                tag: tag.to_owned(),
+            }));
         }
-    };
-    let digest = scan
-        .and_then(|s| s.details.get(&to))
-        .and_then(|d| d.as_ref().ok())
-        .map(|d| d.digest.clone());
-    let new = match image.with_tag(&to, digest.as_deref()) {
-        Ok(new) => new,
-        Err(err) => return fail(entry, Reason::Error(err.to_string())),
-    };
-    entry.changes.push(Change {
-        container: name.clone(),
-        site: image_site.clone(),
-        from: site.written.clone(),
-        to: new.to_string(),
-        tag: to,
-    });
+        match scan.details.get(tag) {
+            Some(Ok(d)) if d.availability == Availability::NotForPlatform => {
+                Err(Stay::Fail(Reason::NotForPlatform {
+                    tag: tag.to_owned(),
+                    platform: platform.to_owned(),
+                }))
+            }
+            Some(Err(err)) => Err(Stay::Fail(Reason::Error(err.to_string()))),
+            _ => Ok(()),
+        }
+    }
+
+    /// The newest tag `pattern` allows, if the container should move to it.
+    fn newest(
+        &self,
+        pattern: &Pattern,
+        current: Option<&str>,
+        warnings: &mut Vec<String>,
+    ) -> Result<String, Stay> {
+        let Some(scan) = self.scan else {
+            return Err(Stay::Fail(Reason::NotAsked));
+        };
+        let candidates = facts::candidates(pattern, scan);
+        if let Some(reason) = unreadable(self.image, pattern, scan, &candidates, warnings) {
+            return Err(Stay::Fail(reason));
+        }
+        let created = current
+            .and_then(|t| self.details(t))
+            .and_then(|d| d.created);
+        let now = CurrentTag {
+            tag: current,
+            created,
+        };
+        match policy::decide(pattern, &now, &candidates) {
+            Decision::Update { to } => Ok(to),
+            Decision::UpToDate => match current {
+                Some(tag) if self.stale_digest(tag) => Ok(tag.to_owned()),
+                _ => Err(Stay::Leave(Reason::UpToDate)),
+            },
+            Decision::CurrentTimeUnknown { newest } => {
+                Err(Stay::Leave(Reason::CurrentTimeUnknown { newest }))
+            }
+            Decision::NoCandidate => Err(Stay::Leave(Reason::NoTagAllowed {
+                pattern: pattern.to_string(),
+            })),
+        }
+    }
 }
 
 /// Warn about the tags `pattern` allows that cannot be candidates: no build time for a

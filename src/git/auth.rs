@@ -256,71 +256,16 @@ impl<'a> CredentialState<'a> {
             return Cred::username(user);
         }
 
-        if allowed.contains(CredentialType::SSH_KEY) {
-            let user = username_from_url.unwrap_or(DEFAULT_SSH_USERNAME);
-            if let Some(key) = self.auth.ssh_key.as_ref().filter(|_| !self.offered_key) {
-                self.offered_key = true;
-                if key.path.is_file() {
-                    self.tried
-                        .push(format!("ssh key {} for user {user:?}", key.path.display()));
-                    let phrase = key.passphrase.as_ref().map(Secret::expose);
-                    return Cred::ssh_key(user, None, &key.path, phrase);
-                }
-                self.tried
-                    .push(format!("ssh key {} (no such file)", key.path.display()));
-            }
-            if self.auth.ssh_agent && !self.offered_agent {
-                self.offered_agent = true;
-                self.tried.push(format!("ssh-agent for user {user:?}"));
-                return Cred::ssh_key_from_agent(user);
-            }
+        if allowed.contains(CredentialType::SSH_KEY)
+            && let Some(cred) = self.next_ssh(username_from_url)
+        {
+            return cred;
         }
-
-        if allowed.contains(CredentialType::USER_PASS_PLAINTEXT) {
-            if let Some(up) = self
-                .auth
-                .url_user_pass
-                .as_ref()
-                .filter(|_| !self.offered_url_user_pass)
-            {
-                self.offered_url_user_pass = true;
-                let user = up.username.as_deref().unwrap_or(TOKEN_USERNAME);
-                self.tried
-                    .push("the username and password in the URL".to_owned());
-                return Cred::userpass_plaintext(user, up.password.expose());
-            }
-            if let Some(up) = self
-                .auth
-                .user_pass
-                .as_ref()
-                .filter(|_| !self.offered_user_pass)
-            {
-                self.offered_user_pass = true;
-                let user = up
-                    .username
-                    .as_deref()
-                    .or(username_from_url)
-                    .unwrap_or(TOKEN_USERNAME);
-                self.tried
-                    .push(format!("username and password for user {user:?}"));
-                return Cred::userpass_plaintext(user, up.password.expose());
-            }
-            if self.auth.credential_helpers && !self.offered_helper {
-                self.offered_helper = true;
-                if let Some(config) = &self.config {
-                    match Cred::credential_helper(config, url, username_from_url) {
-                        Ok(cred) => {
-                            self.tried.push("git credential helper".to_owned());
-                            return Ok(cred);
-                        }
-                        Err(_) => self.tried.push(
-                            "git credential helper (none configured or no answer)".to_owned(),
-                        ),
-                    }
-                }
-            }
+        if allowed.contains(CredentialType::USER_PASS_PLAINTEXT)
+            && let Some(cred) = self.next_user_pass(url, username_from_url)
+        {
+            return cred;
         }
-
         if allowed.contains(CredentialType::DEFAULT) && !self.offered_default {
             self.offered_default = true;
             self.tried.push("default system credentials".to_owned());
@@ -328,6 +273,81 @@ impl<'a> CredentialState<'a> {
         }
 
         Err(self.give_up())
+    }
+
+    /// The next SSH credential not offered yet: the key file, then the agent.
+    fn next_ssh(&mut self, username_from_url: Option<&str>) -> Option<Result<Cred, git2::Error>> {
+        let user = username_from_url.unwrap_or(DEFAULT_SSH_USERNAME);
+        if let Some(key) = self.auth.ssh_key.as_ref().filter(|_| !self.offered_key) {
+            self.offered_key = true;
+            if key.path.is_file() {
+                self.tried
+                    .push(format!("ssh key {} for user {user:?}", key.path.display()));
+                let phrase = key.passphrase.as_ref().map(Secret::expose);
+                return Some(Cred::ssh_key(user, None, &key.path, phrase));
+            }
+            self.tried
+                .push(format!("ssh key {} (no such file)", key.path.display()));
+        }
+        if self.auth.ssh_agent && !self.offered_agent {
+            self.offered_agent = true;
+            self.tried.push(format!("ssh-agent for user {user:?}"));
+            return Some(Cred::ssh_key_from_agent(user));
+        }
+        None
+    }
+
+    /// The next username and password not offered yet: the URL's, the configured ones,
+    /// then git's credential helpers.
+    fn next_user_pass(
+        &mut self,
+        url: &str,
+        username_from_url: Option<&str>,
+    ) -> Option<Result<Cred, git2::Error>> {
+        if let Some(up) = self
+            .auth
+            .url_user_pass
+            .as_ref()
+            .filter(|_| !self.offered_url_user_pass)
+        {
+            self.offered_url_user_pass = true;
+            let user = up.username.as_deref().unwrap_or(TOKEN_USERNAME);
+            self.tried
+                .push("the username and password in the URL".to_owned());
+            return Some(Cred::userpass_plaintext(user, up.password.expose()));
+        }
+        if let Some(up) = self
+            .auth
+            .user_pass
+            .as_ref()
+            .filter(|_| !self.offered_user_pass)
+        {
+            self.offered_user_pass = true;
+            let user = up
+                .username
+                .as_deref()
+                .or(username_from_url)
+                .unwrap_or(TOKEN_USERNAME);
+            self.tried
+                .push(format!("username and password for user {user:?}"));
+            return Some(Cred::userpass_plaintext(user, up.password.expose()));
+        }
+        if !self.auth.credential_helpers || self.offered_helper {
+            return None;
+        }
+        self.offered_helper = true;
+        let config = self.config.as_ref()?;
+        match Cred::credential_helper(config, url, username_from_url) {
+            Ok(cred) => {
+                self.tried.push("git credential helper".to_owned());
+                Some(Ok(cred))
+            }
+            Err(_) => {
+                self.tried
+                    .push("git credential helper (none configured or no answer)".to_owned());
+                None
+            }
+        }
     }
 
     /// The certificate callback: see [`Auth::check_host_key`]; a refusal is remembered.

@@ -185,6 +185,20 @@ impl Repo {
             return self.push_with_git(&info, &refspec, &target, remote_branch, auth);
         }
 
+        self.push_with_libgit2(&mut git_remote, &info, branch, remote_branch, auth)
+    }
+
+    /// Push with libgit2 and read the server's per-ref status.
+    fn push_with_libgit2(
+        &self,
+        git_remote: &mut git2::Remote<'_>,
+        info: &RemoteInfo,
+        branch: &str,
+        remote_branch: &str,
+        auth: &Auth,
+    ) -> Result<(), GitError> {
+        let target = format!("refs/heads/{remote_branch}");
+        let refspec = format!("refs/heads/{branch}:{target}");
         let creds = RefCell::new(CredentialState::new(auth, self.repo.config().ok()));
         let refused: RefCell<Option<String>> = RefCell::new(None);
         let mut push_callbacks = callbacks(&creds, &info.raw_url);
@@ -209,34 +223,29 @@ impl Repo {
             branch: remote_branch.to_owned(),
             reason,
         };
-        match result {
+        let status = match result {
             Err(e) if e.code() == ErrorCode::NotFastForward => {
-                Err(rejected(sanitize(e.message(), &info.raw_url, auth)))
+                return Err(rejected(sanitize(e.message(), &info.raw_url, auth)));
             }
-            Err(e) => Err(self.remote_failure(
-                format!("pushing branch {branch:?} to"),
-                &info,
-                auth,
-                &creds.borrow(),
-                e,
-            )),
+            Err(e) => {
+                let doing = format!("pushing branch {branch:?} to");
+                return Err(self.remote_failure(doing, info, auth, &creds.borrow(), e));
+            }
             Ok(()) => match refused.into_inner() {
-                None => Ok(()),
-                Some(status) => {
-                    let reason = sanitize(&status, &info.raw_url, auth);
-                    if is_retryable_rejection(&status) {
-                        Err(rejected(reason))
-                    } else {
-                        Err(GitError::PushRefused {
-                            remote: info.name,
-                            url: info.shown_url,
-                            branch: remote_branch.to_owned(),
-                            reason,
-                        })
-                    }
-                }
+                None => return Ok(()),
+                Some(status) => status,
             },
+        };
+        let reason = sanitize(&status, &info.raw_url, auth);
+        if is_retryable_rejection(&status) {
+            return Err(rejected(reason));
         }
+        Err(GitError::PushRefused {
+            remote: info.name.clone(),
+            url: info.shown_url.clone(),
+            branch: remote_branch.to_owned(),
+            reason,
+        })
     }
 
     /// Push with the `git` program (local remotes, whose hooks libgit2 would skip) and
@@ -380,53 +389,9 @@ impl Repo {
         if let Some(branch) = branch {
             check_branch_name(branch)?;
         }
-        let io_err = |action: &'static str, path: &Path| {
-            let path = path.to_path_buf();
-            move |source| GitError::Io {
-                action,
-                path,
-                source,
-            }
-        };
-
-        let fresh = match fs::metadata(dir) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(Created::Dir),
-            Err(e) => return Err(io_err("reading clone directory", dir)(e)),
-            Ok(meta) if !meta.is_dir() => {
-                return Err(GitError::NotAClone {
-                    dir: dir.to_path_buf(),
-                });
-            }
-            Ok(_) => {
-                let mut entries =
-                    fs::read_dir(dir).map_err(io_err("reading clone directory", dir))?;
-                if entries.next().is_none() {
-                    Some(Created::GitDir)
-                } else {
-                    None
-                }
-            }
-        };
-
+        let fresh = clone_state(dir)?;
         let repo = match fresh {
-            Some(_) => {
-                // The clone may be of a private repository: owner only.
-                let mut builder = fs::DirBuilder::new();
-                builder.recursive(true);
-                #[cfg(unix)]
-                std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-                builder
-                    .create(dir)
-                    .map_err(io_err("creating clone directory", dir))?;
-                let mut options = git2::RepositoryInitOptions::new();
-                options.external_template(false);
-                let repo = git2::Repository::init_opts(dir, &options)
-                    .map_err(|e| GitError::git("creating the clone", dir, e))?;
-                repo.remote(CLONE_REMOTE, url).map_err(|e| {
-                    GitError::git(format!("adding remote {CLONE_REMOTE:?}"), dir, e)
-                })?;
-                Repo::from_git2(repo, dir)?
-            }
+            Some(_) => Repo::init_clone(url, dir)?,
             None => {
                 let repo = Repo::open(dir).map_err(|e| match e {
                     GitError::NotARepository { .. } | GitError::BareRepository { .. } => {
@@ -460,6 +425,25 @@ impl Repo {
                 Err(e)
             }
         }
+    }
+
+    /// A new, empty repository in `dir` (made owner-only, since the clone may be of a
+    /// private repository) with `url` as its clone remote.
+    fn init_clone(url: &str, dir: &Path) -> Result<Repo, GitError> {
+        let mut builder = fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder
+            .create(dir)
+            .map_err(io_err("creating clone directory", dir))?;
+        let mut options = git2::RepositoryInitOptions::new();
+        options.external_template(false);
+        let repo = git2::Repository::init_opts(dir, &options)
+            .map_err(|e| GitError::git("creating the clone", dir, e))?;
+        repo.remote(CLONE_REMOTE, url)
+            .map_err(|e| GitError::git(format!("adding remote {CLONE_REMOTE:?}"), dir, e))?;
+        Repo::from_git2(repo, dir)
     }
 
     /// The remote of that name, or [`GitError::RemoteNotFound`].
@@ -721,6 +705,32 @@ enum Created {
     Dir,
     /// Only `.git` inside an empty directory that was there before.
     GitDir,
+}
+
+/// An I/O error while `action` on `path`.
+fn io_err(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> GitError {
+    let path = path.to_path_buf();
+    move |source| GitError::Io {
+        action,
+        path,
+        source,
+    }
+}
+
+/// What a clone directory is: `None` for an existing clone (or something else that is
+/// not empty); otherwise what must be created (the directory, or only its `.git`).
+fn clone_state(dir: &Path) -> Result<Option<Created>, GitError> {
+    match fs::metadata(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Some(Created::Dir)),
+        Err(e) => Err(io_err("reading clone directory", dir)(e)),
+        Ok(meta) if !meta.is_dir() => Err(GitError::NotAClone {
+            dir: dir.to_path_buf(),
+        }),
+        Ok(_) => {
+            let mut entries = fs::read_dir(dir).map_err(io_err("reading clone directory", dir))?;
+            Ok(entries.next().is_none().then_some(Created::GitDir))
+        }
+    }
 }
 
 #[cfg(test)]

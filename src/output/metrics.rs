@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
 
-use super::overview::{Overview, RowStatus};
+use super::overview::{HostCount, Overview, RowStatus};
 
 /// The name of the series that survives a failed run.
 const LAST_SUCCESS: &str = "tagpilot_last_success_timestamp_seconds";
@@ -15,50 +15,70 @@ const LAST_SUCCESS: &str = "tagpilot_last_success_timestamp_seconds";
 /// The metrics of a run that ended at `now` after `seconds`; `previous` is the metrics
 /// file as it was before (for the last success time of a failed run).
 pub fn render(overview: &Overview, now: DateTime<Utc>, seconds: f64, previous: &str) -> String {
-    let command = label_value(&overview.command);
-    let run = format!("command=\"{command}\"");
-    let mut out = String::new();
-    let mut gauge = |name: &str, help: &str, samples: &[(String, String)]| {
-        let _ = writeln!(out, "# HELP {name} {help}");
-        let _ = writeln!(out, "# TYPE {name} gauge");
+    let run = format!("command=\"{}\"", label_value(&overview.command));
+    let mut out = Gauges(String::new());
+    run_gauges(&mut out, overview, &run, now, seconds, previous);
+    host_gauges(&mut out, overview, &run);
+    out.0
+}
+
+/// The exposition being written.
+struct Gauges(String);
+
+impl Gauges {
+    /// A gauge with its help and samples (labels, value).
+    fn gauge(&mut self, name: &str, help: &str, samples: &[(String, String)]) {
+        let _ = writeln!(self.0, "# HELP {name} {help}");
+        let _ = writeln!(self.0, "# TYPE {name} gauge");
         for (labels, value) in samples {
-            let _ = writeln!(out, "{name}{{{labels}}} {value}");
+            let _ = writeln!(self.0, "{name}{{{labels}}} {value}");
         }
-    };
+    }
+}
+
+/// The series of the run itself: when, how it ended, how long, what it did.
+fn run_gauges(
+    out: &mut Gauges,
+    overview: &Overview,
+    run: &str,
+    now: DateTime<Utc>,
+    seconds: f64,
+    previous: &str,
+) {
+    let one = |value: String| [(run.to_owned(), value)];
     let ended = seconds_since_epoch(now);
-    gauge(
+    out.gauge(
         "tagpilot_last_run_timestamp_seconds",
         "When the last run ended, in seconds since the Unix epoch.",
-        &[(run.clone(), ended.clone())],
+        &one(ended.clone()),
     );
     let last_success = if overview.succeeded() {
         Some(ended)
     } else {
-        previous_sample(previous, LAST_SUCCESS, &run)
+        previous_sample(previous, LAST_SUCCESS, run)
     };
-    gauge(
+    out.gauge(
         LAST_SUCCESS,
         "When the last run that succeeded (exit code 0 or 3) ended, in seconds since the Unix epoch.",
         &last_success
-            .map(|v| (run.clone(), v))
+            .map(|v| (run.to_owned(), v))
             .into_iter()
             .collect::<Vec<_>>(),
     );
-    gauge(
+    out.gauge(
         "tagpilot_last_run_exit_code",
         "The exit code of the last run.",
-        &[(run.clone(), overview.exit_code.unwrap_or(1).to_string())],
+        &one(overview.exit_code.unwrap_or(1).to_string()),
     );
-    gauge(
+    out.gauge(
         "tagpilot_last_run_duration_seconds",
         "How long the last run took.",
-        &[(run.clone(), format!("{seconds:.3}"))],
+        &one(format!("{seconds:.3}")),
     );
-    let updated = overview.count(RowStatus::Updated);
-    gauge(
+    out.gauge(
         "tagpilot_last_run_updates",
         "Containers moved to a new tag by the last run (with --dry-run: that would be).",
-        &[(run.clone(), updated.to_string())],
+        &one(overview.count(RowStatus::Updated).to_string()),
     );
     let by_status: Vec<(String, String)> = RowStatus::ALL
         .iter()
@@ -69,34 +89,16 @@ pub fn render(overview: &Overview, now: DateTime<Utc>, seconds: f64, previous: &
             )
         })
         .collect();
-    gauge(
+    out.gauge(
         "tagpilot_last_run_containers",
         "Containers looked at by the last run, by what happened to them.",
         &by_status,
     );
-    let per_host = |pick: fn(&super::overview::HostCount) -> u64| -> Vec<(String, String)> {
-        overview
-            .hosts
-            .iter()
-            .map(|h| {
-                (
-                    format!("{run},host=\"{}\"", label_value(&h.host)),
-                    pick(h).to_string(),
-                )
-            })
-            .collect()
-    };
-    gauge(
-        "tagpilot_last_run_registry_requests",
-        "Requests the last run sent to each registry host (retries and redirects count).",
-        &per_host(|h| h.requests),
-    );
-    gauge(
-        "tagpilot_last_run_registry_errors",
-        "Requests of the last run that got no answer or an HTTP error (401 challenges aside).",
-        &per_host(|h| h.errors),
-    );
-    let budget = |pick: fn(&super::overview::HostCount) -> Option<u64>| -> Vec<(String, String)> {
+}
+
+/// The series per registry host: requests, errors, and pulls where the host counts them.
+fn host_gauges(out: &mut Gauges, overview: &Overview, run: &str) {
+    let per_host = |pick: &dyn Fn(&HostCount) -> Option<u64>| -> Vec<(String, String)> {
         overview
             .hosts
             .iter()
@@ -109,17 +111,26 @@ pub fn render(overview: &Overview, now: DateTime<Utc>, seconds: f64, previous: &
             })
             .collect()
     };
-    gauge(
+    out.gauge(
+        "tagpilot_last_run_registry_requests",
+        "Requests the last run sent to each registry host (retries and redirects count).",
+        &per_host(&|h| Some(h.requests)),
+    );
+    out.gauge(
+        "tagpilot_last_run_registry_errors",
+        "Requests of the last run that got no answer or an HTTP error (401 challenges aside).",
+        &per_host(&|h| Some(h.errors)),
+    );
+    out.gauge(
         "tagpilot_last_run_registry_pulls",
         "Manifest pulls the last run spent of a registry's pull budget (Docker Hub's rate limit).",
-        &budget(|h| h.pulls),
+        &per_host(&|h| h.pulls),
     );
-    gauge(
+    out.gauge(
         "tagpilot_registry_pulls_remaining",
         "What is left of a registry's pull budget, as it said last (ratelimit-remaining).",
-        &budget(|h| h.pulls_left),
+        &per_host(&|h| h.pulls_left),
     );
-    out
 }
 
 /// A time as Prometheus writes it: seconds since the epoch, with milliseconds.
