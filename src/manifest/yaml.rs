@@ -295,37 +295,9 @@ impl Builder {
                 self.root = None;
                 self.anchors.clear();
             }
-            Event::DocumentEnd => {
-                if self.in_document {
-                    self.done = Some(Document {
-                        index: self.count,
-                        root: self.root.take(),
-                        anchors: std::mem::take(&mut self.anchors),
-                    });
-                    self.count += 1;
-                }
-                self.in_document = false;
-            }
+            Event::DocumentEnd => self.end_document(),
             Event::Scalar(text, style, anchor, _) => {
-                let style = match style {
-                    ScalarStyle::Plain => Style::Plain,
-                    ScalarStyle::SingleQuoted => Style::SingleQuoted,
-                    ScalarStyle::DoubleQuoted => Style::DoubleQuoted,
-                    ScalarStyle::Literal => Style::Literal,
-                    ScalarStyle::Folded => Style::Folded,
-                };
-                // An absent value (`key:`) comes as a zero-width `~`: keep it empty.
-                let text = if span.is_empty() {
-                    String::new()
-                } else {
-                    text.into_owned()
-                };
-                let node = Node {
-                    value: Value::Scalar { text, style },
-                    span,
-                    line,
-                    flow: self.flow_depth > 0,
-                };
+                let node = self.scalar(text, style, span, line);
                 self.finish(node, anchor);
             }
             Event::Alias(id) => {
@@ -352,52 +324,98 @@ impl Builder {
                 anchor,
                 items: Vec::new(),
             }),
-            Event::MappingEnd | Event::SequenceEnd => {
-                if let Some(open) = self.stack.pop() {
-                    if matches!(
-                        open,
-                        Open::Map { flow: true, .. } | Open::Seq { flow: true, .. }
-                    ) {
-                        self.flow_depth -= 1;
-                    }
-                    let (node, anchor) = match open {
-                        Open::Map {
-                            start,
-                            line,
-                            flow,
-                            anchor,
-                            entries,
-                            ..
-                        } => (
-                            Node {
-                                value: Value::Map(entries),
-                                span: start..span.end,
-                                line,
-                                flow,
-                            },
-                            anchor,
-                        ),
-                        Open::Seq {
-                            start,
-                            line,
-                            flow,
-                            anchor,
-                            items,
-                        } => (
-                            Node {
-                                value: Value::Seq(items),
-                                span: start..span.end,
-                                line,
-                                flow,
-                            },
-                            anchor,
-                        ),
-                    };
-                    self.finish(node, anchor);
-                }
-            }
+            Event::MappingEnd | Event::SequenceEnd => self.close(span.end),
             _ => {}
         }
+    }
+
+    /// The end of a document: it is done.
+    fn end_document(&mut self) {
+        if self.in_document {
+            self.done = Some(Document {
+                index: self.count,
+                root: self.root.take(),
+                anchors: std::mem::take(&mut self.anchors),
+            });
+            self.count += 1;
+        }
+        self.in_document = false;
+    }
+
+    /// A scalar's node.
+    fn scalar(
+        &self,
+        text: std::borrow::Cow<'_, str>,
+        style: ScalarStyle,
+        span: Range<usize>,
+        line: usize,
+    ) -> Node {
+        let style = match style {
+            ScalarStyle::Plain => Style::Plain,
+            ScalarStyle::SingleQuoted => Style::SingleQuoted,
+            ScalarStyle::DoubleQuoted => Style::DoubleQuoted,
+            ScalarStyle::Literal => Style::Literal,
+            ScalarStyle::Folded => Style::Folded,
+        };
+        // An absent value (`key:`) comes as a zero-width `~`: keep it empty.
+        let text = if span.is_empty() {
+            String::new()
+        } else {
+            text.into_owned()
+        };
+        Node {
+            value: Value::Scalar { text, style },
+            span,
+            line,
+            flow: self.flow_depth > 0,
+        }
+    }
+
+    /// The end of the innermost open mapping or sequence, at byte `end`.
+    fn close(&mut self, end: usize) {
+        let Some(open) = self.stack.pop() else {
+            return;
+        };
+        if matches!(
+            open,
+            Open::Map { flow: true, .. } | Open::Seq { flow: true, .. }
+        ) {
+            self.flow_depth -= 1;
+        }
+        let (node, anchor) = match open {
+            Open::Map {
+                start,
+                line,
+                flow,
+                anchor,
+                entries,
+                ..
+            } => (
+                Node {
+                    value: Value::Map(entries),
+                    span: start..end,
+                    line,
+                    flow,
+                },
+                anchor,
+            ),
+            Open::Seq {
+                start,
+                line,
+                flow,
+                anchor,
+                items,
+            } => (
+                Node {
+                    value: Value::Seq(items),
+                    span: start..end,
+                    line,
+                    flow,
+                },
+                anchor,
+            ),
+        };
+        self.finish(node, anchor);
     }
 
     /// Start a collection.

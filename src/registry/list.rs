@@ -85,6 +85,27 @@ fn listed_details(digest: &str, listed: &ListedManifest) -> Option<TagDetails> {
     })
 }
 
+/// What Google's listing says of each manifest's tags: their details (single-platform
+/// images with a build time) and when each was pushed.
+fn google_facts(
+    manifests: &HashMap<String, ListedManifest>,
+    known: &mut BTreeMap<String, TagDetails>,
+    uploaded: &mut BTreeMap<String, DateTime<Utc>>,
+) {
+    for (digest, listed) in manifests {
+        if let Some(at) = millis(listed.time_uploaded_ms.as_ref()) {
+            for tag in &listed.tag {
+                uploaded.insert(tag.clone(), at);
+            }
+        }
+        if let Some(details) = listed_details(digest, listed) {
+            for tag in &listed.tag {
+                known.insert(tag.clone(), details.clone());
+            }
+        }
+    }
+}
+
 /// The `rel="next"` target of a `Link` header, if any.
 pub(super) fn next_link(header: &str) -> Option<String> {
     // Link: <url>; rel="next", <url2>; rel="prev"
@@ -152,18 +173,8 @@ impl Client {
                     format!("the tags list is not the expected JSON: {e}"),
                 )
             })?;
-            for (digest, listed) in list.manifest.iter().flatten() {
-                let times = uploaded.get_or_insert_with(BTreeMap::new);
-                if let Some(at) = millis(listed.time_uploaded_ms.as_ref()) {
-                    for tag in &listed.tag {
-                        times.insert(tag.clone(), at);
-                    }
-                }
-                if let Some(details) = listed_details(digest, listed) {
-                    for tag in &listed.tag {
-                        known.insert(tag.clone(), details.clone());
-                    }
-                }
+            if let Some(manifests) = &list.manifest {
+                google_facts(manifests, &mut known, uploaded.get_or_insert_default());
             }
             let page = list.tags.unwrap_or_default();
             // Counted as sent, duplicates included and an empty page as one, so that a

@@ -7,7 +7,7 @@ use std::time::Instant;
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
 
-use super::{Reply, Transport, lock};
+use super::{HostState, Reply, Transport, lock};
 use crate::registry::RegistryError;
 use crate::registry::error::has_io_kind;
 
@@ -170,37 +170,13 @@ impl Transport {
         let pull = *method == Method::GET && url.path().contains("/manifests/");
         let state = self.host(&authority(url));
         if pull {
-            // Each pull takes its share of the budget before it is sent, so that requests
-            // in flight together cannot overspend it.
-            let mut pulls = lock(&state.pulls);
-            match pulls.left {
-                Some(0) => {
-                    return Err(RegistryError::PullBudget {
-                        doing: ex.doing.to_owned(),
-                        host: authority(url),
-                    });
-                }
-                Some(n) => pulls.left = Some(n - 1),
-                None => {}
-            }
+            reserve_pull(&state, ex.doing, url)?;
         }
         let started = Instant::now();
         self.requests.fetch_add(1, Ordering::Relaxed);
         let sent = req.send().await;
         if let Ok(resp) = &sent {
-            let mut pulls = lock(&state.pulls);
-            let number = |name: &str| {
-                let value = resp.headers().get(name)?.to_str().ok()?;
-                value.split(';').next()?.trim().parse::<u64>().ok()
-            };
-            // Within a run the budget only shrinks: an answer to an earlier request may
-            // arrive after later pulls took their share.
-            pulls.left = match (number("ratelimit-remaining"), pulls.left) {
-                (Some(said), Some(known)) => Some(said.min(known)),
-                (said, known) => said.or(known),
-            };
-            pulls.limit = number("ratelimit-limit").or(pulls.limit);
-            pulls.used += u64::from(pull && resp.status().is_success());
+            note_budget(&state, resp, pull);
         }
         let line = RequestLine {
             method,
@@ -286,6 +262,41 @@ impl Transport {
             self.log(format_args!("    {name}: {shown}"));
         }
     }
+}
+
+/// Takes a pull's share of the host's budget before it is sent, so that requests in
+/// flight together cannot overspend it; an error when nothing is left.
+fn reserve_pull(state: &HostState, doing: &str, url: &Url) -> Result<(), RegistryError> {
+    let mut pulls = lock(&state.pulls);
+    match pulls.left {
+        Some(0) => Err(RegistryError::PullBudget {
+            doing: doing.to_owned(),
+            host: authority(url),
+        }),
+        Some(n) => {
+            pulls.left = Some(n - 1);
+            Ok(())
+        }
+        None => Ok(()),
+    }
+}
+
+/// What an answer says of the host's pull budget (`ratelimit-limit`,
+/// `ratelimit-remaining`), and the pull it cost.
+fn note_budget(state: &HostState, resp: &reqwest::Response, pull: bool) {
+    let mut pulls = lock(&state.pulls);
+    let number = |name: &str| {
+        let value = resp.headers().get(name)?.to_str().ok()?;
+        value.split(';').next()?.trim().parse::<u64>().ok()
+    };
+    // Within a run the budget only shrinks: an answer to an earlier request may arrive
+    // after later pulls took their share.
+    pulls.left = match (number("ratelimit-remaining"), pulls.left) {
+        (Some(said), Some(known)) => Some(said.min(known)),
+        (said, known) => said.or(known),
+    };
+    pulls.limit = number("ratelimit-limit").or(pulls.limit);
+    pulls.used += u64::from(pull && resp.status().is_success());
 }
 
 /// What a request line of the log shows.
