@@ -10,8 +10,8 @@
 //!   environment and the configuration file, into the values the layers below take;
 //! - [`commands`] runs one subcommand: the only module that combines the ones below;
 //! - [`notify`] posts reports, and [`output`] renders tables, JSON, Markdown, HTML and
-//!   metrics; both know the report types, and `output` the scanned workloads of
-//!   [`manifest`], but no registry or git type;
+//!   metrics; both know [`report`] (what a write command did, as a value), and `output`
+//!   the scanned workloads of [`manifest`], but no registry or git type;
 //! - [`manifest`] (reading and byte-exact editing of YAML), [`registry`] (the registry
 //!   client), [`policy`] (tag patterns and choosing a tag) and [`git`] (libgit2) know
 //!   nothing of each other or of the command line; `registry` builds on [`image`]
@@ -26,5 +26,6 @@ pub mod notify;
 pub mod output;
 pub mod policy;
 pub mod registry;
+pub mod report;
 pub mod secret;
 pub mod settings;

@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde_json::json;
 
 use crate::output::Ui;
-use crate::output::report::Report;
+use crate::report::Report;
 
 /// Attempts per URL.
 const ATTEMPTS: u32 = 3;
@@ -212,7 +212,7 @@ fn redact(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::report::{Status, Update, WorkloadResult};
+    use crate::report::{Status, Update, WorkloadResult};
 
     #[test]
     fn a_cause_repeated_by_the_next_is_left_out() {

@@ -14,8 +14,8 @@ use crate::manifest::edit::{
 use crate::manifest::scan::policies;
 use crate::manifest::{Annotation, Workload};
 use crate::output::Ui;
-use crate::output::report::{Report, Status, Update, WorkloadResult};
 use crate::policy::Pattern;
+use crate::report::{Report, Status, Update, WorkloadResult};
 use crate::{notify, settings};
 
 /// The single-purpose policy commands.
@@ -271,8 +271,7 @@ fn change(
         .repo
         .as_ref()
         .context("a git work tree is needed to write")?;
-    let mut attempt = 0;
-    loop {
+    write::with_push_retries(&location, global, args, ui, |ui, _| {
         let scan = scan(global, &location.root, ui)?;
         let workload = select_one(&scan, id, global)?;
         // As fluxctl did, a lock without --user records who locked it: git's identity.
@@ -285,20 +284,8 @@ fn change(
         for warning in &edit.unfiltered {
             ui.warn(warning);
         }
-        if !args.dry_run && !edit.changes.is_empty() {
-            write::check_clean(&location, repo, &edit.changes, args)?;
-        }
         let message = commit_message(&edit.events, args);
-        let written = match write::apply(&location, repo, global, args, &edit.changes, &message, ui)
-        {
-            Ok(written) => written,
-            Err(err) if write::is_rejected(&err) && attempt < args.push_retries => {
-                attempt += 1;
-                write::refetch(&location, global, args, attempt, ui)?;
-                continue;
-            }
-            Err(err) => return Err(err),
-        };
+        let written = write::apply(&location, repo, global, args, &edit.changes, &message, ui)?;
         let mut report = report(workload, edit.updates, &written, args);
         report.warnings = [scan.warnings.clone(), edit.unfiltered].concat();
         write::print(ui, global, args, &mut report, &edit.changes)?;
@@ -306,12 +293,12 @@ fn change(
         if report.changed() && !args.dry_run {
             notify::send(&settings::notify_targets(args), &report, ui);
         }
-        return Ok(if args.exit_code && report.changed() {
+        Ok(if args.exit_code && report.changed() {
             Outcome::Changed
         } else {
             Outcome::Success
-        });
-    }
+        })
+    })
 }
 
 /// The report of one workload's policy change.

@@ -17,8 +17,8 @@ use crate::image::ImageRef;
 use crate::manifest::edit::{ImageUpdate, update_images};
 use crate::manifest::{Scan, Workload};
 use crate::output::Ui;
-use crate::output::report::Report;
 use crate::registry::ClientOptions;
+use crate::report::Report;
 use crate::{notify, settings};
 
 /// Which command, with what it asks for.
@@ -49,33 +49,24 @@ fn run(global: &GlobalArgs, write_args: &WriteArgs, job: &Job<'_>, ui: &mut Ui) 
     let branch = write::preflight(&location, global, write_args)?.map(|target| target.branch);
 
     let mut facts = Facts::new();
-    let mut attempt = 0;
-    loop {
+    write::with_push_retries(&location, global, write_args, ui, |ui, last| {
         let scan = scan(global, &location.root, ui)?;
         let Round { plan, changes } =
             plan_round(global, job, &location.root, &scan, &options, &mut facts, ui)?;
         let message = commit_message(job, &plan, write_args);
-        let written = {
+        let written =
             match write::apply(&location, repo, global, write_args, &changes, &message, ui) {
                 Ok(written) => written,
-                Err(err) if write::is_rejected(&err) && attempt < write_args.push_retries => {
-                    attempt += 1;
-                    write::refetch(&location, global, write_args, attempt, ui)?;
-                    continue;
-                }
                 Err(err) => {
-                    let report = report(
-                        &plan,
-                        &scan,
-                        write_args,
-                        &Written::default(),
-                        vec![format!("{err:#}")],
-                    );
-                    notify::send(&settings::notify_targets(write_args), &report, ui);
+                    // A failure that will not be tried again is posted, as a report.
+                    if last || !write::is_rejected(&err) {
+                        let errors = vec![format!("{err:#}")];
+                        let report = report(&plan, &scan, write_args, &Written::default(), errors);
+                        notify::send(&settings::notify_targets(write_args), &report, ui);
+                    }
                     return Err(err);
                 }
-            }
-        };
+            };
         for warning in &plan.warnings {
             ui.warn(warning);
         }
@@ -93,8 +84,8 @@ fn run(global: &GlobalArgs, write_args: &WriteArgs, job: &Job<'_>, ui: &mut Ui) 
         if !write_args.dry_run && (report.changed() || !report.errors.is_empty()) {
             notify::send(&settings::notify_targets(write_args), &report, ui);
         }
-        return outcome(&report, &plan, write_args);
-    }
+        outcome(&report, &plan, write_args)
+    })
 }
 
 /// What the reports show of this run: a row per container, and what was written.

@@ -8,9 +8,9 @@ use super::facts::{self, Facts, Site};
 use super::reason::{Left, Reason};
 use crate::image::ImageRef;
 use crate::manifest::{ImageSite, Workload};
-use crate::output::report::{Failure, Status, Update, WorkloadResult};
 use crate::policy::{self, CurrentTag, Decision, Pattern, TagFacts};
 use crate::registry::{Availability, RepoScan, TagDetails};
+use crate::report::{Failure, Status, Update, WorkloadResult};
 
 /// What to move the containers to.
 pub enum Target {

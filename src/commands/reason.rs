@@ -143,8 +143,8 @@ impl Left {
     }
 
     /// The report's form.
-    pub fn skip(&self) -> crate::output::report::Skip {
-        crate::output::report::Skip {
+    pub fn skip(&self) -> crate::report::Skip {
+        crate::report::Skip {
             container: self.container.clone(),
             reason: self.reason.to_string(),
         }

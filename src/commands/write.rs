@@ -10,8 +10,9 @@ use super::Location;
 use crate::cli::{Format, GlobalArgs, WriteArgs};
 use crate::git::{CommitFile, GitError, Identity, Repo};
 use crate::manifest::{write_atomic, write_atomic_in};
-use crate::output::report::{Report, write_report};
+use crate::output::report::write_report;
 use crate::output::{Ui, markdown};
+use crate::report::Report;
 
 /// The new text of one file.
 pub struct FileChange {
@@ -33,7 +34,7 @@ pub struct Written {
 }
 
 /// Refuse to touch files with uncommitted changes, unless `--allow-dirty`.
-pub fn check_clean(
+fn check_clean(
     location: &Location,
     repo: &Repo,
     changes: &[FileChange],
@@ -399,9 +400,34 @@ pub fn is_rejected(err: &anyhow::Error) -> bool {
     })
 }
 
+/// Runs `round` (plan on the current head, write, commit, push) until it succeeds, fails
+/// for good, or its push was rejected `--push-retries` times: after each rejection the
+/// upstream is fetched and the branch moved to its tip, so the next round plans on what
+/// the remote has now. `round` is told whether it is the last try, so that it can report
+/// a failure that will not be retried.
+pub fn with_push_retries<T>(
+    location: &Location,
+    global: &GlobalArgs,
+    args: &WriteArgs,
+    ui: &mut Ui,
+    mut round: impl FnMut(&mut Ui, bool) -> Result<T>,
+) -> Result<T> {
+    let mut attempt = 0;
+    loop {
+        let last = attempt >= args.push_retries;
+        match round(ui, last) {
+            Err(err) if is_rejected(&err) && !last => {
+                attempt += 1;
+                refetch(location, global, args, attempt, ui)?;
+            }
+            done => return done,
+        }
+    }
+}
+
 /// After a rejected push (attempt `attempt` of `args.push_retries + 1`): say so, fetch the
 /// upstream branch and move to the remote's tip, so the caller can plan again.
-pub fn refetch(
+fn refetch(
     location: &Location,
     global: &GlobalArgs,
     args: &WriteArgs,

@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 
 use super::escape_control;
 use super::overview::{Overview, RowStatus, TagTime};
-use super::report::Report;
 use crate::manifest::{ImageSite, Workload};
+use crate::report::Report;
 
 /// The overview of `list-images`, `release` or `sync`: a totals line, what was committed,
 /// a row per container, then the errors and warnings.
