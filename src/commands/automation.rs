@@ -200,18 +200,6 @@ fn plan_round<'a>(
         let written = args.image.as_deref().unwrap_or(name);
         check_image_used(&considered, name, written, ui)?;
     }
-    // Ask the registries only about what the plan can use.
-    let wanted: Vec<&Workload> = selected
-        .iter()
-        .copied()
-        .filter(|w| {
-            let id = w.id.to_string();
-            !excluded.contains(&id)
-                && (forced.contains(&id) || !(w.policies.locked || w.policies.ignore))
-                && (!automated_only || w.policies.automated)
-        })
-        .collect();
-    let sites = ask(global, &wanted, &target, options, facts, ui)?;
     let rules = Rules {
         target,
         automated_only,
@@ -220,6 +208,13 @@ fn plan_round<'a>(
         excluded: &excluded,
         platform: &global.registry.platform,
     };
+    // Ask the registries only about what the plan can use.
+    let wanted: Vec<&Workload> = selected
+        .iter()
+        .copied()
+        .filter(|w| plan::workload_skip(w, &rules).is_none())
+        .collect();
+    let sites = ask(global, &wanted, &rules.target, options, facts, ui)?;
     Ok(finish(root, plan::plan(&selected, &sites, facts, &rules)))
 }
 

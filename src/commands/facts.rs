@@ -13,10 +13,8 @@ use crate::image::ImageRef;
 use crate::manifest::{Container, Workload};
 use crate::output::overview::HostCount;
 use crate::output::{Progress, Ui};
-use crate::policy::{Pattern, TagFacts, glob_match};
-use crate::registry::{
-    Availability, Client, ClientOptions, RegistryError, RepoKey, RepoScan, TagDetails,
-};
+use crate::policy::{self, Pattern, TagFacts, glob_match};
+use crate::registry::{Availability, Client, ClientOptions, RegistryError, RepoKey, RepoScan};
 
 /// One container image to look up.
 pub struct Site<'a> {
@@ -246,26 +244,25 @@ pub fn time_word(args: &RegistryArgs) -> &'static str {
     }
 }
 
-/// Whether a tag can be chosen under `pattern`: allowed by it, read without error, built
-/// for the platform, and (for a time-ordered pattern) with a known build time.
-pub fn is_candidate(pattern: &Pattern, tag: &str, details: Option<&TagDetails>) -> bool {
-    details.is_some_and(|d| {
-        pattern.allows(tag)
-            && d.availability == Availability::Available
-            && (pattern.orders_by_version() || d.created.is_some())
-    })
-}
-
-/// The candidates of a repository under `pattern`, as the policy functions take them.
-pub fn candidates(pattern: &Pattern, scan: &RepoScan) -> Vec<TagFacts> {
+/// What the policy functions take of each tag of a repository that was read without error.
+pub fn readable(scan: &RepoScan) -> Vec<TagFacts> {
     scan.tags
         .iter()
         .filter_map(|tag| {
-            let details = scan.details.get(tag).and_then(|d| d.as_ref().ok());
-            is_candidate(pattern, tag, details).then(|| TagFacts {
+            let details = scan.details.get(tag)?.as_ref().ok()?;
+            Some(TagFacts {
                 tag: tag.clone(),
-                created: details.and_then(|d| d.created),
+                created: details.created,
+                available: details.availability == Availability::Available,
             })
         })
+        .collect()
+}
+
+/// The candidates of a repository under `pattern`, as [`policy::is_candidate`] decides.
+pub fn candidates(pattern: &Pattern, scan: &RepoScan) -> Vec<TagFacts> {
+    readable(scan)
+        .into_iter()
+        .filter(|facts| policy::is_candidate(pattern, facts))
         .collect()
 }

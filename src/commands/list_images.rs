@@ -165,10 +165,7 @@ fn container_images(
     let mut order: Vec<TagFacts> = scan
         .tags
         .iter()
-        .map(|tag| TagFacts {
-            tag: tag.clone(),
-            created: details(tag).and_then(|d| d.created),
-        })
+        .map(|tag| TagFacts::new(tag.clone(), details(tag).and_then(|d| d.created)))
         .collect();
     policy::sort_for_listing(pattern, &mut order);
     let mut rows: Vec<TagRow> = order.iter().map(|f| row(&f.tag)).collect();

@@ -9,7 +9,7 @@ use super::reason::{Left, Reason};
 use crate::image::ImageRef;
 use crate::manifest::{ImageSite, Workload};
 use crate::policy::{self, CurrentTag, Decision, Pattern, TagFacts};
-use crate::registry::{Availability, RepoScan, TagDetails};
+use crate::registry::{Availability, RegistryError, RepoScan, TagDetails};
 use crate::report::{Failure, Status, Update, WorkloadResult};
 
 /// What to move the containers to.
@@ -172,6 +172,25 @@ fn warn_once(warnings: &mut Vec<String>, warning: String) {
     }
 }
 
+/// Why `workload` is left alone before its containers are looked at: excluded, ignored or
+/// locked (unless forced), or not automated where only automated workloads move. The one
+/// rule for both the planner and the choice of what to ask the registries.
+pub fn workload_skip(workload: &Workload, rules: &Rules<'_>) -> Option<Reason> {
+    let id = workload.id.to_string();
+    let policies = &workload.policies;
+    if rules.excluded.contains(&id) {
+        Some(Reason::Excluded)
+    } else if policies.ignore && !rules.forced.contains(&id) {
+        Some(Reason::Ignored)
+    } else if policies.locked && !rules.forced.contains(&id) {
+        Some(Reason::Locked(policies.locked_msg.clone()))
+    } else if rules.automated_only && !policies.automated {
+        Some(Reason::NotAutomated)
+    } else {
+        None
+    }
+}
+
 /// Plan the workloads in `selected` with the facts gathered for `sites`.
 pub fn plan<'a>(
     selected: &[&'a Workload],
@@ -184,7 +203,6 @@ pub fn plan<'a>(
         warnings: Vec::new(),
     };
     for workload in selected {
-        let id = workload.id.to_string();
         let mut entry = WorkloadPlan {
             workload,
             changes: Vec::new(),
@@ -192,18 +210,7 @@ pub fn plan<'a>(
             left: Vec::new(),
             failed: Vec::new(),
         };
-        let policies = &workload.policies;
-        entry.skipped = if rules.excluded.contains(&id) {
-            Some(Reason::Excluded)
-        } else if policies.ignore && !rules.forced.contains(&id) {
-            Some(Reason::Ignored)
-        } else if policies.locked && !rules.forced.contains(&id) {
-            Some(Reason::Locked(policies.locked_msg.clone()))
-        } else if rules.automated_only && !policies.automated {
-            Some(Reason::NotAutomated)
-        } else {
-            None
-        };
+        entry.skipped = workload_skip(workload, rules);
         if entry.skipped.is_none() {
             for warning in facts::bad_references(workload) {
                 warn_once(&mut plan.warnings, warning);
@@ -398,25 +405,21 @@ fn unreadable(
     warnings: &mut Vec<String>,
 ) -> Option<Reason> {
     let name = image.name_as_written();
-    let mut failed = Vec::new();
-    for tag in scan.tags.iter().filter(|t| pattern.allows(t)) {
-        match scan.details.get(tag) {
-            Some(Err(err)) => failed.push((tag, err)),
-            Some(Ok(d))
-                if !pattern.orders_by_version()
-                    && d.created.is_none()
-                    && d.availability == Availability::Available =>
-            {
-                warn_once(
-                    warnings,
-                    format!(
-                        "{name}:{tag}: no build time is known, so it is not a candidate for glob and regex patterns"
-                    ),
-                );
-            }
-            _ => {}
-        }
+    for facts in policy::skipped_for_missing_time(pattern, &facts::readable(scan)) {
+        warn_once(
+            warnings,
+            format!(
+                "{name}:{}: no build time is known, so it is not a candidate for glob and regex patterns",
+                facts.tag
+            ),
+        );
     }
+    let failed: Vec<(&String, &RegistryError)> = scan
+        .tags
+        .iter()
+        .filter(|t| pattern.allows(t))
+        .filter_map(|tag| Some((tag, scan.details.get(tag)?.as_ref().err()?)))
+        .collect();
     match failed.as_slice() {
         [] => None,
         [(tag, err), rest @ ..] if candidates.is_empty() => Some(Reason::NoneReadable {

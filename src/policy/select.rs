@@ -23,14 +23,18 @@ pub struct TagFacts {
     pub tag: String,
     /// When the image was built, if the registry could tell.
     pub created: Option<DateTime<Utc>>,
+    /// Whether the tag has an image for the platform in use; a tag without one is never a
+    /// candidate.
+    pub available: bool,
 }
 
 impl TagFacts {
-    /// Facts for `tag`.
+    /// Facts for `tag`, available for the platform.
     pub fn new(tag: impl Into<String>, created: Option<DateTime<Utc>>) -> TagFacts {
         TagFacts {
             tag: tag.into(),
             created,
+            available: true,
         }
     }
 }
@@ -105,14 +109,15 @@ fn rank(pattern: &Pattern, facts: &TagFacts) -> Option<Rank> {
 }
 
 fn candidate_rank(pattern: &Pattern, facts: &TagFacts) -> Option<Rank> {
-    if pattern.allows(&facts.tag) {
+    if facts.available && pattern.allows(&facts.tag) {
         rank(pattern, facts)
     } else {
         None
     }
 }
 
-/// Whether `facts` is a candidate: allowed by the pattern and placeable in its order.
+/// Whether `facts` is a candidate: available for the platform, allowed by the pattern and
+/// placeable in its order (a version for `semver:`, a time for `glob:` and `regex:`).
 pub fn is_candidate(pattern: &Pattern, facts: &TagFacts) -> bool {
     candidate_rank(pattern, facts).is_some()
 }
@@ -130,14 +135,15 @@ pub fn newest_allowed<'a>(pattern: &Pattern, tags: &'a [TagFacts]) -> Option<&'a
         .map(|(_, facts)| facts)
 }
 
-/// The tags the pattern allows but cannot use because their creation time is unknown
-/// (always none for `semver:`), in the order given, for the report.
+/// The tags the pattern allows, available for the platform, that it cannot use because
+/// their creation time is unknown (always none for `semver:`), in the order given, for the
+/// report.
 pub fn skipped_for_missing_time<'a>(pattern: &Pattern, tags: &'a [TagFacts]) -> Vec<&'a TagFacts> {
     if pattern.orders_by_version() {
         return Vec::new();
     }
     tags.iter()
-        .filter(|facts| facts.created.is_none() && pattern.allows(&facts.tag))
+        .filter(|facts| facts.available && facts.created.is_none() && pattern.allows(&facts.tag))
         .collect()
 }
 
@@ -305,6 +311,17 @@ mod tests {
             decide(&pattern("glob:*"), &current("a", None), &untimed),
             Decision::NoCandidate
         );
+    }
+
+    #[test]
+    fn tags_without_the_platform_are_never_candidates() {
+        let mut tags = facts(&[("2.0.0", at(2)), ("1.0.0", at(1)), ("3.0.0", None)]);
+        tags[0].available = false;
+        tags[2].available = false;
+        assert_eq!(newest("glob:*", &tags).as_deref(), Some("1.0.0"));
+        assert_eq!(newest("semver:*", &tags).as_deref(), Some("1.0.0"));
+        assert!(!is_candidate(&pattern("semver:*"), &tags[0]));
+        assert!(skipped_for_missing_time(&pattern("glob:*"), &tags).is_empty());
     }
 
     #[test]
