@@ -1,15 +1,17 @@
 //! One file per subcommand; the only place that combines the modules below it.
 
 mod annotate;
-mod automation;
 mod completions;
 mod facts;
 mod list_images;
 mod list_workloads;
 mod plan;
 mod reason;
+mod release;
 mod reports;
 mod rows;
+mod sync;
+mod update;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -136,8 +138,8 @@ fn dispatch(cli: &Cli, ui: &mut Ui) -> Result<Outcome> {
         Command::Lock(args) => annotate::run_verb(&cli.global, annotate::Verb::Lock, args, ui),
         Command::Unlock(args) => annotate::run_verb(&cli.global, annotate::Verb::Unlock, args, ui),
         Command::Policy(args) => annotate::run(&cli.global, args, ui),
-        Command::Release(args) => automation::release(&cli.global, args, ui),
-        Command::Sync(args) => automation::sync(&cli.global, args, ui),
+        Command::Release(args) => release::run(&cli.global, args, ui),
+        Command::Sync(args) => sync::run(&cli.global, args, ui),
         Command::Completions(args) => completions::run(args, ui),
     }
 }

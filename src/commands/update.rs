@@ -1,5 +1,6 @@
-//! `release` and `sync`: scan, ask the registries, plan, print, write, commit and push, and
-//! on a rejected push start over on the remote's new head.
+//! What `release` and `sync` share: scan, ask the registries, plan, print, write, commit
+//! and push, and on a rejected push start over on the remote's new head. The two commands
+//! differ only in the [`Job`] they pass.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -12,7 +13,7 @@ use super::plan::{self, Plan, Rules, Target};
 use super::reason::{Left, Reason};
 use super::write::{self, FileChange, Written};
 use super::{Outcome, UsageError, locate, parse_id, rows, scan, select_one};
-use crate::cli::{GlobalArgs, ReleaseArgs, SyncArgs, WriteArgs};
+use crate::cli::{GlobalArgs, ReleaseArgs, WriteArgs};
 use crate::image::ImageRef;
 use crate::manifest::edit::{ImageUpdate, update_images};
 use crate::manifest::{Scan, Workload};
@@ -22,23 +23,18 @@ use crate::report::Report;
 use crate::{notify, settings};
 
 /// Which command, with what it asks for.
-enum Job<'a> {
+pub(super) enum Job<'a> {
     Sync,
     Release(&'a ReleaseArgs),
 }
 
-/// Run `sync`.
-pub fn sync(global: &GlobalArgs, args: &SyncArgs, ui: &mut Ui) -> Result<Outcome> {
-    run(global, &args.write, &Job::Sync, ui)
-}
-
-/// Run `release`.
-pub fn release(global: &GlobalArgs, args: &ReleaseArgs, ui: &mut Ui) -> Result<Outcome> {
-    run(global, &args.write, &Job::Release(args), ui)
-}
-
-/// The loop shared by both commands.
-fn run(global: &GlobalArgs, write_args: &WriteArgs, job: &Job<'_>, ui: &mut Ui) -> Result<Outcome> {
+/// Runs a job: the loop shared by both commands.
+pub(super) fn run(
+    global: &GlobalArgs,
+    write_args: &WriteArgs,
+    job: &Job<'_>,
+    ui: &mut Ui,
+) -> Result<Outcome> {
     let options = settings::client_options(&global.registry)?;
     let location = locate(global, true, ui)?;
     let repo = location
