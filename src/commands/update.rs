@@ -319,38 +319,7 @@ fn finish<'a>(root: &Path, mut plan: Plan<'a>) -> Round<'a> {
                 continue;
             }
         };
-        let all: Vec<ImageUpdate<'_>> = updates.iter().map(|(_, u)| u.clone()).collect();
-        let new = match update_images(&old, &file, &all) {
-            Ok(new) => Some(new),
-            Err(_) => {
-                // Something in the file cannot be rewritten: keep what can, workload by
-                // workload, and fail only the workloads whose edits are refused.
-                let mut kept: Vec<ImageUpdate<'_>> = Vec::new();
-                let mut text = None;
-                let mut groups: Vec<(usize, Vec<ImageUpdate<'_>>)> = Vec::new();
-                for (index, update) in &updates {
-                    match groups.last_mut() {
-                        Some((last, group)) if last == index => group.push(update.clone()),
-                        _ => groups.push((*index, vec![update.clone()])),
-                    }
-                }
-                for (index, group) in groups {
-                    let mut trial = kept.clone();
-                    trial.extend(group.iter().cloned());
-                    match update_images(&old, &file, &trial) {
-                        Ok(new) => {
-                            kept = trial;
-                            text = Some(new);
-                        }
-                        Err(err) => {
-                            broken.insert(index, format!("{err:#}"));
-                        }
-                    }
-                }
-                text
-            }
-        };
-        if let Some(new) = new {
+        if let Some(new) = rewrite(&old, &file, updates, &mut broken) {
             changes.push(FileChange { file, old, new });
         }
     }
@@ -364,6 +333,34 @@ fn finish<'a>(root: &Path, mut plan: Plan<'a>) -> Round<'a> {
         }
     }
     Round { plan, changes }
+}
+
+/// One file rewritten with its updates (each with the index of its workload in the plan).
+/// An update the editor refuses fails its whole workload, which is recorded in `broken`,
+/// and the file is rewritten with the others; updates that fail only together fail every
+/// workload they belong to. `None` when nothing of the file can be rewritten.
+fn rewrite(
+    old: &str,
+    file: &str,
+    mut updates: Vec<(usize, ImageUpdate<'_>)>,
+    broken: &mut BTreeMap<usize, String>,
+) -> Option<String> {
+    while !updates.is_empty() {
+        let all: Vec<ImageUpdate<'_>> = updates.iter().map(|(_, u)| u.clone()).collect();
+        let err = match update_images(old, file, &all) {
+            Ok(new) => return Some(new),
+            Err(err) => err,
+        };
+        let failed: Vec<usize> = match err.update {
+            Some(at) => vec![updates[at].0],
+            None => updates.iter().map(|(index, _)| *index).collect(),
+        };
+        for index in &failed {
+            broken.insert(*index, err.to_string());
+        }
+        updates.retain(|(index, _)| !failed.contains(index));
+    }
+    None
 }
 
 /// The commit message: `-m` for release, else Flux v1's.

@@ -111,40 +111,92 @@ pub struct ImageUpdate<'a> {
     pub tag: &'a str,
 }
 
-/// Rewrite `src` with every update applied; every other byte stays. The result is verified
-/// by reading it again.
-pub fn update_images(src: &str, file: &str, updates: &[ImageUpdate<'_>]) -> Result<String> {
-    // An image written as an alias moves only with the anchored value, and only when that
-    // value is itself an image moving to the same reference.
-    for update in updates.iter().filter(|u| u.site.alias().is_some()) {
-        let anchored = &update.site.edited().span;
-        let owner = updates.iter().any(|o| {
-            o.site.alias().is_none()
-                && o.site.edited().span == *anchored
-                && o.reference == update.reference
-        });
-        ensure!(
-            owner,
-            "the image of container {} of {} in {file} comes from a YAML anchor (*name or <<: *name) also used by something that is not moving to the same tag; change it by hand",
-            update.container,
-            update.workload.id
-        );
+/// Why [`update_images`] could not rewrite a file: the error, and which update it was
+/// (its index in the updates given) when one alone is at fault.
+#[derive(Debug)]
+pub struct EditError {
+    /// The update at fault; `None` when the updates fail only together.
+    pub update: Option<usize>,
+    /// What was wrong.
+    pub error: anyhow::Error,
+}
+
+impl std::fmt::Display for EditError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:#}", self.error)
     }
+}
+
+impl std::error::Error for EditError {}
+
+/// Rewrite `src` with every update applied; every other byte stays. The result is verified
+/// by reading it again. An error names the update at fault when one is, so that the caller
+/// can drop it and apply the others.
+pub fn update_images(
+    src: &str,
+    file: &str,
+    updates: &[ImageUpdate<'_>],
+) -> Result<String, EditError> {
+    let fault = |update: usize| {
+        move |error: anyhow::Error| EditError {
+            update: Some(update),
+            error,
+        }
+    };
     let mut edits = Vec::new();
-    for update in updates {
-        let mut found =
-            image_edits(src, update.site, update.reference, update.tag).with_context(|| {
+    for (index, update) in updates.iter().enumerate() {
+        check_alias(update, updates, file).map_err(fault(index))?;
+        let found = image_edits(src, update.site, update.reference, update.tag)
+            .with_context(|| {
                 format!(
                     "rewriting the image of container {} of {} in {file}",
                     update.container, update.workload.id
                 )
-            })?;
-        edits.append(&mut found);
+            })
+            .map_err(fault(index))?;
+        edits.push(found);
     }
+    let all: Vec<Edit> = edits.iter().flatten().cloned().collect();
     let aliases: Vec<Range<usize>> = updates.iter().filter_map(|u| u.site.alias()).collect();
-    let text = apply_checked(src, &edits, &aliases)
-        .with_context(|| format!("rewriting images in {file}"))?;
-    verify(src, &text, file, |w| {
+    let text = apply_checked(src, &all, &aliases).map_err(|error| EditError {
+        // The update whose edits are refused on their own, if one is.
+        update: (0..updates.len()).find(|&i| {
+            let alias: Vec<Range<usize>> = updates[i].site.alias().into_iter().collect();
+            apply_checked(src, &edits[i], &alias).is_err()
+        }),
+        error: error.context(format!("rewriting images in {file}")),
+    })?;
+    check_reading(src, &text, file, updates).map_err(|error| EditError {
+        update: None,
+        error,
+    })?;
+    Ok(text)
+}
+
+/// An image written as an alias moves only with the anchored value, and only when that
+/// value is itself an image moving to the same reference.
+fn check_alias(update: &ImageUpdate<'_>, updates: &[ImageUpdate<'_>], file: &str) -> Result<()> {
+    let Some(_) = update.site.alias() else {
+        return Ok(());
+    };
+    let anchored = &update.site.edited().span;
+    let owner = updates.iter().any(|o| {
+        o.site.alias().is_none()
+            && o.site.edited().span == *anchored
+            && o.reference == update.reference
+    });
+    ensure!(
+        owner,
+        "the image of container {} of {} in {file} comes from a YAML anchor (*name or <<: *name) also used by something that is not moving to the same tag; change it by hand",
+        update.container,
+        update.workload.id
+    );
+    Ok(())
+}
+
+/// Checks that the rewritten `text` reads as `src` with the updates made, and nothing else.
+fn check_reading(src: &str, text: &str, file: &str, updates: &[ImageUpdate<'_>]) -> Result<()> {
+    verify(src, text, file, |w| {
         let mut want = reading(w);
         for update in updates.iter().filter(|u| same_place(u.workload, w)) {
             for container in want
@@ -159,8 +211,7 @@ pub fn update_images(src: &str, file: &str, updates: &[ImageUpdate<'_>]) -> Resu
             }
         }
         want
-    })?;
-    Ok(text)
+    })
 }
 
 /// The reference a split site spells once its tag is `tag`.
@@ -244,6 +295,8 @@ mod tests {
         };
         let err = update_images(src, "f.yaml", &[update(0), update(1)]).unwrap_err();
         assert!(format!("{err:#}").contains("volumes[0]/note"), "{err:#}");
+        // The update that changes the anchored value is at fault, on its own.
+        assert_eq!(err.update, Some(0));
         let src = src.replace("  volumes: [{name: v, note: *img}]\n", "");
         let w = workload(&src);
         let update = |c: usize| ImageUpdate {
@@ -274,5 +327,6 @@ mod tests {
             format!("{err:#}").contains("comes from a YAML anchor"),
             "{err:#}"
         );
+        assert_eq!(err.update, Some(0));
     }
 }

@@ -20,5 +20,5 @@ mod properties;
 
 pub use annotation::{AnnotationChange, AnnotationUpdate, planned_annotations, set_annotations};
 pub use engine::{Edit, apply, apply_checked};
-pub use image::{ImageUpdate, image_edits, scalar_edit, update_images};
+pub use image::{EditError, ImageUpdate, image_edits, scalar_edit, update_images};
 pub use verify::{ContainerReading, WorkloadReading, reading, verify};
