@@ -271,7 +271,15 @@ fn has_local_changes_for_each_kind_of_file() {
             fx.work.display()
         )
     );
-    assert!(repo.has_local_changes(&fx.root.join("x.yaml")).is_err());
+    let outside = fx.root.join("x.yaml");
+    assert_eq!(
+        repo.has_local_changes(&outside).unwrap_err().to_string(),
+        format!(
+            "{} is not a path inside the work tree {}",
+            outside.display(),
+            fx.work.display()
+        )
+    );
 }
 
 #[test]

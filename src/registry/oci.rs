@@ -476,9 +476,21 @@ mod tests {
             panic!("not schema 1")
         };
         assert_eq!(cfg.created.as_deref(), Some("2024-01-01T00:00:00Z"));
-        assert!(Manifest::parse(None, b"{}").is_err());
-        assert!(Manifest::parse(None, b"not json").is_err());
-        assert!(Manifest::parse(Some("application/vnd.example+json"), b"{}").is_err());
+        let err = |content_type: Option<&str>, body: &[u8]| {
+            Manifest::parse(content_type, body).map(|_| ()).unwrap_err()
+        };
+        assert_eq!(
+            err(None, b"{}"),
+            "manifest has no media type and an unknown shape"
+        );
+        assert_eq!(
+            err(None, b"not json"),
+            "manifest is not valid JSON: expected ident at line 1 column 2"
+        );
+        assert_eq!(
+            err(Some("application/vnd.example+json"), b"{}"),
+            "unsupported manifest media type \"application/vnd.example+json\""
+        );
     }
 
     #[test]
@@ -493,7 +505,10 @@ mod tests {
             verify_digest(&d, b"abd").unwrap_err(),
             sha256_digest(b"abd")
         );
-        assert!(verify_digest("md5:00", b"abc").is_err());
+        assert_eq!(
+            verify_digest("md5:00", b"abc").unwrap_err(),
+            "unsupported digest \"md5:00\""
+        );
         assert!(is_digest(&d));
         assert!(!is_digest("latest"));
     }

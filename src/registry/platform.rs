@@ -127,7 +127,13 @@ mod tests {
             assert_eq!(p.to_string(), shown, "{input}");
         }
         for bad in ["linux", "linux/", "/amd64", "a/b/c/d", ""] {
-            assert!(bad.parse::<Platform>().is_err(), "{bad}");
+            assert_eq!(
+                bad.parse::<Platform>().unwrap_err().to_string(),
+                format!(
+                    "invalid platform {bad:?}: expected OS/ARCH[/VARIANT], such as linux/arm64"
+                ),
+                "{bad}"
+            );
         }
     }
 

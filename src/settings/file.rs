@@ -445,8 +445,14 @@ mod tests {
         );
         assert_eq!(item(".5").number("k"), Ok(0.5));
         assert_eq!(item("1e2").number("k"), Ok(100.0));
-        assert!(item(".inf").number("k").is_err());
-        assert!(item("nan").number("k").is_err());
+        assert_eq!(
+            item(".inf").number("k").unwrap_err().to_string(),
+            "line 1: k: expected a number, found \".inf\""
+        );
+        assert_eq!(
+            item("nan").number("k").unwrap_err().to_string(),
+            "line 1: k: expected a number, found \"nan\""
+        );
         assert_eq!(item("2024").string("k"), Ok("2024".to_owned()));
         assert_eq!(item("'true'").string("k"), Ok("true".to_owned()));
         assert_eq!(

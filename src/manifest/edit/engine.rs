@@ -167,7 +167,12 @@ mod tests {
             span: s..e,
             text: t.into(),
         };
-        assert!(apply("abcdef", &[e(0, 3, "x"), e(2, 4, "y")]).is_err());
+        assert_eq!(
+            apply("abcdef", &[e(0, 3, "x"), e(2, 4, "y")])
+                .unwrap_err()
+                .to_string(),
+            "two changes overlap at byte 2: the same value is shared by several images (a YAML anchor?)"
+        );
         assert_eq!(
             apply("abcdef", &[e(0, 3, "x"), e(0, 3, "x")]).unwrap(),
             "xdef"

@@ -308,7 +308,12 @@ mod tests {
         };
         let out = update_images(&src, "f.yaml", &[update(0), update(1)]).unwrap();
         assert_eq!(out, src.replace("'x:1'", "'x:2'"));
-        assert!(update_images(&src, "f.yaml", &[update(0)]).is_err());
+        assert_eq!(
+            update_images(&src, "f.yaml", &[update(0)])
+                .unwrap_err()
+                .to_string(),
+            "rewriting images in f.yaml: the edit would also change \"/spec/containers[1]/image\" (document 1); nothing was written"
+        );
     }
 
     #[test]
