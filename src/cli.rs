@@ -184,7 +184,8 @@ pub struct GlobalArgs {
 }
 
 /// When to colour the output.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum ColorChoice {
     /// When stderr is a terminal and NO_COLOR is not set
     Auto,
@@ -359,7 +360,8 @@ pub struct RegistrySetting {
 }
 
 /// Which time orders glob and regex candidates.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum TimeSource {
     /// When the image was built (its config's `created`)
     Built,
@@ -368,7 +370,8 @@ pub enum TimeSource {
 }
 
 /// Output formats.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     /// Aligned columns, as fluxctl prints them
     Table,
@@ -525,7 +528,8 @@ pub struct WriteArgs {
 }
 
 /// Notification formats.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum NotifyFormat {
     /// The JSON report
     Json,

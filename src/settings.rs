@@ -4,10 +4,15 @@
 //! With `cli`, the only module that reads the environment and configuration files.
 //!
 //! clap applies flags, `TAGPILOT_*` variables and defaults; [`ArgMatches::value_source`] then
-//! tells which options a flag or a variable set, and the file fills the others.
+//! tells which options a flag or a variable set, and the file fills the others. The file is
+//! parsed into a tree with lines (`file`), read into the serde struct `FileSettings`
+//! (`from_file`, through the deserializer in `de`), and its `registries`, `notify` and
+//! `exclude`, which have rules beyond their types, are read here.
 
+mod de;
 mod env;
 mod file;
+mod from_file;
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -25,67 +30,11 @@ use crate::cli::{
 use crate::git::{Auth, Repo, Secret};
 use crate::image::{DOCKER_HUB_API_HOST, is_docker_hub_host};
 use crate::registry::{Api, ClientOptions, Platform};
-use file::{ConfigFile, Item, Kind, Problem, check_keys, field};
+use file::{ConfigFile, Item, Kind, Problem, field};
+use from_file::{CONFLICTS, FileSettings, Open};
 
 /// The configuration file looked for in the repository when `--config` names none.
 pub const CONFIG_FILE_NAME: &str = ".tagpilot.yaml";
-
-/// The configuration file's keys for options: each option's long name in camelCase, in the
-/// plural for the repeatable ones (`notify` keeps its name, as the file's format has it).
-/// Every option with a `TAGPILOT_*` variable has one, but `--config` and
-/// `--trust-repo-config` (a file cannot name another, nor trust itself).
-const OPTION_KEYS: [&str; 46] = [
-    "repo",
-    "gitUrl",
-    "gitSshKey",
-    "gitKnownHosts",
-    "gitBranch",
-    "gitRemote",
-    "paths",
-    "namespace",
-    "defaultNamespace",
-    "output",
-    "reportHtml",
-    "metricsFile",
-    "quiet",
-    "color",
-    "platform",
-    "dockerConfig",
-    "insecureRegistries",
-    "registryCas",
-    "includeImages",
-    "excludeImages",
-    "concurrency",
-    "registryRps",
-    "timeout",
-    "deadline",
-    "maxTags",
-    "timeSource",
-    "cacheDir",
-    "noCache",
-    "refresh",
-    "dryRun",
-    "diff",
-    "noCommit",
-    "noPush",
-    "gitUser",
-    "gitEmail",
-    "message",
-    "user",
-    "ciSkip",
-    "ciSkipMessage",
-    "exitCode",
-    "allowDirty",
-    "pushRetries",
-    "notify",
-    "notifyFormat",
-    "limit",
-    "noHeaders",
-];
-
-/// Options that exclude each other (clap's `conflicts_with`): a file value for one is dropped
-/// when a flag or variable set the other.
-const CONFLICTS: [[&str; 2]; 2] = [["repo", "git_url"], ["quiet", "verbose"]];
 
 /// Why the arguments gave no [`Cli`].
 #[derive(Debug)]
@@ -344,69 +293,6 @@ fn config_path(global: &GlobalArgs) -> Option<PathBuf> {
     path.is_file().then_some(path)
 }
 
-/// Fills options from the file into the `cli` structs, where neither a flag nor a variable
-/// set them.
-struct Fill<'a> {
-    file: &'a ConfigFile,
-    /// The running command's matches.
-    matches: &'a ArgMatches,
-    /// Whether the running command takes the options being filled; when not, their values
-    /// are checked and dropped.
-    takes: bool,
-    /// Every key asked for.
-    keys: Vec<&'static str>,
-}
-
-impl Fill<'_> {
-    /// Whether the file decides option `id`: the command takes it, and no flag or variable
-    /// set it or an option it conflicts with.
-    fn open(&self, id: &str) -> bool {
-        let set = |id: &str| {
-            matches!(
-                self.matches.value_source(id),
-                Some(ValueSource::CommandLine | ValueSource::EnvVariable)
-            )
-        };
-        self.takes
-            && !set(id)
-            && !CONFLICTS
-                .iter()
-                .filter(|pair| pair.contains(&id))
-                .flatten()
-                .any(|other| *other != id && set(other))
-    }
-
-    /// The value of `key` read with `read`, if the file has one and decides option `id`. A
-    /// wrong value is an error even when a flag overrides it.
-    fn read<T>(
-        &mut self,
-        key: &'static str,
-        id: &str,
-        read: impl FnOnce(&Item, &str) -> Result<T, Problem>,
-    ) -> Result<Option<T>, Problem> {
-        self.keys.push(key);
-        let Some(item) = self.file.get(key) else {
-            return Ok(None);
-        };
-        let value = read(item, key)?;
-        Ok(self.open(id).then_some(value))
-    }
-
-    /// Set `field` to the value of `key`, as [`Fill::read`] decides.
-    fn set<T>(
-        &mut self,
-        key: &'static str,
-        id: &str,
-        field: &mut T,
-        read: impl FnOnce(&Item, &str) -> Result<T, Problem>,
-    ) -> Result<(), Problem> {
-        if let Some(value) = self.read(key, id, read)? {
-            *field = value;
-        }
-        Ok(())
-    }
-}
-
 /// Apply the file to `cli`; `matches` are the running subcommand's.
 fn apply(cli: &mut Cli, matches: &ArgMatches, file: &ConfigFile) -> Result<(), Problem> {
     if let Some(item) = file.get("config") {
@@ -415,44 +301,32 @@ fn apply(cli: &mut Cli, matches: &ArgMatches, file: &ConfigFile) -> Result<(), P
             "config: a configuration file cannot name another one",
         ));
     }
-    let mut known: Vec<&str> = OPTION_KEYS.to_vec();
-    known.extend(["registries", "exclude"]);
-    check_keys(file.entries(), "", &known)?;
-
-    let mut fill = Fill {
-        file,
-        matches,
-        takes: true,
-        keys: Vec::new(),
+    // Unknown keys, and the type of every value, whether or not it is used.
+    let mut settings = FileSettings::read(file)?;
+    let notify = match file.get("notify") {
+        Some(item) => Some(notify(item, "notify")?),
+        None => None,
     };
-    fill_global(&mut fill, &mut cli.global)?;
     cli.global.registry.registries = registries(file)?;
     cli.global.exclude = exclude(file)?;
-    let mut unused = unused_write_args();
-    let write = match &mut cli.command {
+    let open = Open {
+        matches,
+        dir: file.dir(),
+    };
+    settings.fill_global(&open, &mut cli.global);
+    match &mut cli.command {
         Command::Automate(args)
         | Command::Deautomate(args)
         | Command::Lock(args)
-        | Command::Unlock(args) => &mut args.write,
-        Command::Policy(args) => &mut args.write,
-        Command::Release(args) => &mut args.write,
-        Command::Sync(args) => &mut args.write,
-        Command::ListWorkloads(_) | Command::ListImages(_) | Command::Completions(_) => {
-            fill.takes = false;
-            &mut unused
+        | Command::Unlock(args) => settings.fill_write(&open, &mut args.write, notify),
+        Command::Policy(args) => settings.fill_write(&open, &mut args.write, notify),
+        Command::Release(args) => settings.fill_write(&open, &mut args.write, notify),
+        Command::Sync(args) => settings.fill_write(&open, &mut args.write, notify),
+        Command::ListImages(args) => {
+            settings.fill_list_images(&open, &mut args.limit, &mut args.no_headers);
         }
-    };
-    fill_write(&mut fill, write)?;
-    let (mut limit, mut no_headers) = (0, false);
-    fill.takes = matches!(cli.command, Command::ListImages(_));
-    let (limit, no_headers) = match &mut cli.command {
-        Command::ListImages(args) => (&mut args.limit, &mut args.no_headers),
-        _ => (&mut limit, &mut no_headers),
-    };
-    fill.set("limit", "limit", limit, Item::whole)?;
-    fill.set("noHeaders", "no_headers", no_headers, Item::boolean)?;
-    debug_assert_eq!(fill.keys, OPTION_KEYS);
-
+        Command::ListWorkloads(_) | Command::Completions(_) => {}
+    }
     if let (Some(_), Some(_), Some(item)) =
         (&cli.global.repo, &cli.global.git_url, file.get("gitUrl"))
     {
@@ -462,172 +336,6 @@ fn apply(cli: &mut Cli, matches: &ArgMatches, file: &ConfigFile) -> Result<(), P
         ));
     }
     Ok(())
-}
-
-/// The options every command takes.
-fn fill_global(fill: &mut Fill<'_>, g: &mut GlobalArgs) -> Result<(), Problem> {
-    let dir = fill.file.dir().to_path_buf();
-    // Paths of the local file system are relative to the file's directory.
-    let path = |item: &Item, key: &str| item.string(key).map(|p| Some(dir.join(p)));
-    let text = |item: &Item, key: &str| item.string(key).map(Some);
-    fill.set("repo", "repo", &mut g.repo, path)?;
-    fill.set("gitUrl", "git_url", &mut g.git_url, text)?;
-    fill.set("gitSshKey", "git_ssh_key", &mut g.git_ssh_key, path)?;
-    fill.set(
-        "gitKnownHosts",
-        "git_known_hosts",
-        &mut g.git_known_hosts,
-        path,
-    )?;
-    fill.set("gitBranch", "git_branch", &mut g.git_branch, text)?;
-    fill.set("gitRemote", "git_remote", &mut g.git_remote, Item::string)?;
-    // --path is relative to the repository, wherever the file is.
-    fill.set("paths", "paths", &mut g.paths, |item, key| {
-        Ok(item.strings(key)?.into_iter().map(PathBuf::from).collect())
-    })?;
-    fill.set("namespace", "namespace", &mut g.namespace, text)?;
-    fill.set(
-        "defaultNamespace",
-        "default_namespace",
-        &mut g.default_namespace,
-        Item::string,
-    )?;
-    fill.set("output", "output", &mut g.output, Item::choice)?;
-    fill.set("reportHtml", "report_html", &mut g.report_html, path)?;
-    fill.set("metricsFile", "metrics_file", &mut g.metrics_file, path)?;
-    fill.set("quiet", "quiet", &mut g.quiet, Item::boolean)?;
-    fill.set("color", "color", &mut g.color, Item::choice)?;
-    fill_registry(fill, &mut g.registry)
-}
-
-/// The options of the registry client.
-fn fill_registry(fill: &mut Fill<'_>, r: &mut RegistryArgs) -> Result<(), Problem> {
-    let dir = fill.file.dir().to_path_buf();
-    let path = |item: &Item, key: &str| item.string(key).map(|p| Some(dir.join(p)));
-    fill.set("platform", "platform", &mut r.platform, Item::string)?;
-    fill.set("dockerConfig", "docker_config", &mut r.docker_config, path)?;
-    fill.set(
-        "insecureRegistries",
-        "insecure_registry",
-        &mut r.insecure_registry,
-        Item::strings,
-    )?;
-    fill.set(
-        "registryCas",
-        "registry_ca",
-        &mut r.registry_ca,
-        |item, key| {
-            Ok(item
-                .strings(key)?
-                .into_iter()
-                .map(|p| dir.join(p))
-                .collect())
-        },
-    )?;
-    fill.set(
-        "includeImages",
-        "include_image",
-        &mut r.include_image,
-        Item::strings,
-    )?;
-    fill.set(
-        "excludeImages",
-        "exclude_image",
-        &mut r.exclude_image,
-        Item::strings,
-    )?;
-    fill.set(
-        "concurrency",
-        "concurrency",
-        &mut r.concurrency,
-        Item::whole,
-    )?;
-    fill.set(
-        "registryRps",
-        "registry_rps",
-        &mut r.registry_rps,
-        Item::number,
-    )?;
-    fill.set("timeout", "timeout", &mut r.timeout, Item::whole)?;
-    fill.set("deadline", "deadline", &mut r.deadline, Item::whole)?;
-    fill.set("maxTags", "max_tags", &mut r.max_tags, Item::whole)?;
-    fill.set(
-        "timeSource",
-        "time_source",
-        &mut r.time_source,
-        Item::choice,
-    )?;
-    fill.set("cacheDir", "cache_dir", &mut r.cache_dir, path)?;
-    fill.set("noCache", "no_cache", &mut r.no_cache, Item::boolean)?;
-    fill.set("refresh", "refresh", &mut r.refresh, Item::boolean)?;
-    Ok(())
-}
-
-/// The options of the write commands.
-fn fill_write(fill: &mut Fill<'_>, w: &mut WriteArgs) -> Result<(), Problem> {
-    let text = |item: &Item, key: &str| item.string(key).map(Some);
-    fill.set("dryRun", "dry_run", &mut w.dry_run, Item::boolean)?;
-    fill.set("diff", "diff", &mut w.diff, Item::boolean)?;
-    fill.set("noCommit", "no_commit", &mut w.no_commit, Item::boolean)?;
-    fill.set("noPush", "no_push", &mut w.no_push, Item::boolean)?;
-    fill.set("gitUser", "git_user", &mut w.git_user, text)?;
-    fill.set("gitEmail", "git_email", &mut w.git_email, text)?;
-    fill.set("message", "message", &mut w.message, text)?;
-    fill.set("user", "user", &mut w.user, text)?;
-    fill.set("ciSkip", "ci_skip", &mut w.ci_skip, Item::boolean)?;
-    fill.set(
-        "ciSkipMessage",
-        "ci_skip_message",
-        &mut w.ci_skip_message,
-        Item::string,
-    )?;
-    fill.set("exitCode", "exit_code", &mut w.exit_code, Item::boolean)?;
-    fill.set(
-        "allowDirty",
-        "allow_dirty",
-        &mut w.allow_dirty,
-        Item::boolean,
-    )?;
-    fill.set(
-        "pushRetries",
-        "push_retries",
-        &mut w.push_retries,
-        Item::whole,
-    )?;
-    if let Some((urls, formats)) = fill.read("notify", "notify", notify)? {
-        w.notify = urls;
-        w.notify_formats = formats;
-    }
-    fill.set(
-        "notifyFormat",
-        "notify_format",
-        &mut w.notify_format,
-        Item::choice,
-    )?;
-    Ok(())
-}
-
-/// Write options for a command that takes none: the file's values are checked against them
-/// and dropped.
-fn unused_write_args() -> WriteArgs {
-    WriteArgs {
-        dry_run: false,
-        diff: false,
-        no_commit: false,
-        no_push: false,
-        git_user: None,
-        git_email: None,
-        message: None,
-        user: None,
-        ci_skip: false,
-        ci_skip_message: String::new(),
-        exit_code: false,
-        allow_dirty: false,
-        push_retries: 0,
-        notify: Vec::new(),
-        notify_format: NotifyFormat::Json,
-        notify_formats: BTreeMap::new(),
-    }
 }
 
 /// The `notify` list: URLs, or `{url, format}` mappings; a URL without a format gets
@@ -983,7 +691,12 @@ mod tests {
             }
             want.insert(key);
         }
-        let have: BTreeSet<String> = OPTION_KEYS.iter().map(|k| (*k).to_owned()).collect();
+        // The file's own keys: per-registry settings and files not to scan.
+        let have: BTreeSet<String> = from_file::file_keys()
+            .iter()
+            .filter(|k| !["registries", "exclude"].contains(k))
+            .map(|k| (*k).to_owned())
+            .collect();
         assert_eq!(have, want);
     }
 

@@ -292,6 +292,7 @@ impl ConfigFile {
     }
 
     /// The top-level entries in file order.
+    #[cfg(test)]
     pub fn entries(&self) -> &[(String, Item)] {
         &self.entries
     }
@@ -331,6 +332,14 @@ impl ConfigFile {
         }
         removed.sort();
         removed
+    }
+
+    /// The whole file as one mapping value (line 1), for [`super::de::from_item`].
+    pub fn root(&self) -> Item {
+        Item {
+            line: 1,
+            kind: Kind::Map(self.entries.clone()),
+        }
     }
 
     /// The value of a top-level key, unless absent or null.
@@ -386,7 +395,7 @@ fn convert(document: &Document, node: &Node, budget: &mut usize) -> Result<Item,
 }
 
 /// YAML 1.2's booleans (core schema).
-fn bool_of(text: &str) -> Option<bool> {
+pub(super) fn bool_of(text: &str) -> Option<bool> {
     match text {
         "true" | "True" | "TRUE" => Some(true),
         "false" | "False" | "FALSE" => Some(false),
