@@ -2,6 +2,7 @@
 //! and edited only where the value is written.
 
 use crate::support::Sandbox;
+use crate::support::harness::Test;
 use crate::support::registry::{ImageSpec, Kind, Pusher, Registry};
 
 /// `acme/db` 1 and 2, built a day apart.
@@ -19,32 +20,31 @@ async fn registry() -> (Registry, String) {
 #[tokio::test(flavor = "multi_thread")]
 async fn of_duplicate_keys_the_last_counts_for_reading_and_editing() {
     let (_registry, h) = registry().await;
-    let sandbox = Sandbox::new();
     let text = format!(
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\n  annotations:\n    \
          fluxcd.io/automated: \"false\"\n    fluxcd.io/automated: \"true\"\nspec:\n  template:\n    \
          spec:\n      containers:\n      - name: db\n        image: {h}/acme/old:9\n        \
          image: {h}/acme/db:1\n"
     );
-    let repo = sandbox.repo(&[("a.yaml", text.as_bytes())]);
-    let run = sandbox.tagpilot(&repo.work, &["list-workloads"]).ok();
-    assert!(
-        run.stdout.contains(&format!("{h}/acme/db:1  automated")),
-        "{}",
-        run.stdout
-    );
-    sandbox.tagpilot(&repo.work, &["sync"]).ok();
-    let after = String::from_utf8(repo.read("a.yaml")).expect("utf-8");
-    assert_eq!(
-        after,
-        text.replace(&format!("{h}/acme/db:1"), &format!("{h}/acme/db:2"))
-    );
+    Test::new()
+        .file("a.yaml", &text)
+        .args(&["list-workloads"])
+        .run()
+        .code(0)
+        .stdout_has(&format!("{h}/acme/db:1  automated"))
+        .again(&["sync"])
+        .code(0)
+        .file(
+            "a.yaml",
+            &text.replace(&format!("{h}/acme/db:1"), &format!("{h}/acme/db:2")),
+        )
+        .clean()
+        .commits(2);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn merge_keys_are_followed_and_a_shared_value_moves_only_for_all() {
     let (_registry, h) = registry().await;
-    let sandbox = Sandbox::new();
     let manifest = |filter: &str| {
         format!(
             "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: b\n  annotations:\n    \
@@ -54,36 +54,42 @@ async fn merge_keys_are_followed_and_a_shared_value_moves_only_for_all() {
         )
     };
     let text = manifest("");
-    let repo = sandbox.repo(&[("b.yaml", text.as_bytes())]);
-    let run = sandbox.tagpilot(&repo.work, &["list-workloads"]).ok();
-    let images: Vec<&str> = run
+    let db1 = format!("{h}/acme/db:1");
+    let listed = Test::new()
+        .file("b.yaml", &text)
+        .args(&["list-workloads"])
+        .run()
+        .code(0);
+    let images: Vec<&str> = listed
+        .run
         .stdout
         .lines()
         .skip(1)
         .map(|l| l.split_whitespace().nth(2).unwrap_or_default())
         .collect();
-    let db1 = format!("{h}/acme/db:1");
     assert_eq!(images, [db1.as_str(), db1.as_str()]);
     // Both containers move to the same tag: the one place it is written changes.
-    sandbox.tagpilot(&repo.work, &["sync"]).ok();
-    let after = String::from_utf8(repo.read("b.yaml")).expect("utf-8");
-    assert_eq!(after, text.replace(&db1, &format!("{h}/acme/db:2")));
+    let synced = listed
+        .again(&["sync"])
+        .code(0)
+        .file("b.yaml", &text.replace(&db1, &format!("{h}/acme/db:2")));
 
     // Only y may move: its image is x's, so nothing is written, and the error says why.
     let pinned = manifest("    fluxcd.io/tag.x: glob:1\n").replace("db:2", "db:1");
-    std::fs::write(repo.work.join("b.yaml"), &pinned).expect("write");
-    sandbox.git(&repo.work, &["commit", "-qam", "pin x"]);
-    let run = sandbox.tagpilot(&repo.work, &["sync"]).code(1);
-    assert_eq!(
-        run.stderr,
-        "error: default:deployment/b: y: the image of container y of default:deployment/b in \
-         b.yaml comes from a YAML anchor (*name or <<: *name) also used by something that is \
-         not moving to the same tag; change it by hand\nerror: every workload that was tried failed; nothing was written\n"
-    );
-    assert_eq!(
-        String::from_utf8(repo.read("b.yaml")).expect("utf-8"),
-        pinned
-    );
+    std::fs::write(synced.work().join("b.yaml"), &pinned).expect("write");
+    synced
+        .sandbox
+        .git(&synced.work(), &["commit", "-qam", "pin x"]);
+    synced
+        .again(&["sync"])
+        .code(1)
+        .stderr(
+            "error: default:deployment/b: y: the image of container y of default:deployment/b in \
+             b.yaml comes from a YAML anchor (*name or <<: *name) also used by something that is \
+             not moving to the same tag; change it by hand\nerror: every workload that was tried failed; nothing was written\n",
+        )
+        .file("b.yaml", &pinned)
+        .commits(3);
 }
 
 /// The value at `path` of document `doc` of `file` as PyYAML (a YAML 1.1 reader) reads it,

@@ -170,7 +170,7 @@ impl<'de> de::Deserializer<'de> for ItemDeserializer<'_> {
         let fields = Fields {
             entries: entries.iter(),
             parent: &self,
-            value: None,
+            current: None,
         };
         let result = visitor.visit_map(fields);
         result.map_err(|p| self.located(p))
@@ -258,7 +258,8 @@ impl<'de, 'a, I: Iterator<Item = (usize, &'a Item)>> de::SeqAccess<'de> for Item
 struct Fields<'a, 'p> {
     entries: std::slice::Iter<'a, (String, Item)>,
     parent: &'p ItemDeserializer<'a>,
-    value: Option<&'a Item>,
+    /// The entry whose key was read last.
+    current: Option<&'a (String, Item)>,
 }
 
 impl<'de> de::MapAccess<'de> for Fields<'_, '_> {
@@ -268,34 +269,23 @@ impl<'de> de::MapAccess<'de> for Fields<'_, '_> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, Problem> {
-        let Some((name, item)) = self.entries.next() else {
+        let Some(entry) = self.entries.next() else {
             return Ok(None);
         };
-        self.value = Some(item);
-        seed.deserialize(name.as_str().into_deserializer())
+        self.current = Some(entry);
+        seed.deserialize(entry.0.as_str().into_deserializer())
             .map(Some)
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Problem> {
-        let item = self.value.take().expect("a key before its value");
-        let name = self.entries.as_slice();
-        // The key of the entry just read: the one before what is left.
-        let key = self.parent.item_key_before(name);
-        let value = ItemDeserializer { item, key };
-        let at = value.key.clone();
-        seed.deserialize(value)
-            .map_err(|p| located_at(p, item, &at))
-    }
-}
-
-impl ItemDeserializer<'_> {
-    /// The key of the mapping entry read last, given the entries left after it.
-    fn item_key_before(&self, left: &[(String, Item)]) -> String {
-        let Kind::Map(entries) = &self.item.kind else {
-            return self.key.clone();
+        let (name, item) = self.current.take().expect("a key before its value");
+        let key = self.parent.child(name);
+        let value = ItemDeserializer {
+            item,
+            key: key.clone(),
         };
-        let index = entries.len() - left.len() - 1;
-        self.child(&entries[index].0)
+        seed.deserialize(value)
+            .map_err(|p| located_at(p, item, &key))
     }
 }
 

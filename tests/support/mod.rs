@@ -5,6 +5,7 @@
 
 pub mod fake_http;
 pub mod git_http;
+pub mod harness;
 pub mod registry;
 pub mod sshd;
 pub mod tls;
