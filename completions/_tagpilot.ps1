@@ -170,6 +170,8 @@ Register-ArgumentCompleter -Native -CommandName 'tagpilot' -ScriptBlock {
         'tagpilot;automate' {
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'The workload: `namespace:kind/name` or `kind/name`')
             [CompletionResult]::new('--workload', '--workload', [CompletionResultType]::ParameterName, 'The workload: `namespace:kind/name` or `kind/name`')
+            [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)')
+            [CompletionResult]::new('--after-push', '--after-push', [CompletionResultType]::ParameterName, 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)')
             [CompletionResult]::new('--git-user', '--git-user', [CompletionResultType]::ParameterName, 'Committer name [default: the repository''s git config, else tagpilot]')
             [CompletionResult]::new('--git-email', '--git-email', [CompletionResultType]::ParameterName, 'Committer email [default: the repository''s git config, else tagpilot@localhost]')
             [CompletionResult]::new('--ci-skip-message', '--ci-skip-message', [CompletionResultType]::ParameterName, 'The text --ci-skip appends')
@@ -231,6 +233,8 @@ Register-ArgumentCompleter -Native -CommandName 'tagpilot' -ScriptBlock {
         'tagpilot;deautomate' {
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'The workload: `namespace:kind/name` or `kind/name`')
             [CompletionResult]::new('--workload', '--workload', [CompletionResultType]::ParameterName, 'The workload: `namespace:kind/name` or `kind/name`')
+            [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)')
+            [CompletionResult]::new('--after-push', '--after-push', [CompletionResultType]::ParameterName, 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)')
             [CompletionResult]::new('--git-user', '--git-user', [CompletionResultType]::ParameterName, 'Committer name [default: the repository''s git config, else tagpilot]')
             [CompletionResult]::new('--git-email', '--git-email', [CompletionResultType]::ParameterName, 'Committer email [default: the repository''s git config, else tagpilot@localhost]')
             [CompletionResult]::new('--ci-skip-message', '--ci-skip-message', [CompletionResultType]::ParameterName, 'The text --ci-skip appends')
@@ -292,6 +296,8 @@ Register-ArgumentCompleter -Native -CommandName 'tagpilot' -ScriptBlock {
         'tagpilot;lock' {
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'The workload: `namespace:kind/name` or `kind/name`')
             [CompletionResult]::new('--workload', '--workload', [CompletionResultType]::ParameterName, 'The workload: `namespace:kind/name` or `kind/name`')
+            [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)')
+            [CompletionResult]::new('--after-push', '--after-push', [CompletionResultType]::ParameterName, 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)')
             [CompletionResult]::new('--git-user', '--git-user', [CompletionResultType]::ParameterName, 'Committer name [default: the repository''s git config, else tagpilot]')
             [CompletionResult]::new('--git-email', '--git-email', [CompletionResultType]::ParameterName, 'Committer email [default: the repository''s git config, else tagpilot@localhost]')
             [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Commit message; for lock also the lock message')
@@ -353,6 +359,8 @@ Register-ArgumentCompleter -Native -CommandName 'tagpilot' -ScriptBlock {
         'tagpilot;unlock' {
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'The workload: `namespace:kind/name` or `kind/name`')
             [CompletionResult]::new('--workload', '--workload', [CompletionResultType]::ParameterName, 'The workload: `namespace:kind/name` or `kind/name`')
+            [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)')
+            [CompletionResult]::new('--after-push', '--after-push', [CompletionResultType]::ParameterName, 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)')
             [CompletionResult]::new('--git-user', '--git-user', [CompletionResultType]::ParameterName, 'Committer name [default: the repository''s git config, else tagpilot]')
             [CompletionResult]::new('--git-email', '--git-email', [CompletionResultType]::ParameterName, 'Committer email [default: the repository''s git config, else tagpilot@localhost]')
             [CompletionResult]::new('--ci-skip-message', '--ci-skip-message', [CompletionResultType]::ParameterName, 'The text --ci-skip appends')
@@ -416,6 +424,8 @@ Register-ArgumentCompleter -Native -CommandName 'tagpilot' -ScriptBlock {
             [CompletionResult]::new('--workload', '--workload', [CompletionResultType]::ParameterName, 'The workload: `namespace:kind/name` or `kind/name`')
             [CompletionResult]::new('--tag-all', '--tag-all', [CompletionResultType]::ParameterName, 'Tag filter for every container (`*` removes the filters)')
             [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Tag filter for one container: CONTAINER=PATTERN (`*` removes it; repeatable)')
+            [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)')
+            [CompletionResult]::new('--after-push', '--after-push', [CompletionResultType]::ParameterName, 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)')
             [CompletionResult]::new('--git-user', '--git-user', [CompletionResultType]::ParameterName, 'Committer name [default: the repository''s git config, else tagpilot]')
             [CompletionResult]::new('--git-email', '--git-email', [CompletionResultType]::ParameterName, 'Committer email [default: the repository''s git config, else tagpilot@localhost]')
             [CompletionResult]::new('--ci-skip-message', '--ci-skip-message', [CompletionResultType]::ParameterName, 'The text --ci-skip appends')
@@ -484,6 +494,8 @@ Register-ArgumentCompleter -Native -CommandName 'tagpilot' -ScriptBlock {
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'The image to release, with its tag: every container using this image moves to the tag')
             [CompletionResult]::new('--update-image', '--update-image', [CompletionResultType]::ParameterName, 'The image to release, with its tag: every container using this image moves to the tag')
             [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'Leave this workload alone (repeatable)')
+            [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)')
+            [CompletionResult]::new('--after-push', '--after-push', [CompletionResultType]::ParameterName, 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)')
             [CompletionResult]::new('--git-user', '--git-user', [CompletionResultType]::ParameterName, 'Committer name [default: the repository''s git config, else tagpilot]')
             [CompletionResult]::new('--git-email', '--git-email', [CompletionResultType]::ParameterName, 'Committer email [default: the repository''s git config, else tagpilot@localhost]')
             [CompletionResult]::new('--ci-skip-message', '--ci-skip-message', [CompletionResultType]::ParameterName, 'The text --ci-skip appends')
@@ -547,6 +559,8 @@ Register-ArgumentCompleter -Native -CommandName 'tagpilot' -ScriptBlock {
             break
         }
         'tagpilot;sync' {
+            [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)')
+            [CompletionResult]::new('--after-push', '--after-push', [CompletionResultType]::ParameterName, 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)')
             [CompletionResult]::new('--git-user', '--git-user', [CompletionResultType]::ParameterName, 'Committer name [default: the repository''s git config, else tagpilot]')
             [CompletionResult]::new('--git-email', '--git-email', [CompletionResultType]::ParameterName, 'Committer email [default: the repository''s git config, else tagpilot@localhost]')
             [CompletionResult]::new('--ci-skip-message', '--ci-skip-message', [CompletionResultType]::ParameterName, 'The text --ci-skip appends')

@@ -164,6 +164,8 @@ set edit:completion:arg-completer[tagpilot] = {|@words|
         &'tagpilot;automate'= {
             cand -w 'The workload: `namespace:kind/name` or `kind/name`'
             cand --workload 'The workload: `namespace:kind/name` or `kind/name`'
+            cand --verify 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)'
+            cand --after-push 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)'
             cand --git-user 'Committer name [default: the repository''s git config, else tagpilot]'
             cand --git-email 'Committer email [default: the repository''s git config, else tagpilot@localhost]'
             cand --ci-skip-message 'The text --ci-skip appends'
@@ -224,6 +226,8 @@ set edit:completion:arg-completer[tagpilot] = {|@words|
         &'tagpilot;deautomate'= {
             cand -w 'The workload: `namespace:kind/name` or `kind/name`'
             cand --workload 'The workload: `namespace:kind/name` or `kind/name`'
+            cand --verify 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)'
+            cand --after-push 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)'
             cand --git-user 'Committer name [default: the repository''s git config, else tagpilot]'
             cand --git-email 'Committer email [default: the repository''s git config, else tagpilot@localhost]'
             cand --ci-skip-message 'The text --ci-skip appends'
@@ -284,6 +288,8 @@ set edit:completion:arg-completer[tagpilot] = {|@words|
         &'tagpilot;lock'= {
             cand -w 'The workload: `namespace:kind/name` or `kind/name`'
             cand --workload 'The workload: `namespace:kind/name` or `kind/name`'
+            cand --verify 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)'
+            cand --after-push 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)'
             cand --git-user 'Committer name [default: the repository''s git config, else tagpilot]'
             cand --git-email 'Committer email [default: the repository''s git config, else tagpilot@localhost]'
             cand -m 'Commit message; for lock also the lock message'
@@ -344,6 +350,8 @@ set edit:completion:arg-completer[tagpilot] = {|@words|
         &'tagpilot;unlock'= {
             cand -w 'The workload: `namespace:kind/name` or `kind/name`'
             cand --workload 'The workload: `namespace:kind/name` or `kind/name`'
+            cand --verify 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)'
+            cand --after-push 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)'
             cand --git-user 'Committer name [default: the repository''s git config, else tagpilot]'
             cand --git-email 'Committer email [default: the repository''s git config, else tagpilot@localhost]'
             cand --ci-skip-message 'The text --ci-skip appends'
@@ -406,6 +414,8 @@ set edit:completion:arg-completer[tagpilot] = {|@words|
             cand --workload 'The workload: `namespace:kind/name` or `kind/name`'
             cand --tag-all 'Tag filter for every container (`*` removes the filters)'
             cand --tag 'Tag filter for one container: CONTAINER=PATTERN (`*` removes it; repeatable)'
+            cand --verify 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)'
+            cand --after-push 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)'
             cand --git-user 'Committer name [default: the repository''s git config, else tagpilot]'
             cand --git-email 'Committer email [default: the repository''s git config, else tagpilot@localhost]'
             cand --ci-skip-message 'The text --ci-skip appends'
@@ -473,6 +483,8 @@ set edit:completion:arg-completer[tagpilot] = {|@words|
             cand -i 'The image to release, with its tag: every container using this image moves to the tag'
             cand --update-image 'The image to release, with its tag: every container using this image moves to the tag'
             cand --exclude 'Leave this workload alone (repeatable)'
+            cand --verify 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)'
+            cand --after-push 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)'
             cand --git-user 'Committer name [default: the repository''s git config, else tagpilot]'
             cand --git-email 'Committer email [default: the repository''s git config, else tagpilot@localhost]'
             cand --ci-skip-message 'The text --ci-skip appends'
@@ -535,6 +547,8 @@ set edit:completion:arg-completer[tagpilot] = {|@words|
             cand --version 'Print version'
         }
         &'tagpilot;sync'= {
+            cand --verify 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)'
+            cand --after-push 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)'
             cand --git-user 'Committer name [default: the repository''s git config, else tagpilot]'
             cand --git-email 'Committer email [default: the repository''s git config, else tagpilot@localhost]'
             cand --ci-skip-message 'The text --ci-skip appends'

@@ -493,6 +493,17 @@ pub struct WriteArgs {
     #[arg(long, env = "TAGPILOT_ALLOW_DIRTY")]
     pub allow_dirty: bool,
 
+    /// Run this shell command in the work tree after the files are written and before
+    /// anything is committed; if it fails, the files are put back, nothing is committed and
+    /// tagpilot exits 1 (repeatable)
+    #[arg(long, value_name = "CMD", env = "TAGPILOT_VERIFY")]
+    pub verify: Vec<String>,
+
+    /// Run this shell command after a successful push, with the JSON report on its stdin;
+    /// if it fails, tagpilot warns and exits 4 (repeatable)
+    #[arg(long, value_name = "CMD", env = "TAGPILOT_AFTER_PUSH")]
+    pub after_push: Vec<String>,
+
     /// On a rejected push: fetch, re-plan on the new head, commit and push again, this often
     #[arg(
         long,

@@ -683,7 +683,8 @@ mod tests {
                     c => key.push(c),
                 }
             }
-            if matches!(arg.get_action(), ArgAction::Append) && long != "notify" {
+            let singular = ["notify", "verify", "after-push"].contains(&long);
+            if matches!(arg.get_action(), ArgAction::Append) && !singular {
                 key = match key.strip_suffix('y') {
                     Some(stem) => format!("{stem}ies"),
                     None => format!("{key}s"),

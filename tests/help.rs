@@ -73,6 +73,8 @@ const WRITE: &[&str] = &[
     "ci-skip-message",
     "exit-code",
     "allow-dirty",
+    "verify",
+    "after-push",
     "push-retries",
     "notify",
     "notify-format",

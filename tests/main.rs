@@ -8,6 +8,7 @@ mod docs;
 mod flux_cases;
 mod git_safety;
 mod help;
+mod hooks;
 mod list_images;
 mod list_workloads;
 mod notify;

@@ -5,7 +5,8 @@ use std::fs;
 
 use anyhow::{Context as _, Result, bail};
 
-use super::write::{self, FileChange};
+use super::hooks;
+use super::write::{self, Change, FileChange, Written};
 use super::{Location, Outcome, UsageError, locate, scan, select_one};
 use crate::cli::{GlobalArgs, PolicyArgs, PolicyVerbArgs, WriteArgs};
 use crate::manifest::edit::{
@@ -285,15 +286,26 @@ fn change(
             ui.warn(warning);
         }
         let message = commit_message(&edit.events, args);
-        let written = write::apply(&location, repo, global, args, &edit.changes, &message, ui)?;
-        let mut report = report(workload, edit.updates, &written, args);
+        let mut report = report(workload, edit.updates, &Written::default(), args);
         report.warnings = [scan.warnings.clone(), edit.unfiltered].concat();
+        let change = Change {
+            files: &edit.changes,
+            message: &message,
+            planned: &report,
+        };
+        let written = write::apply(&location, repo, global, args, &change, ui)?;
+        report.commit.clone_from(&written.commit);
+        report.pushed = written.pushed;
         write::print(ui, global, args, &mut report, &edit.changes)?;
         ui.status(&write::summary(args, &written, report.changed()));
         if report.changed() && !args.dry_run {
             notify::send(&settings::notify_targets(args), &report, ui);
         }
-        Ok(if args.exit_code && report.changed() {
+        let after_push =
+            !written.pushed || hooks::after_push(&location, args, &edit.changes, &report, ui)?;
+        Ok(if !after_push {
+            Outcome::Partial
+        } else if args.exit_code && report.changed() {
             Outcome::Changed
         } else {
             Outcome::Success

@@ -3,6 +3,7 @@
 mod annotate;
 mod completions;
 mod facts;
+mod hooks;
 mod list_images;
 mod list_workloads;
 mod plan;

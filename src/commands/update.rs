@@ -9,9 +9,10 @@ use std::path::Path;
 use anyhow::{Context as _, Result, bail};
 
 use super::facts::{self, Facts, Site};
+use super::hooks;
 use super::plan::{self, Plan, Rules, Target};
 use super::reason::{Left, Reason};
-use super::write::{self, FileChange, Written};
+use super::write::{self, Change, FileChange, Written};
 use super::{Outcome, UsageError, locate, parse_id, rows, scan, select_one};
 use crate::cli::{GlobalArgs, ReleaseArgs, WriteArgs};
 use crate::image::ImageRef;
@@ -50,19 +51,24 @@ pub(super) fn run(
         let Round { plan, changes } =
             plan_round(global, job, &location.root, &scan, &options, &mut facts, ui)?;
         let message = commit_message(job, &plan, write_args);
-        let written =
-            match write::apply(&location, repo, global, write_args, &changes, &message, ui) {
-                Ok(written) => written,
-                Err(err) => {
-                    // A failure that will not be tried again is posted, as a report.
-                    if last || !write::is_rejected(&err) {
-                        let errors = vec![format!("{err:#}")];
-                        let report = report(&plan, &scan, write_args, &Written::default(), errors);
-                        notify::send(&settings::notify_targets(write_args), &report, ui);
-                    }
-                    return Err(err);
+        let planned = report(&plan, &scan, write_args, &Written::default(), Vec::new());
+        let change = Change {
+            files: &changes,
+            message: &message,
+            planned: &planned,
+        };
+        let written = match write::apply(&location, repo, global, write_args, &change, ui) {
+            Ok(written) => written,
+            Err(err) => {
+                // A failure that will not be tried again is posted, as a report.
+                if last || !write::is_rejected(&err) {
+                    let errors = vec![format!("{err:#}")];
+                    let report = report(&plan, &scan, write_args, &Written::default(), errors);
+                    notify::send(&settings::notify_targets(write_args), &report, ui);
                 }
-            };
+                return Err(err);
+            }
+        };
         for warning in &plan.warnings {
             ui.warn(warning);
         }
@@ -80,7 +86,14 @@ pub(super) fn run(
         if !write_args.dry_run && (report.changed() || !report.errors.is_empty()) {
             notify::send(&settings::notify_targets(write_args), &report, ui);
         }
-        outcome(&report, &plan, write_args)
+        let after_push =
+            !written.pushed || hooks::after_push(&location, write_args, &changes, &report, ui)?;
+        let outcome = outcome(&report, &plan, write_args)?;
+        Ok(if after_push {
+            outcome
+        } else {
+            Outcome::Partial
+        })
     })
 }
 

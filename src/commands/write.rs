@@ -6,13 +6,25 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
 
-use super::Location;
+use super::{Location, hooks};
 use crate::cli::{Format, GlobalArgs, WriteArgs};
 use crate::git::{CommitFile, GitError, Identity, Repo};
 use crate::manifest::{write_atomic, write_atomic_in};
 use crate::output::report::write_report;
 use crate::output::{Ui, markdown};
 use crate::report::Report;
+
+/// What a write command commits: the new file texts, the commit message, and the report
+/// of what is planned (for `--verify`).
+#[derive(Clone, Copy)]
+pub struct Change<'a> {
+    /// The new text of each file.
+    pub files: &'a [FileChange],
+    /// The commit message, before `--ci-skip`.
+    pub message: &'a str,
+    /// The report as it will read if the commit and push succeed.
+    pub planned: &'a Report,
+}
 
 /// The new text of one file.
 pub struct FileChange {
@@ -140,10 +152,14 @@ pub fn apply(
     repo: &Repo,
     global: &GlobalArgs,
     args: &WriteArgs,
-    changes: &[FileChange],
-    message: &str,
+    change: &Change<'_>,
     ui: &mut Ui,
 ) -> Result<Written> {
+    let Change {
+        files: changes,
+        message,
+        planned,
+    } = *change;
     let mut written = Written::default();
     if changes.is_empty() || args.dry_run {
         return Ok(written);
@@ -159,11 +175,18 @@ pub fn apply(
     let files = commit_files(location, repo, changes, args)?;
     let Some(target) = target else {
         write_files(location, repo, changes, ui)?;
+        if let Err(err) = hooks::verify(location, args, changes, planned) {
+            restore(location, changes);
+            return Err(err);
+        }
         return Ok(written);
     };
     let pending = Pending::new(repo, &files)?;
     pending.mark()?;
-    if let Err(err) = write_files(location, repo, changes, ui) {
+    let written_and_verified = write_files(location, repo, changes, ui).and_then(|()| {
+        hooks::verify(location, args, changes, planned).inspect_err(|_| restore(location, changes))
+    });
+    if let Err(err) = written_and_verified {
         pending.clear();
         return Err(err);
     }
@@ -187,24 +210,37 @@ pub fn apply(
     };
     let branch = &target.branch;
     if let Err(err) = repo.push_to(remote, branch, remote_branch, &location.auth) {
-        // Marked again: killed while undoing, the next run says what happened.
-        let _ = pending.mark();
-        let paths: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
-        let undone = repo.undo_commit(commit, &paths);
-        if undone.is_ok() {
-            restore(location, changes);
-            pending.clear();
-        }
         let err = anyhow::Error::new(err).context(format!(
             "pushing {branch} to {remote}/{remote_branch}; the commit was undone and the files restored"
         ));
-        return Err(match undone {
-            Ok(()) => err,
-            Err(undo) => err.context(format!("undoing the commit failed too: {undo}")),
-        });
+        return Err(undo(location, repo, &pending, commit, &files, changes, err));
     }
     written.pushed = true;
     Ok(written)
+}
+
+/// After a failed push: take the commit back and put the files back as they were, then
+/// the push's error (with the undo's, if that failed too).
+fn undo(
+    location: &Location,
+    repo: &Repo,
+    pending: &Pending,
+    commit: git2::Oid,
+    files: &[CommitFile],
+    changes: &[FileChange],
+    err: anyhow::Error,
+) -> anyhow::Error {
+    // Marked again: killed while undoing, the next run says what happened.
+    let _ = pending.mark();
+    let paths: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
+    match repo.undo_commit(commit, &paths) {
+        Ok(()) => {
+            restore(location, changes);
+            pending.clear();
+            err
+        }
+        Err(undo) => err.context(format!("undoing the commit failed too: {undo}")),
+    }
 }
 
 /// What to commit for each change: the file as written, or, for a file with uncommitted

@@ -23,8 +23,9 @@ use crate::cli::{
 pub(super) const CONFLICTS: [[&str; 2]; 2] = [["repo", "git_url"], ["quiet", "verbose"]];
 
 /// The file's keys: each long option's name in camelCase, in the plural for the
-/// repeatable ones. `notify`, `registries` and `exclude` have rules of their own and are
-/// read apart (`settings`); here they are only known keys.
+/// repeatable ones (but `notify`, `verify` and `afterPush`). `notify`, `registries` and
+/// `exclude` have rules of their own and are read apart (`settings`); here they are only
+/// known keys.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct FileSettings {
@@ -69,6 +70,8 @@ pub(super) struct FileSettings {
     ci_skip_message: Option<String>,
     exit_code: Option<bool>,
     allow_dirty: Option<bool>,
+    verify: Option<Vec<String>>,
+    after_push: Option<Vec<String>>,
     push_retries: Option<u32>,
     #[serde(rename = "notify")]
     _notify: Option<IgnoredAny>,
@@ -247,6 +250,8 @@ impl FileSettings {
         );
         open.take("exit_code", &mut w.exit_code, self.exit_code);
         open.take("allow_dirty", &mut w.allow_dirty, self.allow_dirty);
+        open.take("verify", &mut w.verify, self.verify.take());
+        open.take("after_push", &mut w.after_push, self.after_push.take());
         open.take("push_retries", &mut w.push_retries, self.push_retries);
         if let Some((urls, formats)) = notify.filter(|_| open.open("notify")) {
             w.notify = urls;

@@ -155,6 +155,17 @@ impl Ran {
         self
     }
 
+    /// Standard error holds `fragment`.
+    #[track_caller]
+    pub fn stderr_has(self, fragment: &str) -> Ran {
+        assert!(
+            self.run.stderr.contains(fragment),
+            "no {fragment:?} on stderr\n{}",
+            self.shown()
+        );
+        self
+    }
+
     /// Standard output is one JSON document equal to `value`.
     #[track_caller]
     pub fn json_eq(self, value: &Value) -> Ran {

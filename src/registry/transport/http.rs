@@ -152,21 +152,7 @@ impl Transport {
         auth: Option<&HeaderValue>,
         form: Option<&String>,
     ) -> Result<reqwest::Response, RegistryError> {
-        let mut req = self
-            .client(&authority(url))
-            .request(method.clone(), url.clone())
-            .header(reqwest::header::ACCEPT, ex.accept);
-        if let Some(a) = auth {
-            req = req.header(reqwest::header::AUTHORIZATION, a.clone());
-        }
-        if let Some(b) = form {
-            req = req
-                .header(
-                    reqwest::header::CONTENT_TYPE,
-                    "application/x-www-form-urlencoded",
-                )
-                .body(b.clone());
-        }
+        let req = self.request(ex, method, url, auth, form);
         let pull = *method == Method::GET && url.path().contains("/manifests/");
         let state = self.host(&authority(url));
         if pull {
@@ -227,6 +213,34 @@ impl Transport {
                 Err(err)
             }
         }
+    }
+
+    /// The request of one hop: its method and URL, `Accept`, and the credentials and form
+    /// body when it has them.
+    fn request(
+        &self,
+        ex: &Exchange<'_>,
+        method: &Method,
+        url: &Url,
+        auth: Option<&HeaderValue>,
+        form: Option<&String>,
+    ) -> reqwest::RequestBuilder {
+        let mut req = self
+            .client(&authority(url))
+            .request(method.clone(), url.clone())
+            .header(reqwest::header::ACCEPT, ex.accept);
+        if let Some(a) = auth {
+            req = req.header(reqwest::header::AUTHORIZATION, a.clone());
+        }
+        if let Some(b) = form {
+            req = req
+                .header(
+                    reqwest::header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded",
+                )
+                .body(b.clone());
+        }
+        req
     }
 
     /// Logs a request line with `-v`: what was asked, what came of it, how long it took.
