@@ -170,6 +170,7 @@ Register-ArgumentCompleter -Native -CommandName 'tagpilot' -ScriptBlock {
         'tagpilot;automate' {
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'The workload: `namespace:kind/name` or `kind/name`')
             [CompletionResult]::new('--workload', '--workload', [CompletionResultType]::ParameterName, 'The workload: `namespace:kind/name` or `kind/name`')
+            [CompletionResult]::new('--sign-key', '--sign-key', [CompletionResultType]::ParameterName, 'Sign commits with this key (gpg.format openpgp: a key ID; ssh: a key file or public key) [default: user.signingkey when commit.gpgsign is true]')
             [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)')
             [CompletionResult]::new('--after-push', '--after-push', [CompletionResultType]::ParameterName, 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)')
             [CompletionResult]::new('--git-user', '--git-user', [CompletionResultType]::ParameterName, 'Committer name [default: the repository''s git config, else tagpilot]')
@@ -233,6 +234,7 @@ Register-ArgumentCompleter -Native -CommandName 'tagpilot' -ScriptBlock {
         'tagpilot;deautomate' {
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'The workload: `namespace:kind/name` or `kind/name`')
             [CompletionResult]::new('--workload', '--workload', [CompletionResultType]::ParameterName, 'The workload: `namespace:kind/name` or `kind/name`')
+            [CompletionResult]::new('--sign-key', '--sign-key', [CompletionResultType]::ParameterName, 'Sign commits with this key (gpg.format openpgp: a key ID; ssh: a key file or public key) [default: user.signingkey when commit.gpgsign is true]')
             [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)')
             [CompletionResult]::new('--after-push', '--after-push', [CompletionResultType]::ParameterName, 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)')
             [CompletionResult]::new('--git-user', '--git-user', [CompletionResultType]::ParameterName, 'Committer name [default: the repository''s git config, else tagpilot]')
@@ -296,6 +298,7 @@ Register-ArgumentCompleter -Native -CommandName 'tagpilot' -ScriptBlock {
         'tagpilot;lock' {
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'The workload: `namespace:kind/name` or `kind/name`')
             [CompletionResult]::new('--workload', '--workload', [CompletionResultType]::ParameterName, 'The workload: `namespace:kind/name` or `kind/name`')
+            [CompletionResult]::new('--sign-key', '--sign-key', [CompletionResultType]::ParameterName, 'Sign commits with this key (gpg.format openpgp: a key ID; ssh: a key file or public key) [default: user.signingkey when commit.gpgsign is true]')
             [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)')
             [CompletionResult]::new('--after-push', '--after-push', [CompletionResultType]::ParameterName, 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)')
             [CompletionResult]::new('--git-user', '--git-user', [CompletionResultType]::ParameterName, 'Committer name [default: the repository''s git config, else tagpilot]')
@@ -359,6 +362,7 @@ Register-ArgumentCompleter -Native -CommandName 'tagpilot' -ScriptBlock {
         'tagpilot;unlock' {
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'The workload: `namespace:kind/name` or `kind/name`')
             [CompletionResult]::new('--workload', '--workload', [CompletionResultType]::ParameterName, 'The workload: `namespace:kind/name` or `kind/name`')
+            [CompletionResult]::new('--sign-key', '--sign-key', [CompletionResultType]::ParameterName, 'Sign commits with this key (gpg.format openpgp: a key ID; ssh: a key file or public key) [default: user.signingkey when commit.gpgsign is true]')
             [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)')
             [CompletionResult]::new('--after-push', '--after-push', [CompletionResultType]::ParameterName, 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)')
             [CompletionResult]::new('--git-user', '--git-user', [CompletionResultType]::ParameterName, 'Committer name [default: the repository''s git config, else tagpilot]')
@@ -424,6 +428,7 @@ Register-ArgumentCompleter -Native -CommandName 'tagpilot' -ScriptBlock {
             [CompletionResult]::new('--workload', '--workload', [CompletionResultType]::ParameterName, 'The workload: `namespace:kind/name` or `kind/name`')
             [CompletionResult]::new('--tag-all', '--tag-all', [CompletionResultType]::ParameterName, 'Tag filter for every container (`*` removes the filters)')
             [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Tag filter for one container: CONTAINER=PATTERN (`*` removes it; repeatable)')
+            [CompletionResult]::new('--sign-key', '--sign-key', [CompletionResultType]::ParameterName, 'Sign commits with this key (gpg.format openpgp: a key ID; ssh: a key file or public key) [default: user.signingkey when commit.gpgsign is true]')
             [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)')
             [CompletionResult]::new('--after-push', '--after-push', [CompletionResultType]::ParameterName, 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)')
             [CompletionResult]::new('--git-user', '--git-user', [CompletionResultType]::ParameterName, 'Committer name [default: the repository''s git config, else tagpilot]')
@@ -494,6 +499,7 @@ Register-ArgumentCompleter -Native -CommandName 'tagpilot' -ScriptBlock {
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'The image to release, with its tag: every container using this image moves to the tag')
             [CompletionResult]::new('--update-image', '--update-image', [CompletionResultType]::ParameterName, 'The image to release, with its tag: every container using this image moves to the tag')
             [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'Leave this workload alone (repeatable)')
+            [CompletionResult]::new('--sign-key', '--sign-key', [CompletionResultType]::ParameterName, 'Sign commits with this key (gpg.format openpgp: a key ID; ssh: a key file or public key) [default: user.signingkey when commit.gpgsign is true]')
             [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)')
             [CompletionResult]::new('--after-push', '--after-push', [CompletionResultType]::ParameterName, 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)')
             [CompletionResult]::new('--git-user', '--git-user', [CompletionResultType]::ParameterName, 'Committer name [default: the repository''s git config, else tagpilot]')
@@ -559,6 +565,7 @@ Register-ArgumentCompleter -Native -CommandName 'tagpilot' -ScriptBlock {
             break
         }
         'tagpilot;sync' {
+            [CompletionResult]::new('--sign-key', '--sign-key', [CompletionResultType]::ParameterName, 'Sign commits with this key (gpg.format openpgp: a key ID; ssh: a key file or public key) [default: user.signingkey when commit.gpgsign is true]')
             [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)')
             [CompletionResult]::new('--after-push', '--after-push', [CompletionResultType]::ParameterName, 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)')
             [CompletionResult]::new('--git-user', '--git-user', [CompletionResultType]::ParameterName, 'Committer name [default: the repository''s git config, else tagpilot]')

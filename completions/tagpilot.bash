@@ -219,7 +219,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__automate)
-            opts="-w -m -n -o -v -q -h -V --workload --verify --after-push --dry-run --diff --no-commit --no-push --git-user --git-email --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --message --user --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --metrics-file --verbose --quiet --config --trust-repo-config --color --cache-dir --no-cache --help --version --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --time-source --refresh --report-html"
+            opts="-w -m -n -o -v -q -h -V --workload --sign-key --verify --after-push --dry-run --diff --no-commit --no-push --git-user --git-email --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --message --user --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --metrics-file --verbose --quiet --config --trust-repo-config --color --cache-dir --no-cache --help --version --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --time-source --refresh --report-html"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -230,6 +230,10 @@ _tagpilot() {
                     return 0
                     ;;
                 -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sign-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -531,7 +535,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__deautomate)
-            opts="-w -m -n -o -v -q -h -V --workload --verify --after-push --dry-run --diff --no-commit --no-push --git-user --git-email --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --message --user --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --metrics-file --verbose --quiet --config --trust-repo-config --color --cache-dir --no-cache --help --version --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --time-source --refresh --report-html"
+            opts="-w -m -n -o -v -q -h -V --workload --sign-key --verify --after-push --dry-run --diff --no-commit --no-push --git-user --git-email --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --message --user --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --metrics-file --verbose --quiet --config --trust-repo-config --color --cache-dir --no-cache --help --version --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --time-source --refresh --report-html"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -542,6 +546,10 @@ _tagpilot() {
                     return 0
                     ;;
                 -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sign-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1165,7 +1173,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__lock)
-            opts="-w -m -n -o -v -q -h -V --workload --verify --after-push --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --metrics-file --verbose --quiet --config --trust-repo-config --color --cache-dir --no-cache --help --version --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --time-source --refresh --report-html"
+            opts="-w -m -n -o -v -q -h -V --workload --sign-key --verify --after-push --dry-run --diff --no-commit --no-push --git-user --git-email --message --user --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --metrics-file --verbose --quiet --config --trust-repo-config --color --cache-dir --no-cache --help --version --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --time-source --refresh --report-html"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1176,6 +1184,10 @@ _tagpilot() {
                     return 0
                     ;;
                 -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sign-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1347,7 +1359,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__policy)
-            opts="-w -m -n -o -v -q -h -V --workload --tag-all --tag --automate --deautomate --lock --unlock --verify --after-push --dry-run --diff --no-commit --no-push --git-user --git-email --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --message --user --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --metrics-file --verbose --quiet --config --trust-repo-config --color --cache-dir --no-cache --help --version --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --time-source --refresh --report-html"
+            opts="-w -m -n -o -v -q -h -V --workload --tag-all --tag --automate --deautomate --lock --unlock --sign-key --verify --after-push --dry-run --diff --no-commit --no-push --git-user --git-email --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --message --user --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --metrics-file --verbose --quiet --config --trust-repo-config --color --cache-dir --no-cache --help --version --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --time-source --refresh --report-html"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1366,6 +1378,10 @@ _tagpilot() {
                     return 0
                     ;;
                 --tag)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sign-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1537,7 +1553,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__release)
-            opts="-w -i -m -n -o -v -q -h -V --workload --all --update-image --update-all-images --exclude --force --no-verify --verify --after-push --dry-run --diff --no-commit --no-push --git-user --git-email --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --message --user --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --trust-repo-config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --time-source --cache-dir --no-cache --refresh --help --version"
+            opts="-w -i -m -n -o -v -q -h -V --workload --all --update-image --update-all-images --exclude --force --no-verify --sign-key --verify --after-push --dry-run --diff --no-commit --no-push --git-user --git-email --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --message --user --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --trust-repo-config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --time-source --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1560,6 +1576,10 @@ _tagpilot() {
                     return 0
                     ;;
                 --exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sign-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1731,12 +1751,16 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__sync)
-            opts="-m -n -o -v -q -h -V --verify --after-push --dry-run --diff --no-commit --no-push --git-user --git-email --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --message --user --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --trust-repo-config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --time-source --cache-dir --no-cache --refresh --help --version"
+            opts="-m -n -o -v -q -h -V --sign-key --verify --after-push --dry-run --diff --no-commit --no-push --git-user --git-email --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --message --user --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --report-html --metrics-file --verbose --quiet --config --trust-repo-config --color --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --time-source --cache-dir --no-cache --refresh --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --sign-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --verify)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1905,7 +1929,7 @@ _tagpilot() {
             return 0
             ;;
         tagpilot__subcmd__unlock)
-            opts="-w -m -n -o -v -q -h -V --workload --verify --after-push --dry-run --diff --no-commit --no-push --git-user --git-email --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --message --user --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --metrics-file --verbose --quiet --config --trust-repo-config --color --cache-dir --no-cache --help --version --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --time-source --refresh --report-html"
+            opts="-w -m -n -o -v -q -h -V --workload --sign-key --verify --after-push --dry-run --diff --no-commit --no-push --git-user --git-email --ci-skip --ci-skip-message --exit-code --allow-dirty --push-retries --notify --notify-format --message --user --repo --git-url --git-ssh-key --git-known-hosts --git-branch --git-remote --path --namespace --default-namespace --output --metrics-file --verbose --quiet --config --trust-repo-config --color --cache-dir --no-cache --help --version --platform --docker-config --insecure-registry --registry-ca --include-image --exclude-image --concurrency --registry-rps --timeout --deadline --max-tags --time-source --refresh --report-html"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1916,6 +1940,10 @@ _tagpilot() {
                     return 0
                     ;;
                 -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sign-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -164,6 +164,7 @@ set edit:completion:arg-completer[tagpilot] = {|@words|
         &'tagpilot;automate'= {
             cand -w 'The workload: `namespace:kind/name` or `kind/name`'
             cand --workload 'The workload: `namespace:kind/name` or `kind/name`'
+            cand --sign-key 'Sign commits with this key (gpg.format openpgp: a key ID; ssh: a key file or public key) [default: user.signingkey when commit.gpgsign is true]'
             cand --verify 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)'
             cand --after-push 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)'
             cand --git-user 'Committer name [default: the repository''s git config, else tagpilot]'
@@ -226,6 +227,7 @@ set edit:completion:arg-completer[tagpilot] = {|@words|
         &'tagpilot;deautomate'= {
             cand -w 'The workload: `namespace:kind/name` or `kind/name`'
             cand --workload 'The workload: `namespace:kind/name` or `kind/name`'
+            cand --sign-key 'Sign commits with this key (gpg.format openpgp: a key ID; ssh: a key file or public key) [default: user.signingkey when commit.gpgsign is true]'
             cand --verify 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)'
             cand --after-push 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)'
             cand --git-user 'Committer name [default: the repository''s git config, else tagpilot]'
@@ -288,6 +290,7 @@ set edit:completion:arg-completer[tagpilot] = {|@words|
         &'tagpilot;lock'= {
             cand -w 'The workload: `namespace:kind/name` or `kind/name`'
             cand --workload 'The workload: `namespace:kind/name` or `kind/name`'
+            cand --sign-key 'Sign commits with this key (gpg.format openpgp: a key ID; ssh: a key file or public key) [default: user.signingkey when commit.gpgsign is true]'
             cand --verify 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)'
             cand --after-push 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)'
             cand --git-user 'Committer name [default: the repository''s git config, else tagpilot]'
@@ -350,6 +353,7 @@ set edit:completion:arg-completer[tagpilot] = {|@words|
         &'tagpilot;unlock'= {
             cand -w 'The workload: `namespace:kind/name` or `kind/name`'
             cand --workload 'The workload: `namespace:kind/name` or `kind/name`'
+            cand --sign-key 'Sign commits with this key (gpg.format openpgp: a key ID; ssh: a key file or public key) [default: user.signingkey when commit.gpgsign is true]'
             cand --verify 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)'
             cand --after-push 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)'
             cand --git-user 'Committer name [default: the repository''s git config, else tagpilot]'
@@ -414,6 +418,7 @@ set edit:completion:arg-completer[tagpilot] = {|@words|
             cand --workload 'The workload: `namespace:kind/name` or `kind/name`'
             cand --tag-all 'Tag filter for every container (`*` removes the filters)'
             cand --tag 'Tag filter for one container: CONTAINER=PATTERN (`*` removes it; repeatable)'
+            cand --sign-key 'Sign commits with this key (gpg.format openpgp: a key ID; ssh: a key file or public key) [default: user.signingkey when commit.gpgsign is true]'
             cand --verify 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)'
             cand --after-push 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)'
             cand --git-user 'Committer name [default: the repository''s git config, else tagpilot]'
@@ -483,6 +488,7 @@ set edit:completion:arg-completer[tagpilot] = {|@words|
             cand -i 'The image to release, with its tag: every container using this image moves to the tag'
             cand --update-image 'The image to release, with its tag: every container using this image moves to the tag'
             cand --exclude 'Leave this workload alone (repeatable)'
+            cand --sign-key 'Sign commits with this key (gpg.format openpgp: a key ID; ssh: a key file or public key) [default: user.signingkey when commit.gpgsign is true]'
             cand --verify 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)'
             cand --after-push 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)'
             cand --git-user 'Committer name [default: the repository''s git config, else tagpilot]'
@@ -547,6 +553,7 @@ set edit:completion:arg-completer[tagpilot] = {|@words|
             cand --version 'Print version'
         }
         &'tagpilot;sync'= {
+            cand --sign-key 'Sign commits with this key (gpg.format openpgp: a key ID; ssh: a key file or public key) [default: user.signingkey when commit.gpgsign is true]'
             cand --verify 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)'
             cand --after-push 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)'
             cand --git-user 'Committer name [default: the repository''s git config, else tagpilot]'

@@ -157,6 +157,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l refres
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -s V -l version -d 'Print version'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s w -l workload -d 'The workload: `namespace:kind/name` or `kind/name`' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l sign-key -d 'Sign commits with this key (gpg.format openpgp: a key ID; ssh: a key file or public key) [default: user.signingkey when commit.gpgsign is true]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l verify -d 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l after-push -d 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
@@ -215,6 +216,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s h -l help
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s V -l version -d 'Print version'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s w -l workload -d 'The workload: `namespace:kind/name` or `kind/name`' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l sign-key -d 'Sign commits with this key (gpg.format openpgp: a key ID; ssh: a key file or public key) [default: user.signingkey when commit.gpgsign is true]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l verify -d 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l after-push -d 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
@@ -273,6 +275,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s h -l he
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s V -l version -d 'Print version'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s w -l workload -d 'The workload: `namespace:kind/name` or `kind/name`' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l sign-key -d 'Sign commits with this key (gpg.format openpgp: a key ID; ssh: a key file or public key) [default: user.signingkey when commit.gpgsign is true]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l verify -d 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l after-push -d 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
@@ -331,6 +334,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s h -l help -d 
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s V -l version -d 'Print version'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s w -l workload -d 'The workload: `namespace:kind/name` or `kind/name`' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l sign-key -d 'Sign commits with this key (gpg.format openpgp: a key ID; ssh: a key file or public key) [default: user.signingkey when commit.gpgsign is true]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l verify -d 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l after-push -d 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
@@ -391,6 +395,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l refresh -d 
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s w -l workload -d 'The workload: `namespace:kind/name` or `kind/name`' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l tag-all -d 'Tag filter for every container (`*` removes the filters)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l tag -d 'Tag filter for one container: CONTAINER=PATTERN (`*` removes it; repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l sign-key -d 'Sign commits with this key (gpg.format openpgp: a key ID; ssh: a key file or public key) [default: user.signingkey when commit.gpgsign is true]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l verify -d 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l after-push -d 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
@@ -455,6 +460,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l refresh -d 
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s w -l workload -d 'A workload to release: `namespace:kind/name` or `kind/name` (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s i -l update-image -d 'The image to release, with its tag: every container using this image moves to the tag' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l exclude -d 'Leave this workload alone (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l sign-key -d 'Sign commits with this key (gpg.format openpgp: a key ID; ssh: a key file or public key) [default: user.signingkey when commit.gpgsign is true]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l verify -d 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l after-push -d 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
@@ -516,6 +522,7 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l no-cache -
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s V -l version -d 'Print version'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l sign-key -d 'Sign commits with this key (gpg.format openpgp: a key ID; ssh: a key file or public key) [default: user.signingkey when commit.gpgsign is true]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l verify -d 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l after-push -d 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r

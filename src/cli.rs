@@ -493,6 +493,11 @@ pub struct WriteArgs {
     #[arg(long, env = "TAGPILOT_ALLOW_DIRTY")]
     pub allow_dirty: bool,
 
+    /// Sign commits with this key (gpg.format openpgp: a key ID; ssh: a key file or public
+    /// key) [default: user.signingkey when commit.gpgsign is true]
+    #[arg(long, value_name = "KEY", env = "TAGPILOT_SIGN_KEY")]
+    pub sign_key: Option<String>,
+
     /// Run this shell command in the work tree after the files are written and before
     /// anything is committed; if it fails, the files are put back, nothing is committed and
     /// tagpilot exits 1 (repeatable)

@@ -73,6 +73,7 @@ const WRITE: &[&str] = &[
     "ci-skip-message",
     "exit-code",
     "allow-dirty",
+    "sign-key",
     "verify",
     "after-push",
     "push-retries",

@@ -16,6 +16,7 @@ mod policy;
 mod registry;
 mod registry_trust;
 mod reports;
+mod signing;
 mod support;
 mod sync;
 mod tls;

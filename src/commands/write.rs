@@ -172,6 +172,7 @@ pub fn apply(
         Some(user) => Some(Identity::parse_user(user).context("reading --user")?),
         None => None,
     };
+    let signer = repo.signer(args.sign_key.as_deref(), &committer)?;
     let files = commit_files(location, repo, changes, args)?;
     let Some(target) = target else {
         write_files(location, repo, changes, ui)?;
@@ -195,7 +196,13 @@ pub fn apply(
         message.push_str("\n\n");
         message.push_str(&args.ci_skip_message);
     }
-    let commit = match repo.commit_files(&files, &message, &committer, author.as_ref()) {
+    let commit = match repo.commit_files(
+        &files,
+        &message,
+        &committer,
+        author.as_ref(),
+        signer.as_ref(),
+    ) {
         Ok(commit) => commit,
         Err(err) => {
             restore(location, changes);

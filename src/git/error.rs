@@ -12,6 +12,13 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum GitError {
+    /// A commit could not be signed; nothing was committed.
+    #[error("signing the commit: {detail}; nothing was committed")]
+    Sign {
+        /// What went wrong, with the signing program's words.
+        detail: String,
+    },
+
     /// No repository at the path or any directory above it.
     #[error("no git repository at or above {}", path.display())]
     NotARepository {

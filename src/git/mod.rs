@@ -12,6 +12,7 @@ mod error;
 mod identity;
 mod known_hosts;
 mod remote;
+mod sign;
 #[cfg(test)]
 mod tests;
 
@@ -23,6 +24,7 @@ use std::path::{Component, Path, PathBuf};
 pub use auth::{Auth, Secret, redact_url, split_credentials};
 pub use error::GitError;
 pub use identity::Identity;
+pub use sign::{SignFormat, Signer};
 
 /// A git work tree, opened once; all paths it takes are relative to its root.
 pub struct Repo {
@@ -176,7 +178,7 @@ impl Repo {
                 content: None,
             })
             .collect();
-        self.commit_files(&files, message, committer, author)
+        self.commit_files(&files, message, committer, author, None)
     }
 
     /// Commit these files on top of HEAD, on the current branch, and return the new
@@ -211,6 +213,7 @@ impl Repo {
         message: &str,
         committer: &Identity,
         author: Option<&Identity>,
+        signer: Option<&Signer>,
     ) -> Result<git2::Oid, GitError> {
         let head = self.head_branch()?;
         self.check_locks(&head.name)?;
@@ -246,17 +249,28 @@ impl Repo {
             .repo
             .find_tree(tree_id)
             .map_err(git_err("reading the new tree"))?;
-        let id = self
-            .repo
-            .commit(
+        let id = match signer {
+            None => self.repo.commit(
                 None,
                 &author_sig,
                 &committer_sig,
                 message,
                 &tree,
                 &[&parent],
-            )
-            .map_err(git_err("writing the commit"))?;
+            ),
+            Some(signer) => {
+                let buffer = self
+                    .repo
+                    .commit_create_buffer(&author_sig, &committer_sig, message, &tree, &[&parent])
+                    .map_err(git_err("writing the commit"))?;
+                let text = std::str::from_utf8(&buffer).map_err(|_| GitError::Sign {
+                    detail: "the commit is not UTF-8 text".to_owned(),
+                })?;
+                let signature = signer.sign(text)?;
+                self.repo.commit_signed(text, &signature, None)
+            }
+        }
+        .map_err(git_err("writing the commit"))?;
 
         // The index before the branch: killed in between, the branch is where it was and
         // the change is staged, which the next run reports as uncommitted changes.

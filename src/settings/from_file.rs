@@ -70,6 +70,7 @@ pub(super) struct FileSettings {
     ci_skip_message: Option<String>,
     exit_code: Option<bool>,
     allow_dirty: Option<bool>,
+    sign_key: Option<String>,
     verify: Option<Vec<String>>,
     after_push: Option<Vec<String>>,
     push_retries: Option<u32>,
@@ -250,6 +251,7 @@ impl FileSettings {
         );
         open.take("exit_code", &mut w.exit_code, self.exit_code);
         open.take("allow_dirty", &mut w.allow_dirty, self.allow_dirty);
+        open.take("sign_key", &mut w.sign_key, self.sign_key.take().map(Some));
         open.take("verify", &mut w.verify, self.verify.take());
         open.take("after_push", &mut w.after_push, self.after_push.take());
         open.take("push_retries", &mut w.push_retries, self.push_retries);

@@ -25,6 +25,7 @@ pub struct Test {
     files: Vec<(String, Vec<u8>)>,
     args: Vec<String>,
     env: Vec<(String, String)>,
+    config: Vec<(String, String)>,
 }
 
 impl Default for Test {
@@ -41,7 +42,14 @@ impl Test {
             files: Vec::new(),
             args: Vec::new(),
             env: Vec::new(),
+            config: Vec::new(),
         }
+    }
+
+    /// A `git config` setting of the work tree, made before the run.
+    pub fn git_config(mut self, key: &str, value: &str) -> Test {
+        self.config.push((key.to_owned(), value.to_owned()));
+        self
     }
 
     /// A file of the repository, committed and pushed before the run.
@@ -75,6 +83,9 @@ impl Test {
             .map(|(p, t)| (p.as_str(), t.as_slice()))
             .collect();
         let repo = self.sandbox.repo(&files);
+        for (key, value) in &self.config {
+            self.sandbox.git(&repo.work, &["config", key, value]);
+        }
         let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
         let env: Vec<(&str, &str)> = self
             .env
