@@ -236,11 +236,27 @@ fn use_push_times(facts: &mut Facts, repos: &BTreeMap<RepoKey, Vec<&Site<'_>>>) 
     }
 }
 
-/// The word for the time that orders candidates: `build` or `push`.
-pub fn time_word(args: &RegistryArgs) -> &'static str {
+/// How the time that orders candidates is named: in a note (`no build time`), and as the
+/// JSON `timeSource`.
+#[derive(Clone, Copy)]
+pub struct TimeNames {
+    /// `build` or `push`.
+    pub word: &'static str,
+    /// `built` or `pushed`.
+    pub source: &'static str,
+}
+
+/// The names of the time `--time-source` chose.
+pub fn time_names(args: &RegistryArgs) -> TimeNames {
     match args.time_source {
-        TimeSource::Built => "build",
-        TimeSource::Pushed => "push",
+        TimeSource::Built => TimeNames {
+            word: "build",
+            source: "built",
+        },
+        TimeSource::Pushed => TimeNames {
+            word: "push",
+            source: "pushed",
+        },
     }
 }
 

@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 
-use super::facts::{self, Facts, Site};
+use super::facts::{self, Facts, Site, TimeNames};
 use super::{Outcome, locate, rows, scan, select};
 use crate::cli::{Format, GlobalArgs, ListImagesArgs};
 use crate::output::images::{self, ContainerImages, TagRow, WorkloadImages};
@@ -27,7 +27,7 @@ pub fn run(global: &GlobalArgs, args: &ListImagesArgs, ui: &mut Ui) -> Result<Ou
     let sites = facts::sites(&workloads, &global.registry);
     let facts = facts::gather(&sites.iter().collect::<Vec<_>>(), options, ui)?;
     let platform = &global.registry.platform;
-    let time = facts::time_word(&global.registry);
+    let time = facts::time_names(&global.registry);
 
     let mut listing: Vec<WorkloadImages> = Vec::new();
     for site in &sites {
@@ -108,7 +108,7 @@ fn container_images(
     site: &Site<'_>,
     facts: &Facts,
     platform: &str,
-    time: &'static str,
+    time: TimeNames,
 ) -> ContainerImages {
     let mut out = ContainerImages {
         name: site.container.name.clone(),
@@ -119,7 +119,7 @@ fn container_images(
         latest_allowed: None,
         available: Vec::new(),
         error: None,
-        time_source: if time == "push" { "pushed" } else { "built" },
+        time_source: time.source,
     };
     let image = match &site.image {
         Ok(image) => image,
@@ -159,7 +159,7 @@ fn container_images(
         None => return out,
     };
     let details = |tag: &str| scan.details.get(tag).and_then(|d| d.as_ref().ok());
-    let row = |tag: &str| tag_row(tag, scan, pattern, platform, time);
+    let row = |tag: &str| tag_row(tag, scan, pattern, platform, time.word);
 
     // All tags in the pattern's order, then the candidates ahead of the rest.
     let mut order: Vec<TagFacts> = scan
