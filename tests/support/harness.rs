@@ -219,6 +219,14 @@ impl Ran {
         self
     }
 
+    /// The short (7-digit) id of the work tree's HEAD.
+    pub fn head_short(&self) -> String {
+        let head = self
+            .sandbox
+            .git(&self.repo.work, &["rev-parse", "--short=7", "HEAD"]);
+        head.trim().to_owned()
+    }
+
     /// The work tree's directory.
     pub fn work(&self) -> PathBuf {
         self.repo.work.clone()
