@@ -4,18 +4,11 @@
 use serde_json::Value;
 
 use crate::support::harness::Test;
-use crate::support::registry::{ImageSpec, Kind, Pusher, Registry};
+use crate::support::registry::{Registry, with_tags};
 
 /// `acme/web` master-1 and master-2, a day apart.
 async fn images() -> (Registry, String) {
-    let registry = Registry::start();
-    let pusher = Pusher::new(&registry);
-    for (tag, day) in [("master-1", 1), ("master-2", 2)] {
-        let spec = ImageSpec::new(tag, Kind::Docker).created(&format!("2024-05-0{day}T10:00:00Z"));
-        pusher.push("acme/web", &spec).await;
-    }
-    let h = registry.url().trim_start_matches("http://").to_owned();
-    (registry, h)
+    with_tags("acme/web", &[("master-1", 1), ("master-2", 2)]).await
 }
 
 /// An automated Deployment on `h/acme/web:master-1`.

@@ -4,17 +4,11 @@
 use std::process::Command;
 
 use crate::support::harness::Test;
-use crate::support::registry::{ImageSpec, Kind, Pusher, Registry};
+use crate::support::registry::{Registry, with_tags};
 
 /// `acme/web` master-1 and master-2, and an automated Deployment on master-1.
 async fn setup() -> (Registry, String) {
-    let registry = Registry::start();
-    let pusher = Pusher::new(&registry);
-    for (tag, day) in [("master-1", 1), ("master-2", 2)] {
-        let spec = ImageSpec::new(tag, Kind::Docker).created(&format!("2024-05-0{day}T10:00:00Z"));
-        pusher.push("acme/web", &spec).await;
-    }
-    let h = registry.url().trim_start_matches("http://").to_owned();
+    let (registry, h) = with_tags("acme/web", &[("master-1", 1), ("master-2", 2)]).await;
     let text = format!(
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  annotations:\n    \
          fluxcd.io/automated: \"true\"\n    fluxcd.io/tag.web: glob:master-*\nspec:\n  template:\n    \

@@ -3,18 +3,11 @@
 
 use crate::support::Sandbox;
 use crate::support::harness::Test;
-use crate::support::registry::{ImageSpec, Kind, Pusher, Registry};
+use crate::support::registry::{ImageSpec, Kind, Pusher, Registry, with_tags};
 
 /// `acme/db` 1 and 2, built a day apart.
 async fn registry() -> (Registry, String) {
-    let registry = Registry::start();
-    let pusher = Pusher::new(&registry);
-    for (tag, day) in [("1", 1), ("2", 2)] {
-        let spec = ImageSpec::new(tag, Kind::Docker).created(&format!("2024-05-0{day}T10:00:00Z"));
-        pusher.push("acme/db", &spec).await;
-    }
-    let h = registry.url().trim_start_matches("http://").to_owned();
-    (registry, h)
+    with_tags("acme/db", &[("1", 1), ("2", 2)]).await
 }
 
 #[tokio::test(flavor = "multi_thread")]

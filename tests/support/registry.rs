@@ -626,3 +626,17 @@ pub fn docker_config_with_auth(
     .unwrap();
     (dir, path)
 }
+
+/// A real registry holding `repository` with `tags`, each a single-platform image built at
+/// 10:00 on the given day of May 2024; and the registry's `host:port`.
+pub async fn with_tags(repository: &str, tags: &[(&str, u32)]) -> (Registry, String) {
+    let registry = Registry::start();
+    let pusher = Pusher::new(&registry);
+    for (tag, day) in tags {
+        let spec =
+            ImageSpec::new(tag, Kind::Docker).created(&format!("2024-05-{day:02}T10:00:00Z"));
+        pusher.push(repository, &spec).await;
+    }
+    let host = registry.url().trim_start_matches("http://").to_owned();
+    (registry, host)
+}
