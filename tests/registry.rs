@@ -1226,3 +1226,101 @@ async fn rechecked_tags_bypass_the_cached_digest() {
     assert_eq!(details.digest, second.digest);
     assert_eq!(details.created, Some(time("2024-01-02T00:00:00Z")));
 }
+
+/// Forwards `req` to the registry at `upstream` (`host:port`) over plain HTTP/1.1 and
+/// returns its answer: a proxy a test can put its own answers in front of.
+fn forward(upstream: &str, req: &Request) -> Response {
+    use std::io::{Read as _, Write as _};
+    let mut stream = std::net::TcpStream::connect(upstream).expect("connecting upstream");
+    let mut head = format!(
+        "{} {} HTTP/1.1\r\nHost: {upstream}\r\nConnection: close\r\n",
+        req.method, req.target
+    );
+    for name in ["accept", "authorization"] {
+        if let Some(value) = req.header(name) {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).expect("sending upstream");
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).expect("reading upstream");
+    let split = answer
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a header block");
+    let text = String::from_utf8_lossy(&answer[..split]).into_owned();
+    let mut lines = text.lines();
+    let status: u16 = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .expect("a status line");
+    let mut response = Response::new(status).body(answer[split + 4..].to_vec());
+    for line in lines {
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
+        let name = name.trim().to_ascii_lowercase();
+        if ["content-type", "docker-content-digest", "link"].contains(&name.as_str()) {
+            response = response.header(&name, value.trim());
+        }
+    }
+    response
+}
+
+/// The default client (no fixed rate cap) against a real registry behind a proxy that
+/// answers 429 for a while: each 429 is tried again at the host's halved rate, and every
+/// tag is still read. (How the rate halves and climbs back is shown against a fake server
+/// above and in the limiter's unit tests.)
+#[tokio::test(flavor = "multi_thread")]
+async fn a_real_registry_behind_a_spell_of_429s_is_read_whole() {
+    let registry = Registry::start();
+    let pusher = Pusher::new(&registry);
+    let tags: Vec<String> = (0..16).map(|i| format!("1.0.{i}")).collect();
+    for (i, tag) in tags.iter().enumerate() {
+        let spec = ImageSpec::new(tag, Kind::Docker)
+            .created(&format!("2024-05-01T{:02}:00:00Z", i % 24))
+            .salt(tag);
+        pusher.push("acme/app", &spec).await;
+    }
+    let upstream = registry.url().trim_start_matches("http://").to_owned();
+    let answered = Arc::new(Mutex::new(Vec::<(Instant, u16)>::new()));
+    let log = Arc::clone(&answered);
+    let proxy = FakeServer::start("127.0.0.1", move |req: &Request| {
+        let mut log = log.lock().unwrap();
+        // Requests 6 to 8 get a 429 with Retry-After: 0, as a registry under load says.
+        let response = if (6..=8).contains(&log.len()) {
+            Response::error(429, "TOOMANYREQUESTS", "slow down").header("retry-after", "0")
+        } else {
+            forward(&upstream, req)
+        };
+        log.push((Instant::now(), response.status));
+        response
+    })
+    .await;
+    let c = client(ClientOptions {
+        rps: 0.0,
+        concurrency: 4,
+        max_retries: 8,
+        ..options(&proxy.host())
+    });
+    let scan = c
+        .scan(&RepoKey::new(proxy.host(), "acme/app"), |_| true)
+        .await
+        .unwrap();
+    // Every tag read, with its build time, despite the 429s.
+    assert_eq!(scan.tags.len(), 16);
+    for (i, tag) in tags.iter().enumerate() {
+        let details = scan.details[tag].as_ref().unwrap();
+        assert_eq!(
+            details.created.map(|t| t.to_rfc3339()),
+            Some(format!("2024-05-01T{:02}:00:00+00:00", i % 24))
+        );
+    }
+    let log = answered.lock().unwrap().clone();
+    let throttled = log.iter().filter(|(_, s)| *s == 429).count();
+    assert_eq!(throttled, 3);
+    // One tags list and a manifest and a config per tag, each answered once with success.
+    assert_eq!(log.len() - throttled, 1 + 2 * 16);
+}
