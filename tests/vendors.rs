@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use serde_json::json;
-use tagpilot::registry::{Client, ClientOptions, RegistryError, RepoKey};
+use tagpilot::registry::{Api, Client, ClientOptions, RegistryError, RepoKey};
 
 use crate::support::Sandbox;
 use crate::support::fake_http::{Content, FakeServer, Response};
@@ -563,4 +563,70 @@ async fn a_registry_without_push_times_fails_only_time_ordered_containers() {
         .json();
     assert_eq!(listed[0]["containers"][0]["error"], serde_json::Value::Null);
     assert_eq!(listed[0]["containers"][0]["timeSource"], "pushed");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn acr_behind_bearer_tokens_gives_push_times_with_a_metadata_read_token() {
+    // ACR's API wants a token for `metadata_read`, its registry API one for `pull`.
+    let shelf = rebuilt_shelf();
+    let registry = FakeServer::start("127.0.0.1", move |req| {
+        let host = req.header("host").unwrap().to_owned();
+        if req.path() == "/oauth2/token" {
+            let scope = req.query("scope").unwrap_or_default();
+            return Response::json(200, &json!({"access_token": format!("tok:{scope}")}));
+        }
+        let needed = if req.path().starts_with("/acr/") {
+            "metadata_read"
+        } else {
+            "pull"
+        };
+        let scope = format!("repository:{REPOSITORY}:{needed}");
+        if req.header("authorization") != Some(&format!("Bearer tok:{scope}")) {
+            return Response::error(401, "UNAUTHORIZED", "authentication required").header(
+                "www-authenticate",
+                &format!(
+                    "Bearer realm=\"http://{host}/oauth2/token\",service=\"{host}\",scope=\"{scope}\""
+                ),
+            );
+        }
+        crate::support::vendor::answer(Dialect::Acr, &shelf, req)
+    })
+    .await;
+    let client = Client::new(ClientOptions {
+        push_times: true,
+        retry_base: Duration::from_millis(2),
+        apis: BTreeMap::from([(registry.host(), Api::Acr)]),
+        ..ClientOptions::default()
+    })
+    .unwrap();
+    let scan = client
+        .scan(&RepoKey::new(registry.host(), REPOSITORY), |_| true)
+        .await
+        .unwrap();
+    let pushed = scan.pushed.expect("asked for").expect("push times");
+    let shown: Vec<(String, String)> = pushed
+        .iter()
+        .map(|(tag, at)| (tag.clone(), at.to_rfc3339()))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ("main-1".to_owned(), "2024-03-01T00:10:00+00:00".to_owned()),
+            ("main-2".to_owned(), "2024-04-01T00:10:00+00:00".to_owned()),
+        ]
+    );
+    let scopes: Vec<String> = registry
+        .requests()
+        .iter()
+        .filter(|r| r.path() == "/oauth2/token")
+        .filter_map(|r| r.query("scope"))
+        .collect();
+    assert!(
+        scopes.contains(&format!("repository:{REPOSITORY}:metadata_read")),
+        "{scopes:?}"
+    );
+    assert!(
+        scopes.contains(&format!("repository:{REPOSITORY}:pull")),
+        "{scopes:?}"
+    );
 }

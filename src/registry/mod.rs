@@ -382,6 +382,7 @@ impl Client {
                 host: &repo.api_host,
                 target,
                 repository: &repo.repository,
+                actions: "pull",
                 accept,
                 limit,
                 doing,

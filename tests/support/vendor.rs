@@ -231,6 +231,17 @@ fn counted(shelf: &Shelf, req: &Request, left: &AtomicU64, budget: u64) -> Respo
         .header("ratelimit-remaining", &format!("{remaining};w=21600"))
 }
 
+/// What the registry of `dialect` answers to `req` from `shelf` (not Docker Hub's, which
+/// counts pulls), for a test that puts something in front of it.
+pub fn answer(dialect: Dialect, shelf: &Shelf, req: &Request) -> Response {
+    vendor_route(dialect, shelf, req).unwrap_or_else(|| {
+        shelf
+            .content
+            .serve(REPOSITORY, req)
+            .unwrap_or_else(|| Response::new(404))
+    })
+}
+
 /// The vendor's own routes on the registry's host, if `req` is one.
 fn vendor_route(dialect: Dialect, shelf: &Shelf, req: &Request) -> Option<Response> {
     let tags = shelf.newest_first();

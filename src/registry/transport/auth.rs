@@ -46,7 +46,7 @@ struct TokenRequest {
 }
 
 fn scope(call: &Call<'_>) -> String {
-    format!("repository:{}:pull", call.repository)
+    format!("repository:{}:{}", call.repository, call.actions)
 }
 
 /// Builds the token request: OAuth2 POST with a refresh token when the Docker config holds

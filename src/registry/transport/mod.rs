@@ -68,6 +68,8 @@ pub(crate) struct Call<'a> {
     pub(crate) target: &'a str,
     /// The repository, for the token scope.
     pub(crate) repository: &'a str,
+    /// The actions the token scope asks for: `pull`, or `metadata_read` for ACR's API.
+    pub(crate) actions: &'a str,
     pub(crate) accept: &'a str,
     /// Bound of the body of a successful answer.
     pub(crate) limit: u64,

@@ -281,6 +281,12 @@ impl Client {
                 host,
                 target: &target,
                 repository: &repo.repository,
+                // ACR's API takes a token for reading metadata, not for pulling.
+                actions: if api == Api::Acr {
+                    "metadata_read"
+                } else {
+                    "pull"
+                },
                 accept: "application/json",
                 limit: PAGE_BODY_LIMIT,
                 doing: &doing,
