@@ -86,6 +86,7 @@ async fn commits_are_signed_with_openpgp_when_asked_by_key() {
             "--homedir",
             &gnupg,
             "--batch",
+            "--quiet",
             "--pinentry-mode",
             "loopback",
         ])
@@ -98,6 +99,7 @@ async fn commits_are_signed_with_openpgp_when_asked_by_key() {
             "sign",
             "never",
         ])
+        .stderr(std::process::Stdio::null())
         .status()
         .expect("running gpg");
     assert!(status.success());
