@@ -184,7 +184,7 @@ pub fn notify_targets(args: &WriteArgs) -> Vec<crate::notify::Target<'_>> {
 
 /// The keys of the configuration file that widen what tagpilot trusts: where it sends
 /// data, what it lets in without verifying, where it reads credentials and writes files.
-const TRUST_KEYS: [&str; 11] = [
+const TRUST_KEYS: [&str; 12] = [
     "insecureRegistries",
     "registryCas",
     "notify",
@@ -196,13 +196,15 @@ const TRUST_KEYS: [&str; 11] = [
     "metricsFile",
     "verify",
     "afterPush",
+    "signKey",
 ];
 
-/// Whether a key of a `registries` entry widens trust: a CA, a vendor API address, or
-/// `insecure` unless it is `false` (which narrows trust, turning off the loopback default).
+/// Whether a key of a `registries` entry widens trust: a CA, a vendor API and its address
+/// (which decide where requests and tokens go), or `insecure` unless it is `false` (which
+/// narrows trust, turning off the loopback default).
 fn widens(key: &str, value: &Item) -> bool {
     match key {
-        "ca" | "vendorUrl" => true,
+        "ca" | "vendorUrl" | "api" => true,
         "insecure" => value.boolean(key).unwrap_or(true),
         _ => false,
     }

@@ -625,3 +625,32 @@ fn path_patterns_and_exclude_pick_the_files() {
         run.stderr
     );
 }
+
+#[test]
+fn a_vendor_api_and_a_signing_key_are_trust_keys_too() {
+    // `api: github` would send docker.io's password to GitHub's API; `signKey` would sign
+    // with a key of the repository's choosing.
+    let ran = crate::support::harness::Test::new()
+        .file(
+            "a.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\n",
+        )
+        .file(
+            ".tagpilot.yaml",
+            "registries:\n  - host: docker.io\n    api: github\nsignKey: /keys/id\n",
+        )
+        .args(&["list-workloads"])
+        .run()
+        .code(0);
+    let file = ran.work().canonicalize().unwrap().join(".tagpilot.yaml");
+    let warning = |line: usize, key: &str| {
+        format!(
+            "warning: {}: line {line}: {key} is ignored: the repository's own configuration file \
+             may not widen what tagpilot trusts; pass it as a flag, in the environment or in a \
+             file named by --config, or pass --trust-repo-config",
+            file.display()
+        )
+    };
+    ran.stderr_line(&warning(3, "registries[0].api"))
+        .stderr_line(&warning(4, "signKey"));
+}

@@ -630,3 +630,64 @@ async fn acr_behind_bearer_tokens_gives_push_times_with_a_metadata_read_token() 
         "{scopes:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_github_token_never_follows_a_redirect_or_a_link_elsewhere() {
+    // The vendor API redirects to another server, which links to a further page of its
+    // own: neither request may carry the token.
+    let elsewhere = FakeServer::start("127.0.0.1", |req| {
+        let host = req.header("host").unwrap().to_owned();
+        Response::json(200, &json!([])).header("link", &format!("<http://{host}/p2>; rel=\"next\""))
+    })
+    .await;
+    let target = format!("http://{}/p1", elsewhere.host());
+    let api = FakeServer::start("127.0.0.1", move |_| {
+        Response::new(302).header("location", &target)
+    })
+    .await;
+    let registry = FakeServer::start("127.0.0.1", |req| {
+        if req.path() == "/v2/acme/app/tags/list" {
+            return Response::json(200, &json!({"name": REPOSITORY, "tags": []}));
+        }
+        Response::new(404)
+    })
+    .await;
+    let (_dir, docker) = docker_config_with_auth(&registry.host(), "octocat", GITHUB_TOKEN);
+    let client = Client::new(ClientOptions {
+        push_times: true,
+        retry_base: Duration::from_millis(2),
+        docker_config: Some(docker),
+        apis: BTreeMap::from([(registry.host(), Api::Github)]),
+        vendor_urls: BTreeMap::from([(registry.host(), format!("http://{}", api.host()))]),
+        ..ClientOptions::default()
+    })
+    .unwrap();
+    let scan = client
+        .scan(&RepoKey::new(registry.host(), REPOSITORY), |_| true)
+        .await
+        .unwrap();
+    let refused = scan.pushed.expect("asked for").unwrap_err().to_string();
+    assert!(
+        refused.contains("the next page is on another origin"),
+        "{refused}"
+    );
+    assert!(
+        api.requests()
+            .iter()
+            .all(|r| r.header("authorization").is_some())
+    );
+    assert!(!elsewhere.requests().is_empty());
+    assert!(
+        elsewhere
+            .requests()
+            .iter()
+            .all(|r| r.header("authorization").is_none()),
+        "{:?}",
+        elsewhere.requests()
+    );
+    assert_eq!(
+        elsewhere.count(|r| r.path() == "/p2"),
+        0,
+        "the link elsewhere was refused"
+    );
+}

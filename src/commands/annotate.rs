@@ -302,7 +302,7 @@ fn change(
             notify::send(&settings::notify_targets(args), &report, ui);
         }
         let after_push =
-            !written.pushed || hooks::after_push(&location, args, &edit.changes, &report, ui)?;
+            !written.pushed || hooks::after_push(&location, args, &edit.changes, &report, ui);
         Ok(if !after_push {
             Outcome::Partial
         } else if args.exit_code && report.changed() {

@@ -42,32 +42,47 @@ pub fn verify(
 }
 
 /// Runs every `--after-push` command with the report on its stdin; `false` when one failed
-/// (each failure is a warning that quotes its output).
+/// or could not be started (each a warning, quoting its output): the push stands.
 pub fn after_push(
     location: &Location,
     args: &WriteArgs,
     changes: &[FileChange],
     report: &Report,
     ui: &mut Ui,
-) -> Result<bool> {
+) -> bool {
     if args.after_push.is_empty() {
-        return Ok(true);
+        return true;
     }
-    let report_file = report_file(report)?;
-    let json = serde_json::to_vec(report).context("writing the report as JSON")?;
+    let prepared = report_file(report).and_then(|file| {
+        let json = serde_json::to_vec(report).context("writing the report as JSON")?;
+        Ok((file, json))
+    });
+    let (report_file, json) = match prepared {
+        Ok(prepared) => prepared,
+        Err(err) => {
+            ui.warn(&format!("--after-push: {err:#}; no command was run"));
+            return false;
+        }
+    };
     let mut all_ok = true;
     for command in &args.after_push {
-        let out = run(location, command, changes, report_file.path(), Some(&json))?;
-        if !out.status.success() {
-            all_ok = false;
-            ui.warn(&format!(
-                "--after-push {command:?} failed ({}){}",
-                out.status,
-                quoted(&out)
-            ));
+        match run(location, command, changes, report_file.path(), Some(&json)) {
+            Ok(out) if out.status.success() => {}
+            Ok(out) => {
+                all_ok = false;
+                ui.warn(&format!(
+                    "--after-push {command:?} failed ({}){}",
+                    out.status,
+                    quoted(&out)
+                ));
+            }
+            Err(err) => {
+                all_ok = false;
+                ui.warn(&format!("--after-push {command:?}: {err:#}"));
+            }
         }
     }
-    Ok(all_ok)
+    all_ok
 }
 
 /// The report in a temporary JSON file, removed when dropped.
@@ -105,13 +120,22 @@ fn run(
         .stderr(Stdio::piped())
         .spawn()
         .with_context(|| format!("starting {command:?} with sh -c"))?;
-    if let Some(mut pipe) = child.stdin.take() {
-        // A command that does not read its input closes the pipe early: that is fine.
-        let _ = pipe.write_all(stdin.unwrap_or_default());
-    }
-    child
+    // Fed from another thread while the output is read, so that a command that writes
+    // before it has read all its input cannot block on a full pipe.
+    let input = stdin.unwrap_or_default().to_vec();
+    let feeder = child.stdin.take().map(|mut pipe| {
+        std::thread::spawn(move || {
+            // A command that does not read its input closes the pipe early: that is fine.
+            let _ = pipe.write_all(&input);
+        })
+    });
+    let out = child
         .wait_with_output()
-        .with_context(|| format!("running {command:?}"))
+        .with_context(|| format!("running {command:?}"));
+    if let Some(feeder) = feeder {
+        let _ = feeder.join();
+    }
+    out
 }
 
 /// A command's output, for a message: `: ` and its stdout and stderr, cut to the last

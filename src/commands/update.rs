@@ -87,7 +87,7 @@ pub(super) fn run(
             notify::send(&settings::notify_targets(write_args), &report, ui);
         }
         let after_push =
-            !written.pushed || hooks::after_push(&location, write_args, &changes, &report, ui)?;
+            !written.pushed || hooks::after_push(&location, write_args, &changes, &report, ui);
         let outcome = outcome(&report, &plan, write_args)?;
         Ok(if after_push {
             outcome

@@ -153,7 +153,7 @@ impl Transport {
         form: Option<&String>,
     ) -> Result<reqwest::Response, RegistryError> {
         let req = self.request(ex, method, url, auth, form);
-        let pull = *method == Method::GET && url.path().contains("/manifests/");
+        let pull = *method == Method::GET && super::is_manifest_path(url.path());
         let state = self.host(&authority(url));
         if pull {
             reserve_pull(&state, ex.doing, url)?;

@@ -81,6 +81,14 @@ pub(crate) struct Call<'a> {
     pub(crate) token_of: Option<&'a str>,
 }
 
+/// Whether a request path (or URL) reads a manifest, `…/manifests/<reference>`: what
+/// Docker Hub counts as a pull. A repository named `manifests` does not make its tags list
+/// or blobs one.
+pub(crate) fn is_manifest_path(path: &str) -> bool {
+    path.rsplit_once("/manifests/")
+        .is_some_and(|(_, reference)| !reference.is_empty() && !reference.contains(['/', '?']))
+}
+
 /// A successful answer.
 pub(crate) struct Reply {
     pub(crate) status: StatusCode,
@@ -492,8 +500,7 @@ impl Transport {
         let err = RegistryError::from_status(call.doing, reply.status.as_u16(), &reply.body);
         // Docker Hub's answer to a pull beyond the budget: no retry can succeed until it
         // refills, so the budget counts as spent and the run goes on without it.
-        if call.method == Method::GET && call.target.contains("/manifests/") && err.is_pull_limit()
-        {
+        if call.method == Method::GET && is_manifest_path(call.target) && err.is_pull_limit() {
             lock(&state.pulls).left = Some(0);
             return Err(RegistryError::PullBudget {
                 doing: call.doing.to_owned(),
@@ -580,6 +587,24 @@ mod tests {
             wait_log: None,
             docker_config: None,
             helper_path: None,
+        }
+    }
+
+    #[test]
+    fn only_manifest_reads_are_pulls() {
+        for pull in [
+            "/v2/a/b/manifests/1.0",
+            "/v2/acme/manifests/manifests/sha256:ab",
+        ] {
+            assert!(is_manifest_path(pull), "{pull}");
+        }
+        for other in [
+            "/v2/acme/manifests/tags/list",
+            "/v2/acme/manifests/blobs/sha256:ab",
+            "/v2/a/b/tags/list?n=1000",
+            "/v2/a/b/manifests/",
+        ] {
+            assert!(!is_manifest_path(other), "{other}");
         }
     }
 

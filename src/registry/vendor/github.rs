@@ -39,6 +39,7 @@ struct Container {
 pub(super) fn parse(body: &[u8], link: Option<&str>, _platform: &Platform) -> Result<Page, String> {
     let versions: Vec<Version> = json(body)?;
     let mut tags = Vec::new();
+    let mut named = std::collections::HashSet::new();
     for version in versions {
         let Some(d) = digest(Some(&version.name)) else {
             continue;
@@ -53,7 +54,8 @@ pub(super) fn parse(body: &[u8], link: Option<&str>, _platform: &Platform) -> Re
             .and_then(|m| m.container)
             .map(|c| c.tags)
             .unwrap_or_default();
-        for name in names {
+        // A tag is on one version; a name given again is not kept twice.
+        for name in names.into_iter().filter(|n| named.insert(n.clone())) {
             tags.push((
                 name,
                 Listed {

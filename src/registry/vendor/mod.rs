@@ -32,7 +32,10 @@ use super::transport::Call;
 use super::{Client, Platform, RegistryError, RepoKey};
 
 /// Bound of one page of a vendor listing.
-const PAGE_BODY_LIMIT: u64 = 16 * 1024 * 1024;
+const PAGE_BODY_LIMIT: u64 = 4 * 1024 * 1024;
+/// Pages one listing may have: the most tags a repository may have (`--max-tags`,
+/// 100,000 by default) fit in a thousand pages of a hundred.
+const MAX_PAGES: usize = 1000;
 
 /// The API dialect a registry speaks beside the distribution API (the configuration's
 /// `api`).
@@ -247,7 +250,11 @@ impl Client {
             host: base.as_ref().map(super::transport::authority),
             parse,
             fallback: (api == Api::Github).then(|| at(versions("users"))),
-            token: api == Api::Github,
+            // The token that logs in to the registry goes only to GitHub's own API for
+            // ghcr.io, or to a vendor address the user gave.
+            token: api == Api::Github
+                && (repo.api_host == "ghcr.io"
+                    || for_host(&self.vendor_urls, &repo.api_host).is_some()),
         }))
     }
 
@@ -304,16 +311,25 @@ impl Client {
             pages += 1;
             let page = (source.parse)(&reply.body, reply.header("link"), &self.platform)
                 .map_err(|why| RegistryError::invalid(&doing, why))?;
-            for (tag, listed) in page.tags {
-                tags.entry(tag).or_insert(listed);
-            }
-            if tags.len() > self.max_tags || pages > self.max_tags {
+            if page.tags.len() > self.max_tags {
                 return Err(RegistryError::TooManyTags {
                     doing,
                     limit: self.max_tags,
                 });
             }
-            let origin = first_url.get_or_insert_with(|| reply.url.clone()).clone();
+            for (tag, listed) in page.tags {
+                tags.entry(tag).or_insert(listed);
+            }
+            if tags.len() > self.max_tags || pages > MAX_PAGES {
+                return Err(RegistryError::TooManyTags {
+                    doing,
+                    limit: self.max_tags,
+                });
+            }
+            // Pages stay on the origin the listing was asked at, whatever a redirect said.
+            let origin = first_url
+                .get_or_insert_with(|| Url::parse(&source.first).unwrap_or(reply.url.clone()))
+                .clone();
             seen.insert(reply.url.to_string());
             let covered = !all && needed.iter().all(|t| tags.contains_key(*t));
             let no_gain = !all && pages >= needed.len();

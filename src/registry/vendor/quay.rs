@@ -40,9 +40,12 @@ pub(super) fn parse(
 ) -> Result<Page, String> {
     let page: QuayPage = json(body)?;
     let number = page.page.unwrap_or(1);
-    let next = page
-        .has_additional
-        .then(|| format!("?limit=100&page={}&onlyActiveTags=true", number + 1));
+    let next = page.has_additional.then(|| {
+        format!(
+            "?limit=100&page={}&onlyActiveTags=true",
+            number.saturating_add(1)
+        )
+    });
     let tags = page
         .tags
         .into_iter()
