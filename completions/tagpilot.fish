@@ -157,13 +157,24 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -l refres
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand list-images" -s V -l version -d 'Print version'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s w -l workload -d 'The workload: `namespace:kind/name` or `kind/name`' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l sign-key -d 'Sign commits with this key (gpg.format openpgp: a key ID; ssh: a key file or public key) [default: user.signingkey when commit.gpgsign is true]' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l verify -d 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l after-push -d 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l ci-skip-message -d 'The text --ci-skip appends' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l sign-key -d 'Sign commits with this key (gpg.format openpgp: a key ID; ssh: a key file or public key) [default: user.signingkey when commit.gpgsign is true]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l verify -d 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l after-push -d 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l push-retries -d 'On a rejected push: fetch, re-plan on the new head, commit and push again, this often' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l push-branch -d 'Commit on top of the base branch and push to this branch instead; `{image}` and `{workload}` expand per group (see --group)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l forge -d 'The forge\'s API [default: from the remote URL\'s host]' -r -f -a "github\t'GitHub and GitHub Enterprise'
+gitlab\t'GitLab'
+gitea\t'Gitea and Forgejo'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l forge-url -d 'The forge\'s API root, for a self-hosted forge (GitHub Enterprise: https://HOST/api/v3)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l forge-repo -d 'The repository on the forge [default: the remote URL\'s last two path parts]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l group -d 'One branch (and pull request) per run, per workload or per image' -r -f -a "all\t'One branch for the whole run'
+workload\t'One branch per workload'
+image\t'One branch per image'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l label -d 'Add this label to a new pull request (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l reviewer -d 'Ask this user to review a new pull request (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l notify -d 'Post the result to this URL after a change or a failure (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l notify-format -d 'Format of the notifications' -r -f -a "json\t'The JSON report'
 slack\t'`{"text": …}` for a Slack incoming webhook'"
@@ -208,6 +219,8 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l no-push -
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l ci-skip -d 'Append "\\n\\n[ci skip]" to every commit message'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l exit-code -d 'Exit with 3 when something was (or, with --dry-run, would be) changed'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l allow-dirty -d 'Allow writing files that have uncommitted changes'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l pull-request -d 'With --push-branch: open or update a pull (merge) request into the base branch'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l close-stale -d 'Close tagpilot\'s open pull request, with a comment, when nothing is left to change'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s v -l verbose -d 'More log detail on stderr: -v one line per registry request, -vv also its answer\'s headers'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s q -l quiet -d 'Only print errors on stderr'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l trust-repo-config -d 'Let the repository\'s own .tagpilot.yaml set the keys that widen what tagpilot trusts (insecure registries, CA files, notification URLs, report files, the cache and credential locations); without it they are ignored with a warning'
@@ -216,13 +229,24 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s h -l help
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -s V -l version -d 'Print version'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand automate" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s w -l workload -d 'The workload: `namespace:kind/name` or `kind/name`' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l sign-key -d 'Sign commits with this key (gpg.format openpgp: a key ID; ssh: a key file or public key) [default: user.signingkey when commit.gpgsign is true]' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l verify -d 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l after-push -d 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l ci-skip-message -d 'The text --ci-skip appends' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l sign-key -d 'Sign commits with this key (gpg.format openpgp: a key ID; ssh: a key file or public key) [default: user.signingkey when commit.gpgsign is true]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l verify -d 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l after-push -d 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l push-retries -d 'On a rejected push: fetch, re-plan on the new head, commit and push again, this often' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l push-branch -d 'Commit on top of the base branch and push to this branch instead; `{image}` and `{workload}` expand per group (see --group)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l forge -d 'The forge\'s API [default: from the remote URL\'s host]' -r -f -a "github\t'GitHub and GitHub Enterprise'
+gitlab\t'GitLab'
+gitea\t'Gitea and Forgejo'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l forge-url -d 'The forge\'s API root, for a self-hosted forge (GitHub Enterprise: https://HOST/api/v3)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l forge-repo -d 'The repository on the forge [default: the remote URL\'s last two path parts]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l group -d 'One branch (and pull request) per run, per workload or per image' -r -f -a "all\t'One branch for the whole run'
+workload\t'One branch per workload'
+image\t'One branch per image'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l label -d 'Add this label to a new pull request (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l reviewer -d 'Ask this user to review a new pull request (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l notify -d 'Post the result to this URL after a change or a failure (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l notify-format -d 'Format of the notifications' -r -f -a "json\t'The JSON report'
 slack\t'`{"text": …}` for a Slack incoming webhook'"
@@ -267,6 +291,8 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l no-push
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l ci-skip -d 'Append "\\n\\n[ci skip]" to every commit message'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l exit-code -d 'Exit with 3 when something was (or, with --dry-run, would be) changed'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l allow-dirty -d 'Allow writing files that have uncommitted changes'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l pull-request -d 'With --push-branch: open or update a pull (merge) request into the base branch'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l close-stale -d 'Close tagpilot\'s open pull request, with a comment, when nothing is left to change'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s v -l verbose -d 'More log detail on stderr: -v one line per registry request, -vv also its answer\'s headers'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s q -l quiet -d 'Only print errors on stderr'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l trust-repo-config -d 'Let the repository\'s own .tagpilot.yaml set the keys that widen what tagpilot trusts (insecure registries, CA files, notification URLs, report files, the cache and credential locations); without it they are ignored with a warning'
@@ -275,15 +301,26 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s h -l he
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -s V -l version -d 'Print version'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand deautomate" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s w -l workload -d 'The workload: `namespace:kind/name` or `kind/name`' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l sign-key -d 'Sign commits with this key (gpg.format openpgp: a key ID; ssh: a key file or public key) [default: user.signingkey when commit.gpgsign is true]' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l verify -d 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l after-push -d 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s m -l message -d 'Commit message; for lock also the lock message' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l user -d 'Recorded as the commit author and the lock\'s user: "Name <email>" [default for the lock: the committer, from --git-user/--git-email or git\'s user.name/user.email]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l ci-skip-message -d 'The text --ci-skip appends' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l sign-key -d 'Sign commits with this key (gpg.format openpgp: a key ID; ssh: a key file or public key) [default: user.signingkey when commit.gpgsign is true]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l verify -d 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l after-push -d 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l push-retries -d 'On a rejected push: fetch, re-plan on the new head, commit and push again, this often' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l push-branch -d 'Commit on top of the base branch and push to this branch instead; `{image}` and `{workload}` expand per group (see --group)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l forge -d 'The forge\'s API [default: from the remote URL\'s host]' -r -f -a "github\t'GitHub and GitHub Enterprise'
+gitlab\t'GitLab'
+gitea\t'Gitea and Forgejo'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l forge-url -d 'The forge\'s API root, for a self-hosted forge (GitHub Enterprise: https://HOST/api/v3)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l forge-repo -d 'The repository on the forge [default: the remote URL\'s last two path parts]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l group -d 'One branch (and pull request) per run, per workload or per image' -r -f -a "all\t'One branch for the whole run'
+workload\t'One branch per workload'
+image\t'One branch per image'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l label -d 'Add this label to a new pull request (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l reviewer -d 'Ask this user to review a new pull request (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l notify -d 'Post the result to this URL after a change or a failure (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l notify-format -d 'Format of the notifications' -r -f -a "json\t'The JSON report'
 slack\t'`{"text": …}` for a Slack incoming webhook'"
@@ -326,6 +363,8 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l no-push -d 'C
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l ci-skip -d 'Append "\\n\\n[ci skip]" to every commit message'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l exit-code -d 'Exit with 3 when something was (or, with --dry-run, would be) changed'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l allow-dirty -d 'Allow writing files that have uncommitted changes'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l pull-request -d 'With --push-branch: open or update a pull (merge) request into the base branch'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l close-stale -d 'Close tagpilot\'s open pull request, with a comment, when nothing is left to change'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s v -l verbose -d 'More log detail on stderr: -v one line per registry request, -vv also its answer\'s headers'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s q -l quiet -d 'Only print errors on stderr'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l trust-repo-config -d 'Let the repository\'s own .tagpilot.yaml set the keys that widen what tagpilot trusts (insecure registries, CA files, notification URLs, report files, the cache and credential locations); without it they are ignored with a warning'
@@ -334,13 +373,24 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s h -l help -d 
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -s V -l version -d 'Print version'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand lock" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s w -l workload -d 'The workload: `namespace:kind/name` or `kind/name`' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l sign-key -d 'Sign commits with this key (gpg.format openpgp: a key ID; ssh: a key file or public key) [default: user.signingkey when commit.gpgsign is true]' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l verify -d 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l after-push -d 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l ci-skip-message -d 'The text --ci-skip appends' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l sign-key -d 'Sign commits with this key (gpg.format openpgp: a key ID; ssh: a key file or public key) [default: user.signingkey when commit.gpgsign is true]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l verify -d 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l after-push -d 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l push-retries -d 'On a rejected push: fetch, re-plan on the new head, commit and push again, this often' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l push-branch -d 'Commit on top of the base branch and push to this branch instead; `{image}` and `{workload}` expand per group (see --group)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l forge -d 'The forge\'s API [default: from the remote URL\'s host]' -r -f -a "github\t'GitHub and GitHub Enterprise'
+gitlab\t'GitLab'
+gitea\t'Gitea and Forgejo'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l forge-url -d 'The forge\'s API root, for a self-hosted forge (GitHub Enterprise: https://HOST/api/v3)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l forge-repo -d 'The repository on the forge [default: the remote URL\'s last two path parts]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l group -d 'One branch (and pull request) per run, per workload or per image' -r -f -a "all\t'One branch for the whole run'
+workload\t'One branch per workload'
+image\t'One branch per image'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l label -d 'Add this label to a new pull request (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l reviewer -d 'Ask this user to review a new pull request (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l notify -d 'Post the result to this URL after a change or a failure (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l notify-format -d 'Format of the notifications' -r -f -a "json\t'The JSON report'
 slack\t'`{"text": …}` for a Slack incoming webhook'"
@@ -385,6 +435,8 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l no-push -d 
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l ci-skip -d 'Append "\\n\\n[ci skip]" to every commit message'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l exit-code -d 'Exit with 3 when something was (or, with --dry-run, would be) changed'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l allow-dirty -d 'Allow writing files that have uncommitted changes'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l pull-request -d 'With --push-branch: open or update a pull (merge) request into the base branch'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l close-stale -d 'Close tagpilot\'s open pull request, with a comment, when nothing is left to change'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s v -l verbose -d 'More log detail on stderr: -v one line per registry request, -vv also its answer\'s headers'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -s q -l quiet -d 'Only print errors on stderr'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l trust-repo-config -d 'Let the repository\'s own .tagpilot.yaml set the keys that widen what tagpilot trusts (insecure registries, CA files, notification URLs, report files, the cache and credential locations); without it they are ignored with a warning'
@@ -395,13 +447,24 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand unlock" -l refresh -d 
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s w -l workload -d 'The workload: `namespace:kind/name` or `kind/name`' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l tag-all -d 'Tag filter for every container (`*` removes the filters)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l tag -d 'Tag filter for one container: CONTAINER=PATTERN (`*` removes it; repeatable)' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l sign-key -d 'Sign commits with this key (gpg.format openpgp: a key ID; ssh: a key file or public key) [default: user.signingkey when commit.gpgsign is true]' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l verify -d 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l after-push -d 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l ci-skip-message -d 'The text --ci-skip appends' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l sign-key -d 'Sign commits with this key (gpg.format openpgp: a key ID; ssh: a key file or public key) [default: user.signingkey when commit.gpgsign is true]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l verify -d 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l after-push -d 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l push-retries -d 'On a rejected push: fetch, re-plan on the new head, commit and push again, this often' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l push-branch -d 'Commit on top of the base branch and push to this branch instead; `{image}` and `{workload}` expand per group (see --group)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l forge -d 'The forge\'s API [default: from the remote URL\'s host]' -r -f -a "github\t'GitHub and GitHub Enterprise'
+gitlab\t'GitLab'
+gitea\t'Gitea and Forgejo'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l forge-url -d 'The forge\'s API root, for a self-hosted forge (GitHub Enterprise: https://HOST/api/v3)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l forge-repo -d 'The repository on the forge [default: the remote URL\'s last two path parts]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l group -d 'One branch (and pull request) per run, per workload or per image' -r -f -a "all\t'One branch for the whole run'
+workload\t'One branch per workload'
+image\t'One branch per image'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l label -d 'Add this label to a new pull request (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l reviewer -d 'Ask this user to review a new pull request (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l notify -d 'Post the result to this URL after a change or a failure (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l notify-format -d 'Format of the notifications' -r -f -a "json\t'The JSON report'
 slack\t'`{"text": …}` for a Slack incoming webhook'"
@@ -450,6 +513,8 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l no-push -d 
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l ci-skip -d 'Append "\\n\\n[ci skip]" to every commit message'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l exit-code -d 'Exit with 3 when something was (or, with --dry-run, would be) changed'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l allow-dirty -d 'Allow writing files that have uncommitted changes'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l pull-request -d 'With --push-branch: open or update a pull (merge) request into the base branch'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l close-stale -d 'Close tagpilot\'s open pull request, with a comment, when nothing is left to change'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s v -l verbose -d 'More log detail on stderr: -v one line per registry request, -vv also its answer\'s headers'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -s q -l quiet -d 'Only print errors on stderr'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l trust-repo-config -d 'Let the repository\'s own .tagpilot.yaml set the keys that widen what tagpilot trusts (insecure registries, CA files, notification URLs, report files, the cache and credential locations); without it they are ignored with a warning'
@@ -460,13 +525,24 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand policy" -l refresh -d 
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s w -l workload -d 'A workload to release: `namespace:kind/name` or `kind/name` (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s i -l update-image -d 'The image to release, with its tag: every container using this image moves to the tag' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l exclude -d 'Leave this workload alone (repeatable)' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l sign-key -d 'Sign commits with this key (gpg.format openpgp: a key ID; ssh: a key file or public key) [default: user.signingkey when commit.gpgsign is true]' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l verify -d 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l after-push -d 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l ci-skip-message -d 'The text --ci-skip appends' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l sign-key -d 'Sign commits with this key (gpg.format openpgp: a key ID; ssh: a key file or public key) [default: user.signingkey when commit.gpgsign is true]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l verify -d 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l after-push -d 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l push-retries -d 'On a rejected push: fetch, re-plan on the new head, commit and push again, this often' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l push-branch -d 'Commit on top of the base branch and push to this branch instead; `{image}` and `{workload}` expand per group (see --group)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l forge -d 'The forge\'s API [default: from the remote URL\'s host]' -r -f -a "github\t'GitHub and GitHub Enterprise'
+gitlab\t'GitLab'
+gitea\t'Gitea and Forgejo'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l forge-url -d 'The forge\'s API root, for a self-hosted forge (GitHub Enterprise: https://HOST/api/v3)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l forge-repo -d 'The repository on the forge [default: the remote URL\'s last two path parts]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l group -d 'One branch (and pull request) per run, per workload or per image' -r -f -a "all\t'One branch for the whole run'
+workload\t'One branch per workload'
+image\t'One branch per image'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l label -d 'Add this label to a new pull request (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l reviewer -d 'Ask this user to review a new pull request (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l notify -d 'Post the result to this URL after a change or a failure (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l notify-format -d 'Format of the notifications' -r -f -a "json\t'The JSON report'
 slack\t'`{"text": …}` for a Slack incoming webhook'"
@@ -515,6 +591,8 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l no-push -d
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l ci-skip -d 'Append "\\n\\n[ci skip]" to every commit message'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l exit-code -d 'Exit with 3 when something was (or, with --dry-run, would be) changed'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l allow-dirty -d 'Allow writing files that have uncommitted changes'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l pull-request -d 'With --push-branch: open or update a pull (merge) request into the base branch'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l close-stale -d 'Close tagpilot\'s open pull request, with a comment, when nothing is left to change'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s v -l verbose -d 'More log detail on stderr: -v one line per registry request, -vv also its answer\'s headers'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s q -l quiet -d 'Only print errors on stderr'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l trust-repo-config -d 'Let the repository\'s own .tagpilot.yaml set the keys that widen what tagpilot trusts (insecure registries, CA files, notification URLs, report files, the cache and credential locations); without it they are ignored with a warning'
@@ -522,13 +600,24 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l no-cache -
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -l refresh -d 'Re-check every tag now'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand release" -s V -l version -d 'Print version'
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l sign-key -d 'Sign commits with this key (gpg.format openpgp: a key ID; ssh: a key file or public key) [default: user.signingkey when commit.gpgsign is true]' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l verify -d 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)' -r
-complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l after-push -d 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l git-user -d 'Committer name [default: the repository\'s git config, else tagpilot]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l git-email -d 'Committer email [default: the repository\'s git config, else tagpilot@localhost]' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l ci-skip-message -d 'The text --ci-skip appends' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l sign-key -d 'Sign commits with this key (gpg.format openpgp: a key ID; ssh: a key file or public key) [default: user.signingkey when commit.gpgsign is true]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l verify -d 'Run this shell command in the work tree after the files are written and before anything is committed; if it fails, the files are put back, nothing is committed and tagpilot exits 1 (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l after-push -d 'Run this shell command after a successful push, with the JSON report on its stdin; if it fails, tagpilot warns and exits 4 (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l push-retries -d 'On a rejected push: fetch, re-plan on the new head, commit and push again, this often' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l push-branch -d 'Commit on top of the base branch and push to this branch instead; `{image}` and `{workload}` expand per group (see --group)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l forge -d 'The forge\'s API [default: from the remote URL\'s host]' -r -f -a "github\t'GitHub and GitHub Enterprise'
+gitlab\t'GitLab'
+gitea\t'Gitea and Forgejo'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l forge-url -d 'The forge\'s API root, for a self-hosted forge (GitHub Enterprise: https://HOST/api/v3)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l forge-repo -d 'The repository on the forge [default: the remote URL\'s last two path parts]' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l group -d 'One branch (and pull request) per run, per workload or per image' -r -f -a "all\t'One branch for the whole run'
+workload\t'One branch per workload'
+image\t'One branch per image'"
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l label -d 'Add this label to a new pull request (repeatable)' -r
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l reviewer -d 'Ask this user to review a new pull request (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l notify -d 'Post the result to this URL after a change or a failure (repeatable)' -r
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l notify-format -d 'Format of the notifications' -r -f -a "json\t'The JSON report'
 slack\t'`{"text": …}` for a Slack incoming webhook'"
@@ -573,6 +662,8 @@ complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l no-push -d 'C
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l ci-skip -d 'Append "\\n\\n[ci skip]" to every commit message'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l exit-code -d 'Exit with 3 when something was (or, with --dry-run, would be) changed'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l allow-dirty -d 'Allow writing files that have uncommitted changes'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l pull-request -d 'With --push-branch: open or update a pull (merge) request into the base branch'
+complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l close-stale -d 'Close tagpilot\'s open pull request, with a comment, when nothing is left to change'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -s v -l verbose -d 'More log detail on stderr: -v one line per registry request, -vv also its answer\'s headers'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -s q -l quiet -d 'Only print errors on stderr'
 complete -c tagpilot -n "__fish_tagpilot_using_subcommand sync" -l trust-repo-config -d 'Let the repository\'s own .tagpilot.yaml set the keys that widen what tagpilot trusts (insecure registries, CA files, notification URLs, report files, the cache and credential locations); without it they are ignored with a warning'

@@ -518,6 +518,10 @@ pub struct WriteArgs {
     )]
     pub push_retries: u32,
 
+    /// Branches and pull requests instead of pushing to the base branch
+    #[command(flatten)]
+    pub propose: ProposeArgs,
+
     /// Post the result to this URL after a change or a failure (repeatable)
     #[arg(
         long,
@@ -541,6 +545,89 @@ pub struct WriteArgs {
     /// them. A URL not in here gets `--notify-format`.
     #[arg(skip)]
     pub notify_formats: BTreeMap<String, NotifyFormat>,
+}
+
+/// Where a write command's commits go when the base branch is not to be pushed to.
+#[derive(Debug, Args, Default)]
+pub struct ProposeArgs {
+    /// Commit on top of the base branch and push to this branch instead; `{image}` and
+    /// `{workload}` expand per group (see --group)
+    #[arg(
+        long,
+        value_name = "NAME",
+        env = "TAGPILOT_PUSH_BRANCH",
+        conflicts_with_all = ["no_commit", "no_push"]
+    )]
+    pub push_branch: Option<String>,
+
+    /// With --push-branch: open or update a pull (merge) request into the base branch
+    #[arg(long, env = "TAGPILOT_PULL_REQUEST", requires = "push_branch")]
+    pub pull_request: bool,
+
+    /// The forge's API [default: from the remote URL's host]
+    #[arg(long, value_enum, value_name = "FORGE", env = "TAGPILOT_FORGE")]
+    pub forge: Option<ForgeKind>,
+
+    /// The forge's API root, for a self-hosted forge (GitHub Enterprise:
+    /// https://HOST/api/v3)
+    #[arg(long, value_name = "URL", env = "TAGPILOT_FORGE_URL")]
+    pub forge_url: Option<String>,
+
+    /// The repository on the forge [default: the remote URL's last two path parts]
+    #[arg(long, value_name = "OWNER/NAME", env = "TAGPILOT_FORGE_REPO")]
+    pub forge_repo: Option<String>,
+
+    /// One branch (and pull request) per run, per workload or per image
+    #[arg(
+        long,
+        value_enum,
+        value_name = "GROUP",
+        default_value_t = Group::All,
+        env = "TAGPILOT_GROUP"
+    )]
+    pub group: Group,
+
+    /// Add this label to a new pull request (repeatable)
+    #[arg(long, value_name = "L", env = "TAGPILOT_LABEL", value_delimiter = ',')]
+    pub label: Vec<String>,
+
+    /// Ask this user to review a new pull request (repeatable)
+    #[arg(
+        long,
+        value_name = "U",
+        env = "TAGPILOT_REVIEWER",
+        value_delimiter = ','
+    )]
+    pub reviewer: Vec<String>,
+
+    /// Close tagpilot's open pull request, with a comment, when nothing is left to change
+    #[arg(long, env = "TAGPILOT_CLOSE_STALE", requires = "pull_request")]
+    pub close_stale: bool,
+}
+
+/// The forges whose pull request APIs tagpilot speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ForgeKind {
+    /// GitHub and GitHub Enterprise
+    Github,
+    /// GitLab
+    Gitlab,
+    /// Gitea and Forgejo
+    Gitea,
+}
+
+/// How changes are split into branches.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Group {
+    /// One branch for the whole run
+    #[default]
+    All,
+    /// One branch per workload
+    Workload,
+    /// One branch per image
+    Image,
 }
 
 /// Notification formats.

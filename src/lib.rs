@@ -19,6 +19,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod forge;
 pub mod git;
 pub mod image;
 pub mod manifest;

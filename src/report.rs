@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 /// What a write command did.
-#[derive(Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Report {
     /// Whether this was a dry run.
@@ -20,13 +20,47 @@ pub struct Report {
     pub warnings: Vec<String>,
     /// Errors, as printed on stderr.
     pub errors: Vec<String>,
+    /// With `--push-branch`: each branch pushed or left as it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub branches: Option<Vec<BranchResult>>,
+    /// With `--pull-request`: each pull request opened, updated, found up to date or closed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pull_requests: Option<Vec<PullRequestResult>>,
     /// With `--diff` and JSON output: the unified diff, so that stdout stays one document.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diff: Option<String>,
 }
 
+/// A branch of `--push-branch`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BranchResult {
+    /// Its name.
+    pub branch: String,
+    /// The commit at its tip after the run.
+    pub commit: String,
+    /// Whether this run pushed it (`false`: it already held the same change).
+    pub pushed: bool,
+}
+
+/// A pull (merge) request of `--pull-request`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PullRequestResult {
+    /// Its web address.
+    pub url: String,
+    /// Its number.
+    pub number: u64,
+    /// Its head branch.
+    pub branch: String,
+    /// Whether this run opened it.
+    pub created: bool,
+    /// Whether this run closed it (`--close-stale`).
+    pub closed: bool,
+}
+
 /// What happened to one workload.
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkloadResult {
     /// The workload ID.
@@ -97,7 +131,7 @@ pub enum Status {
 
 /// One value changed: a container's image, or (for the policy commands) an annotation,
 /// named by its key in `container`.
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Update {
     /// The container, or the annotation key.

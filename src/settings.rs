@@ -184,7 +184,7 @@ pub fn notify_targets(args: &WriteArgs) -> Vec<crate::notify::Target<'_>> {
 
 /// The keys of the configuration file that widen what tagpilot trusts: where it sends
 /// data, what it lets in without verifying, where it reads credentials and writes files.
-const TRUST_KEYS: [&str; 12] = [
+const TRUST_KEYS: [&str; 14] = [
     "insecureRegistries",
     "registryCas",
     "notify",
@@ -197,6 +197,8 @@ const TRUST_KEYS: [&str; 12] = [
     "verify",
     "afterPush",
     "signKey",
+    "forgeUrl",
+    "forgeRepo",
 ];
 
 /// Whether a key of a `registries` entry widens trust: a CA, a vendor API and its address
@@ -484,6 +486,17 @@ pub fn git_auth(ssh_key: Option<&Path>, known_hosts: Option<&Path>) -> Auth {
         (_, _, Some(token)) => auth.with_token(Secret::new(token)),
         _ => auth,
     }
+}
+
+/// The forge's token and the variable it came from: `TAGPILOT_FORGE_TOKEN`, else the
+/// forge's own (`GITHUB_TOKEN`, `GITLAB_TOKEN`, `GITEA_TOKEN`).
+pub fn forge_token(kind: crate::forge::Kind) -> Option<(Secret, &'static str)> {
+    ["TAGPILOT_FORGE_TOKEN", kind.token_variable()]
+        .into_iter()
+        .find_map(|name| {
+            let value = std::env::var(name).ok().filter(|v| !v.trim().is_empty())?;
+            Some((Secret::new(value.trim()), name))
+        })
 }
 
 /// The SSH known-hosts files to trust: `--git-known-hosts` alone, else `~/.ssh/known_hosts`

@@ -6,6 +6,7 @@ mod crash;
 mod deploy;
 mod docs;
 mod flux_cases;
+mod forge;
 mod git_safety;
 mod help;
 mod hooks;

@@ -1,5 +1,5 @@
 //! The help as users read it: each subcommand shows only the options it reads, under
-//! headings (Repository, Registry, Writing, Output), with examples, as kubectl and git
+//! headings (Repository, Registry, Writing, Branches and pull requests, Output), with examples, as kubectl and git
 //! do; the top-level help ends with the exit codes. Options shared by several commands
 //! are declared once (global); this hides them where they do nothing.
 
@@ -38,6 +38,19 @@ const REGISTRY: [&str; 16] = [
     "no_cache",
     "refresh",
     "report_html",
+];
+
+/// Options of [`crate::cli::ProposeArgs`].
+const PROPOSE: [&str; 9] = [
+    "push_branch",
+    "pull_request",
+    "forge",
+    "forge_url",
+    "forge_repo",
+    "group",
+    "label",
+    "reviewer",
+    "close_stale",
 ];
 
 /// Options of what is printed and written about the result.
@@ -94,7 +107,8 @@ fn examples(name: &str) -> &'static str {
         }
         "sync" => {
             "Examples:\n  tagpilot sync --dry-run --diff\n  tagpilot sync --exit-code\n  \
-             tagpilot sync --git-url https://git.example.com/ops/manifests.git -o markdown"
+             tagpilot sync --git-url https://git.example.com/ops/manifests.git -o markdown\n  \
+             tagpilot sync --push-branch 'tagpilot/{image}' --group image --pull-request"
         }
         "automate" | "deautomate" => {
             "Examples:\n  tagpilot automate -w shop:deployment/web\n  \
@@ -149,6 +163,8 @@ pub fn shape(command: Command) -> Command {
             for id in ids(&sub) {
                 if is_write_option(&id) {
                     sub = sub.mut_arg(&id, |a| a.help_heading("Writing"));
+                } else if PROPOSE.contains(&id.as_str()) {
+                    sub = sub.mut_arg(&id, |a| a.help_heading("Branches and pull requests"));
                 }
             }
             let writes = sub.get_arguments().any(|a| a.get_id() == "message");
@@ -236,6 +252,9 @@ fn is_write_option(id: &str) -> bool {
             | "ci_skip_message"
             | "exit_code"
             | "allow_dirty"
+            | "sign_key"
+            | "verify"
+            | "after_push"
             | "push_retries"
             | "notify"
             | "notify_format"

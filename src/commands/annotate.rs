@@ -7,7 +7,7 @@ use anyhow::{Context as _, Result, bail};
 
 use super::hooks;
 use super::write::{self, Change, FileChange, Written};
-use super::{Location, Outcome, UsageError, locate, scan, select_one};
+use super::{Location, Outcome, UsageError, locate, propose, scan, select_one};
 use crate::cli::{GlobalArgs, PolicyArgs, PolicyVerbArgs, WriteArgs};
 use crate::manifest::edit::{
     AnnotationChange, AnnotationUpdate, planned_annotations, set_annotations,
@@ -288,16 +288,24 @@ fn change(
         let message = commit_message(&edit.events, args);
         let mut report = report(workload, edit.updates, &Written::default(), args);
         report.warnings = [scan.warnings.clone(), edit.unfiltered].concat();
+        let planned = report.clone();
         let change = Change {
             files: &edit.changes,
             message: &message,
-            planned: &report,
+            planned: &planned,
         };
-        let written = write::apply(&location, repo, global, args, &change, ui)?;
+        let proposing = args.propose.push_branch.is_some();
+        let written = if proposing {
+            propose::apply(&location, global, args, &change, &mut report, ui)?
+        } else {
+            write::apply(&location, repo, global, args, &change, ui)?
+        };
         report.commit.clone_from(&written.commit);
         report.pushed = written.pushed;
         write::print(ui, global, args, &mut report, &edit.changes)?;
-        ui.status(&write::summary(args, &written, report.changed()));
+        if !proposing || !report.changed() || args.dry_run {
+            ui.status(&write::summary(args, &written, report.changed()));
+        }
         if report.changed() && !args.dry_run {
             notify::send(&settings::notify_targets(args), &report, ui);
         }
@@ -346,7 +354,7 @@ fn report(
         }],
         warnings: Vec::new(),
         errors: Vec::new(),
-        diff: None,
+        ..Report::default()
     }
 }
 

@@ -7,6 +7,7 @@ mod hooks;
 mod list_images;
 mod list_workloads;
 mod plan;
+mod propose;
 mod reason;
 mod release;
 mod reports;

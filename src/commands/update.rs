@@ -10,17 +10,17 @@ use anyhow::{Context as _, Result, bail};
 
 use super::facts::{self, Facts, Site};
 use super::hooks;
-use super::plan::{self, Plan, Rules, Target};
+use super::plan::{self, Plan, Rules, Target, WorkloadPlan};
 use super::reason::{Left, Reason};
 use super::write::{self, Change, FileChange, Written};
-use super::{Outcome, UsageError, locate, parse_id, rows, scan, select_one};
+use super::{Location, Outcome, UsageError, locate, parse_id, propose, rows, scan, select_one};
 use crate::cli::{GlobalArgs, ReleaseArgs, WriteArgs};
 use crate::image::ImageRef;
 use crate::manifest::edit::{ImageUpdate, update_images};
 use crate::manifest::{Scan, Workload};
-use crate::output::Ui;
+use crate::output::{Ui, markdown};
 use crate::registry::ClientOptions;
-use crate::report::Report;
+use crate::report::{BranchResult, Report};
 use crate::{notify, settings};
 
 /// Which command, with what it asks for.
@@ -42,6 +42,9 @@ pub(super) fn run(
         .repo
         .as_ref()
         .context("a git work tree is needed to write")?;
+    if write_args.propose.push_branch.is_some() {
+        return run_proposing(global, write_args, job, &location, &options, ui);
+    }
     // Refuse what git would refuse before asking any registry.
     let branch = write::preflight(&location, global, write_args)?.map(|target| target.branch);
 
@@ -95,6 +98,185 @@ pub(super) fn run(
             Outcome::Partial
         })
     })
+}
+
+/// A run with `--push-branch`: plan on the base as usual, then commit each group's change
+/// on the base and push it to its own branch, with a pull request for each.
+fn run_proposing(
+    global: &GlobalArgs,
+    args: &WriteArgs,
+    job: &Job<'_>,
+    location: &Location,
+    options: &ClientOptions,
+    ui: &mut Ui,
+) -> Result<Outcome> {
+    let repo = location.repo()?;
+    let (base, forge) = propose::preflight(location, global, args)?;
+    let ctx = propose::Context::new(location, repo, args, &base, forge.as_ref())?;
+    let scan = scan(global, &location.root, ui)?;
+    let mut facts = Facts::new();
+    let Round { plan, changes } =
+        plan_round(global, job, &location.root, &scan, options, &mut facts, ui)?;
+    let groups = split(&plan, args)?;
+    let mut report = report(&plan, &scan, args, &Written::default(), Vec::new());
+    let mut written = Written::default();
+    let mut branches = Vec::new();
+    if !args.dry_run {
+        for (branch, group) in groups {
+            let sent = deliver_group(&ctx, global, job, &branch, group, &facts, ui);
+            match sent {
+                Ok(Some(done)) => {
+                    for line in &done.lines {
+                        ui.status(line);
+                    }
+                    report.warnings.extend(done.warnings);
+                    if let Some(pr) = done.pull_request {
+                        report.pull_requests.get_or_insert_with(Vec::new).push(pr);
+                    }
+                    branches.extend(done.branch);
+                }
+                Ok(None) => {}
+                Err(err) => report.errors.push(format!("{branch}: {err:#}")),
+            }
+        }
+        if report.errors.is_empty() {
+            let template = args.propose.push_branch.as_deref().unwrap_or_default();
+            let changed: Vec<String> = branches.iter().map(|b| b.branch.clone()).collect();
+            propose::stale(&ctx, template, &changed, &mut report, ui)?;
+        }
+    }
+    if args.propose.pull_request && !args.dry_run {
+        report.pull_requests.get_or_insert_with(Vec::new);
+    }
+    written.pushed = branches.iter().any(|b| b.pushed);
+    if let [only] = branches.as_slice() {
+        written.commit = Some(only.commit.clone());
+        report.commit = Some(only.commit.clone());
+    }
+    report.pushed = written.pushed;
+    finish_proposing(
+        global, args, location, &plan, &facts, report, branches, &changes, ui,
+    )
+}
+
+/// Print, notify and run `--after-push` for a `--push-branch` run, and give its exit code:
+/// 1 when every branch failed, 4 when some did.
+#[allow(clippy::too_many_arguments)]
+fn finish_proposing(
+    global: &GlobalArgs,
+    args: &WriteArgs,
+    location: &Location,
+    plan: &Plan<'_>,
+    facts: &Facts,
+    mut report: Report,
+    branches: Vec<BranchResult>,
+    changes: &[FileChange],
+    ui: &mut Ui,
+) -> Result<Outcome> {
+    let written = Written {
+        commit: report.commit.clone(),
+        pushed: report.pushed,
+    };
+    for warning in &plan.warnings {
+        ui.warn(warning);
+    }
+    record(ui, global, plan, facts, args, &written);
+    ui.overview().branch = match branches.as_slice() {
+        [only] => Some(only.branch.clone()),
+        _ => args.propose.push_branch.clone(),
+    };
+    report.branches = (!args.dry_run).then_some(branches);
+    write::print(ui, global, args, &mut report, changes)?;
+    for error in &report.errors {
+        ui.error(error);
+    }
+    let delivered = report.branches.as_ref().is_some_and(|b| !b.is_empty());
+    if !report.changed() && report.errors.is_empty() {
+        ui.status("Nothing to do");
+    } else if args.dry_run {
+        ui.status("Dry run: nothing written");
+    }
+    if !args.dry_run && (report.changed() || !report.errors.is_empty()) {
+        notify::send(&settings::notify_targets(args), &report, ui);
+    }
+    if report.changed() && !delivered && !args.dry_run {
+        bail!("no branch was pushed");
+    }
+    let after_push = !written.pushed || hooks::after_push(location, args, changes, &report, ui);
+    let outcome = outcome(&report, plan, args)?;
+    Ok(if after_push {
+        outcome
+    } else {
+        Outcome::Partial
+    })
+}
+
+/// The plan's changes split by the branch each goes to, as a plan per branch.
+fn split<'a>(plan: &Plan<'a>, args: &WriteArgs) -> Result<BTreeMap<String, Plan<'a>>> {
+    let template = args.propose.push_branch.as_deref().unwrap_or_default();
+    let mut groups: BTreeMap<String, Plan<'a>> = BTreeMap::new();
+    for entry in &plan.workloads {
+        for change in &entry.changes {
+            let branch =
+                propose::branch_name(template, args.propose.group, entry.workload, &change.to)?;
+            let group = groups.entry(branch).or_insert_with(|| Plan {
+                workloads: Vec::new(),
+                warnings: Vec::new(),
+            });
+            let same = |w: &&mut WorkloadPlan<'a>| std::ptr::eq(w.workload, entry.workload);
+            match group.workloads.iter_mut().find(same) {
+                Some(w) => w.changes.push(change.clone()),
+                None => group.workloads.push(WorkloadPlan {
+                    workload: entry.workload,
+                    changes: vec![change.clone()],
+                    skipped: None,
+                    left: Vec::new(),
+                    failed: Vec::new(),
+                }),
+            }
+        }
+    }
+    Ok(groups)
+}
+
+/// Rewrite the files of one group and deliver them to its branch; `None` when the group's
+/// files cannot be rewritten on their own (each such failure is an error).
+fn deliver_group(
+    ctx: &propose::Context<'_>,
+    global: &GlobalArgs,
+    job: &Job<'_>,
+    branch: &str,
+    group: Plan<'_>,
+    facts: &Facts,
+    ui: &mut Ui,
+) -> Result<Option<propose::Delivered>> {
+    let Round { plan, changes } = finish(&ctx.location.root, group);
+    if let Some(failed) = plan.workloads.iter().find_map(|w| w.failed.first()) {
+        bail!("{}", failed.line());
+    }
+    if changes.is_empty() {
+        return Ok(None);
+    }
+    let message = commit_message(job, &plan, ctx.args);
+    let planned = Report {
+        results: plan.results(),
+        ..Report::default()
+    };
+    let workloads: Vec<&Workload> = plan.workloads.iter().map(|w| w.workload).collect();
+    let sites = facts::sites(&workloads, &global.registry);
+    let rows = rows::plan_rows(&plan, &sites, facts);
+    let push_times = global.registry.time_source == crate::cli::TimeSource::Pushed;
+    let body = markdown::pull_request(&rows, push_times, &ctx.base.branch);
+    let delivery = propose::Delivery {
+        branch,
+        change: Change {
+            files: &changes,
+            message: &message,
+            planned: &planned,
+        },
+        body: &body,
+    };
+    propose::deliver(ctx, &delivery, ui).map(Some)
 }
 
 /// What the reports show of this run: a row per container, and what was written.
@@ -437,7 +619,7 @@ fn report(
         results: plan.results(),
         warnings,
         errors,
-        diff: None,
+        ..Report::default()
     }
 }
 

@@ -46,7 +46,7 @@ pub struct Written {
 }
 
 /// Refuse to touch files with uncommitted changes, unless `--allow-dirty`.
-fn check_clean(
+pub fn check_clean(
     location: &Location,
     repo: &Repo,
     changes: &[FileChange],
@@ -248,6 +248,36 @@ fn undo(
         }
         Err(undo) => err.context(format!("undoing the commit failed too: {undo}")),
     }
+}
+
+/// `--verify` for changes committed elsewhere than the work tree (`--push-branch`): write
+/// the files, run the commands, and put the files back whatever they said. While the files
+/// are written the interrupted-run note is kept, as for a commit.
+pub fn verify_aside(
+    location: &Location,
+    repo: &Repo,
+    args: &WriteArgs,
+    change: &Change<'_>,
+    ui: &mut Ui,
+) -> Result<()> {
+    if args.verify.is_empty() {
+        return Ok(());
+    }
+    let files: Vec<CommitFile> = change
+        .files
+        .iter()
+        .map(|c| CommitFile {
+            path: location.git_path(&c.file),
+            content: None,
+        })
+        .collect();
+    let pending = Pending::new(repo, &files)?;
+    pending.mark()?;
+    let verified = write_files(location, repo, change.files, ui)
+        .and_then(|()| hooks::verify(location, args, change.files, change.planned));
+    restore(location, change.files);
+    pending.clear();
+    verified
 }
 
 /// What to commit for each change: the file as written, or, for a file with uncommitted

@@ -8,6 +8,7 @@
 //! user configured.
 
 mod auth;
+mod branch;
 mod error;
 mod identity;
 mod known_hosts;
@@ -22,6 +23,7 @@ use std::fs;
 use std::path::{Component, Path, PathBuf};
 
 pub use auth::{Auth, Secret, redact_url, split_credentials};
+pub use branch::{BRANCH_TRAILER, ForeignCommit};
 pub use error::GitError;
 pub use identity::Identity;
 pub use sign::{SignFormat, Signer};

@@ -80,6 +80,19 @@ fn is_retryable_rejection(status: &str) -> bool {
     .any(|pattern| status.contains(pattern))
 }
 
+/// One ref to push: the local ref, the remote branch, and the lease if the push may
+/// replace the branch.
+struct PushSpec {
+    /// The local ref pushed (`refs/heads/main`).
+    refname: String,
+    /// `refs/heads/<remote_branch>`.
+    target: String,
+    /// The remote branch's short name.
+    remote_branch: String,
+    /// `Some(expected)`: replace the branch only while it is at `expected` (`None`: absent).
+    lease: Option<Option<git2::Oid>>,
+}
+
 /// What `git push --porcelain` said about one ref.
 #[derive(Debug, PartialEq, Eq)]
 enum PushStatus {
@@ -158,7 +171,6 @@ impl Repo {
         auth: &Auth,
     ) -> Result<(), GitError> {
         check_branch_name(branch)?;
-        check_branch_name(remote_branch)?;
         let refname = format!("refs/heads/{branch}");
         if let Err(e) = self.repo.find_reference(&refname) {
             return Err(if e.code() == ErrorCode::NotFound {
@@ -170,6 +182,23 @@ impl Repo {
                 GitError::git(format!("reading branch {branch:?}"), &self.workdir, e)
             });
         }
+        self.push_ref(remote, &refname, remote_branch, None, auth)
+    }
+
+    /// Push local ref `refname` to `refs/heads/<remote_branch>` on `remote`. Without a
+    /// lease the push is never forced; with `lease` it replaces the remote branch only if
+    /// the branch is still at the commit given (`None`: only if it does not exist), which
+    /// the server checks as it updates the branch. Errors as [`Repo::push_to`]; a broken
+    /// lease is [`GitError::PushRejected`] with reason `stale info`.
+    pub(crate) fn push_ref(
+        &self,
+        remote: &str,
+        refname: &str,
+        remote_branch: &str,
+        lease: Option<Option<git2::Oid>>,
+        auth: &Auth,
+    ) -> Result<(), GitError> {
+        check_branch_name(remote_branch)?;
         let mut git_remote = self.find_remote(remote)?;
         let info = {
             let url = match git_remote.pushurl() {
@@ -178,14 +207,16 @@ impl Repo {
             };
             RemoteInfo::new(remote, url)
         };
-        let target = format!("refs/heads/{remote_branch}");
-        // No leading '+': a non-fast-forward update is refused.
-        let refspec = format!("{refname}:{target}");
+        let spec = PushSpec {
+            refname: refname.to_owned(),
+            target: format!("refs/heads/{remote_branch}"),
+            remote_branch: remote_branch.to_owned(),
+            lease,
+        };
         if is_local_url(&info.raw_url) {
-            return self.push_with_git(&info, &refspec, &target, remote_branch, auth);
+            return self.push_with_git(&info, &spec, auth);
         }
-
-        self.push_with_libgit2(&mut git_remote, &info, branch, remote_branch, auth)
+        self.push_with_libgit2(&mut git_remote, &info, &spec, auth)
     }
 
     /// Push with libgit2 and read the server's per-ref status.
@@ -193,14 +224,17 @@ impl Repo {
         &self,
         git_remote: &mut git2::Remote<'_>,
         info: &RemoteInfo,
-        branch: &str,
-        remote_branch: &str,
+        spec: &PushSpec,
         auth: &Auth,
     ) -> Result<(), GitError> {
-        let target = format!("refs/heads/{remote_branch}");
-        let refspec = format!("refs/heads/{branch}:{target}");
+        let target = spec.target.as_str();
+        let remote_branch = spec.remote_branch.as_str();
+        // A leading '+' only with a lease, which the negotiation below checks.
+        let force = if spec.lease.is_some() { "+" } else { "" };
+        let refspec = format!("{force}{}:{target}", spec.refname);
         let creds = RefCell::new(CredentialState::new(auth, self.repo.config().ok()));
         let refused: RefCell<Option<String>> = RefCell::new(None);
+        let stale = std::cell::Cell::new(false);
         let mut push_callbacks = callbacks(&creds, &info.raw_url);
         push_callbacks.push_update_reference(|pushed, status| {
             if let Some(status) = status
@@ -210,6 +244,22 @@ impl Repo {
             }
             Ok(())
         });
+        if let Some(expected) = spec.lease {
+            let stale = &stale;
+            // The remote's current value as advertised is what the server will check the
+            // update against, so comparing it here makes the update conditional on it.
+            push_callbacks.push_negotiation(move |updates| {
+                let expected = expected.unwrap_or(git2::Oid::ZERO_SHA1);
+                if updates
+                    .iter()
+                    .any(|u| u.dst_refname().ok() == Some(target) && u.src() != expected)
+                {
+                    stale.set(true);
+                    return Err(git2::Error::from_str("stale info"));
+                }
+                Ok(())
+            });
+        }
         let mut options = PushOptions::new();
         options
             .remote_callbacks(push_callbacks)
@@ -224,11 +274,13 @@ impl Repo {
             reason,
         };
         let status = match result {
+            Err(_) if stale.get() => return Err(rejected("stale info".to_owned())),
             Err(e) if e.code() == ErrorCode::NotFastForward => {
                 return Err(rejected(sanitize(e.message(), &info.raw_url, auth)));
             }
             Err(e) => {
-                let doing = format!("pushing branch {branch:?} to");
+                let local = spec.refname.strip_prefix("refs/heads/");
+                let doing = format!("pushing branch {:?} to", local.unwrap_or(remote_branch));
                 return Err(self.remote_failure(doing, info, auth, &creds.borrow(), e));
             }
             Ok(()) => match refused.into_inner() {
@@ -253,15 +305,24 @@ impl Repo {
     fn push_with_git(
         &self,
         info: &RemoteInfo,
-        refspec: &str,
-        target: &str,
-        remote_branch: &str,
+        spec: &PushSpec,
         auth: &Auth,
     ) -> Result<(), GitError> {
-        let output = Command::new("git")
+        let target = spec.target.as_str();
+        let remote_branch = spec.remote_branch.as_str();
+        let refspec = format!("{}:{target}", spec.refname);
+        let mut command = Command::new("git");
+        command
             .arg("-C")
             .arg(&self.workdir)
-            .args(["push", "--porcelain", &info.name, refspec])
+            .args(["push", "--porcelain"]);
+        if let Some(expected) = spec.lease {
+            // An empty value: the branch must not exist yet.
+            let expected = expected.map(|oid| oid.to_string()).unwrap_or_default();
+            command.arg(format!("--force-with-lease={target}:{expected}"));
+        }
+        let output = command
+            .args([info.name.as_str(), refspec.as_str()])
             .env_remove("GIT_DIR")
             .env_remove("GIT_WORK_TREE")
             .env_remove("GIT_INDEX_FILE")
@@ -474,6 +535,38 @@ impl Repo {
             }
             Err(e) => Err(git_err(e)),
         }
+    }
+
+    /// The URL of `remote` with any password redacted.
+    pub fn remote_url(&self, remote: &str) -> Result<String, GitError> {
+        let git_remote = self.find_remote(remote)?;
+        Ok(redact_url(git_remote.url().unwrap_or_default()))
+    }
+
+    /// The names of the branches `remote` has, as it advertises them (`git ls-remote
+    /// --heads`).
+    pub fn remote_branches(&self, remote: &str, auth: &Auth) -> Result<Vec<String>, GitError> {
+        let mut git_remote = self.find_remote(remote)?;
+        let info = RemoteInfo::new(remote, git_remote.url().unwrap_or_default());
+        let creds = RefCell::new(CredentialState::new(auth, self.repo.config().ok()));
+        let fail = |e: git2::Error| {
+            let action = "listing the branches of".to_owned();
+            self.remote_failure(action, &info, auth, &creds.borrow(), e)
+        };
+        let connection = git_remote
+            .connect_auth(
+                Direction::Fetch,
+                Some(callbacks(&creds, &info.raw_url)),
+                Some(proxy()),
+            )
+            .map_err(fail)?;
+        let names = connection
+            .list()
+            .map_err(fail)?
+            .iter()
+            .filter_map(|head| head.name().strip_prefix("refs/heads/").map(str::to_owned))
+            .collect();
+        Ok(names)
     }
 
     /// Connect once, find the branch (or the remote HEAD's branch) in the advertised

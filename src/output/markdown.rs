@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use chrono::{DateTime, Utc};
 
 use super::escape_control;
-use super::overview::{Overview, RowStatus, TagTime};
+use super::overview::{ContainerRow, Overview, RowStatus, TagTime};
 use crate::manifest::{ImageSite, Workload};
 use crate::report::Report;
 
@@ -60,6 +60,34 @@ pub fn overview(
     }
     list(out, "Errors", errors)?;
     list(out, "Warnings", warnings)
+}
+
+/// The description of a pull request of `--push-branch`: a row per container it updates,
+/// with the build (or push) times, and what the branch is.
+pub fn pull_request(rows: &[ContainerRow], push_times: bool, base: &str) -> String {
+    let mut out = String::from("tagpilot updates these images:\n\n");
+    out.push_str("| Workload | Container | Image | From | To |\n|---|---|---|---|---|\n");
+    for row in rows.iter().filter(|r| r.status == RowStatus::Updated) {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            code(&row.workload),
+            cell(&row.container),
+            code(&row.image),
+            tag(row.current.as_ref()),
+            tag(row.newest.as_ref()),
+        ));
+    }
+    let times = if push_times {
+        "when each tag was last pushed"
+    } else {
+        "when each image was built"
+    };
+    out.push_str(&format!(
+        "\nTimes are {times}.\n\ntagpilot rebuilds this branch on {} each time it runs. A commit \
+         pushed to the branch by anyone else makes tagpilot leave it alone.\n",
+        code(base)
+    ));
+    out
 }
 
 /// The report of a policy command: a row per workload with its changes.

@@ -15,7 +15,8 @@ use serde::de::IgnoredAny;
 use super::de::from_item;
 use super::file::{ConfigFile, Problem};
 use crate::cli::{
-    ColorChoice, Format, GlobalArgs, NotifyFormat, RegistryArgs, TimeSource, WriteArgs,
+    ColorChoice, ForgeKind, Format, GlobalArgs, Group, NotifyFormat, ProposeArgs, RegistryArgs,
+    TimeSource, WriteArgs,
 };
 
 /// Options that exclude each other (clap's `conflicts_with`): a file value for one is
@@ -74,6 +75,15 @@ pub(super) struct FileSettings {
     verify: Option<Vec<String>>,
     after_push: Option<Vec<String>>,
     push_retries: Option<u32>,
+    push_branch: Option<String>,
+    pull_request: Option<bool>,
+    forge: Option<ForgeKind>,
+    forge_url: Option<String>,
+    forge_repo: Option<String>,
+    group: Option<Group>,
+    labels: Option<Vec<String>>,
+    reviewers: Option<Vec<String>>,
+    close_stale: Option<bool>,
     #[serde(rename = "notify")]
     _notify: Option<IgnoredAny>,
     notify_format: Option<NotifyFormat>,
@@ -255,11 +265,37 @@ impl FileSettings {
         open.take("verify", &mut w.verify, self.verify.take());
         open.take("after_push", &mut w.after_push, self.after_push.take());
         open.take("push_retries", &mut w.push_retries, self.push_retries);
+        self.fill_propose(open, &mut w.propose);
         if let Some((urls, formats)) = notify.filter(|_| open.open("notify")) {
             w.notify = urls;
             w.notify_formats = formats;
         }
         open.take("notify_format", &mut w.notify_format, self.notify_format);
+    }
+
+    /// Fills the options of branches and pull requests.
+    fn fill_propose(&mut self, open: &Open<'_>, p: &mut ProposeArgs) {
+        open.take(
+            "push_branch",
+            &mut p.push_branch,
+            self.push_branch.take().map(Some),
+        );
+        open.take("pull_request", &mut p.pull_request, self.pull_request);
+        open.take("forge", &mut p.forge, self.forge.map(Some));
+        open.take(
+            "forge_url",
+            &mut p.forge_url,
+            self.forge_url.take().map(Some),
+        );
+        open.take(
+            "forge_repo",
+            &mut p.forge_repo,
+            self.forge_repo.take().map(Some),
+        );
+        open.take("group", &mut p.group, self.group);
+        open.take("label", &mut p.label, self.labels.take());
+        open.take("reviewer", &mut p.reviewer, self.reviewers.take());
+        open.take("close_stale", &mut p.close_stale, self.close_stale);
     }
 
     /// Fills `list-images`' own options.

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod fake_http;
+pub mod forge;
 pub mod git_http;
 pub mod harness;
 pub mod registry;
