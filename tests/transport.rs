@@ -627,3 +627,65 @@ async fn ssh_with_the_agent() {
     );
     assert_eq!(subjects(&sandbox, &repo).len(), 2);
 }
+
+/// `--git-url` over smart HTTP with `--push-branch`: the branch is created, rebuilt with a
+/// lease on the next run, and when someone pushes to it between the fetch and the push
+/// (here: just before the push's ref advertisement) the push is refused and their commit
+/// stays.
+#[tokio::test(flavor = "multi_thread")]
+async fn push_branch_over_http_moves_only_with_its_lease() {
+    let (registry, h) = images().await;
+    let sandbox = Sandbox::new();
+    let repo = remote(&sandbox, &h);
+    let server = GitHttp::start(sandbox.path(), &[(USER, PASSWORD)]);
+    let url = server.url("remote.git");
+    let cache = sandbox.path().join("cache-dir");
+    let creds = [("GIT_USERNAME", USER), ("GIT_PASSWORD", PASSWORD)];
+    let branch = ["--push-branch", "tagpilot/web"];
+    let run = sync(&sandbox, &url, &cache, &h, &branch, &creds).ok();
+    assert!(run.stderr.contains("Commit pushed to tagpilot/web: "), "{}", run.stderr);
+    let shown = |rev: &str| sandbox.git(&repo.remote, &["show", rev]);
+    assert!(shown("tagpilot/web:apps/web.yaml").contains("acme/web:master-2"));
+    assert!(shown("main:apps/web.yaml").contains("acme/web:master-1"), "main untouched");
+
+    let spec = ImageSpec::new("master-3", Kind::Docker).created("2024-05-03T10:00:00Z");
+    Pusher::new(&registry).push("acme/web", &spec).await;
+    let run = sync(&sandbox, &url, &cache, &h, &branch, &creds).ok();
+    assert!(run.stderr.contains("Commit pushed to tagpilot/web: "), "{}", run.stderr);
+    assert!(shown("tagpilot/web:apps/web.yaml").contains("acme/web:master-3"));
+    let ahead = sandbox.git(&repo.remote, &["rev-list", "--count", "main..tagpilot/web"]);
+    assert_eq!(ahead.trim(), "1", "rebuilt on main, not stacked");
+
+    let spec = ImageSpec::new("master-4", Kind::Docker).created("2024-05-04T10:00:00Z");
+    Pusher::new(&registry).push("acme/web", &spec).await;
+    let remote_dir = repo.remote.clone();
+    let person = sandbox.path().join("person");
+    let git = move |cwd: &Path, args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .current_dir(cwd)
+            .args(args)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", cwd)
+            .output()
+            .expect("git");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    server.before("GET", "service=git-receive-pack", move || {
+        let remote = remote_dir.to_str().expect("utf-8");
+        let parent = person.parent().expect("sandbox");
+        git(parent, &["clone", "-q", "-b", "tagpilot/web", remote, "person"]);
+        std::fs::write(person.join("NOTES"), "mine\n").expect("write");
+        git(&person, &["add", "NOTES"]);
+        git(&person, &["-c", "user.name=P", "-c", "user.email=p@x", "commit", "-q", "-m", "mine"]);
+        git(&person, &["push", "-q", "origin", "tagpilot/web"]);
+    });
+    let run = sync(&sandbox, &url, &cache, &h, &branch, &creds).code(1);
+    assert!(
+        run.stderr.contains("error: tagpilot/web: branch tagpilot/web on origin moved while tagpilot was working"),
+        "{}",
+        run.stderr
+    );
+    let tip = sandbox.git(&repo.remote, &["log", "-1", "--format=%s", "tagpilot/web"]);
+    assert_eq!(tip.trim(), "mine", "their commit stays");
+    assert_no_secret(&run, &[PASSWORD]);
+}

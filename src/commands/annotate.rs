@@ -311,7 +311,8 @@ fn change(
         }
         let after_push =
             !written.pushed || hooks::after_push(&location, args, &edit.changes, &report, ui);
-        Ok(if !after_push {
+        // With --pull-request, a pull request that failed after its branch was pushed.
+        Ok(if !after_push || !report.errors.is_empty() {
             Outcome::Partial
         } else if args.exit_code && report.changed() {
             Outcome::Changed

@@ -222,6 +222,9 @@ pub(super) struct Delivered {
     pub lines: Vec<String>,
     /// Warnings (labels or reviewers that could not be added).
     pub warnings: Vec<String>,
+    /// What failed after the branch was pushed (the pull request could not be opened or
+    /// updated).
+    pub error: Option<String>,
 }
 
 /// Commit one group's change on the base, push it to its branch (unless the branch holds
@@ -285,8 +288,11 @@ pub(super) fn deliver(
         pushed: !same,
     });
     if let Some(forge) = ctx.forge {
-        let (pr, created) = propose(forge, &proposal, open, ctx.args, &mut done)?;
-        done.pull_request = Some(result(&pr, branch, created, false));
+        // The branch is pushed: a failure here is reported beside it, not instead of it.
+        match propose(forge, &proposal, open, ctx.args, &mut done) {
+            Ok((pr, created)) => done.pull_request = Some(result(&pr, branch, created, false)),
+            Err(err) => done.error = Some(format!("{err:#}")),
+        }
     }
     for warning in &done.warnings {
         ui.warn(warning);
@@ -435,6 +441,10 @@ pub(super) fn apply(
     let done = deliver(&ctx, &delivery, ui)?;
     for line in &done.lines {
         ui.status(line);
+    }
+    if let Some(error) = &done.error {
+        ui.error(error);
+        report.errors.push(error.clone());
     }
     report.warnings.extend(done.warnings);
     report.pull_requests = args

@@ -130,6 +130,9 @@ fn run_proposing(
                         ui.status(line);
                     }
                     report.warnings.extend(done.warnings);
+                    if let Some(error) = done.error {
+                        report.errors.push(format!("{branch}: {error}"));
+                    }
                     if let Some(pr) = done.pull_request {
                         report.pull_requests.get_or_insert_with(Vec::new).push(pr);
                     }
@@ -200,7 +203,7 @@ fn finish_proposing(
         notify::send(&settings::notify_targets(args), &report, ui);
     }
     if report.changed() && !delivered && !args.dry_run {
-        bail!("no branch was pushed");
+        bail!("nothing was pushed: every branch failed");
     }
     let after_push = !written.pushed || hooks::after_push(location, args, changes, &report, ui);
     let outcome = outcome(&report, plan, args)?;
