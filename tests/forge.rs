@@ -420,6 +420,12 @@ async fn push_branch_without_a_forge_and_in_a_dry_run() {
         usage.stderr,
         "error: --push-branch bump: with --group image each group needs a branch of its own; put {image} in the name\n"
     );
+    let base = sandbox.tagpilot(&repo.work, &["sync", "--push-branch", "main"]);
+    assert_eq!(base.code, 2, "{}", base.stderr);
+    assert_eq!(
+        base.stderr,
+        "error: --push-branch main: that is the base branch; name a branch of tagpilot's own, such as tagpilot/images\n"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

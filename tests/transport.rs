@@ -643,15 +643,26 @@ async fn push_branch_over_http_moves_only_with_its_lease() {
     let creds = [("GIT_USERNAME", USER), ("GIT_PASSWORD", PASSWORD)];
     let branch = ["--push-branch", "tagpilot/web"];
     let run = sync(&sandbox, &url, &cache, &h, &branch, &creds).ok();
-    assert!(run.stderr.contains("Commit pushed to tagpilot/web: "), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("Commit pushed to tagpilot/web: "),
+        "{}",
+        run.stderr
+    );
     let shown = |rev: &str| sandbox.git(&repo.remote, &["show", rev]);
     assert!(shown("tagpilot/web:apps/web.yaml").contains("acme/web:master-2"));
-    assert!(shown("main:apps/web.yaml").contains("acme/web:master-1"), "main untouched");
+    assert!(
+        shown("main:apps/web.yaml").contains("acme/web:master-1"),
+        "main untouched"
+    );
 
     let spec = ImageSpec::new("master-3", Kind::Docker).created("2024-05-03T10:00:00Z");
     Pusher::new(&registry).push("acme/web", &spec).await;
     let run = sync(&sandbox, &url, &cache, &h, &branch, &creds).ok();
-    assert!(run.stderr.contains("Commit pushed to tagpilot/web: "), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("Commit pushed to tagpilot/web: "),
+        "{}",
+        run.stderr
+    );
     assert!(shown("tagpilot/web:apps/web.yaml").contains("acme/web:master-3"));
     let ahead = sandbox.git(&repo.remote, &["rev-list", "--count", "main..tagpilot/web"]);
     assert_eq!(ahead.trim(), "1", "rebuilt on main, not stacked");
@@ -668,20 +679,41 @@ async fn push_branch_over_http_moves_only_with_its_lease() {
             .env("HOME", cwd)
             .output()
             .expect("git");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     };
     server.before("GET", "service=git-receive-pack", move || {
         let remote = remote_dir.to_str().expect("utf-8");
         let parent = person.parent().expect("sandbox");
-        git(parent, &["clone", "-q", "-b", "tagpilot/web", remote, "person"]);
+        git(
+            parent,
+            &["clone", "-q", "-b", "tagpilot/web", remote, "person"],
+        );
         std::fs::write(person.join("NOTES"), "mine\n").expect("write");
         git(&person, &["add", "NOTES"]);
-        git(&person, &["-c", "user.name=P", "-c", "user.email=p@x", "commit", "-q", "-m", "mine"]);
+        git(
+            &person,
+            &[
+                "-c",
+                "user.name=P",
+                "-c",
+                "user.email=p@x",
+                "commit",
+                "-q",
+                "-m",
+                "mine",
+            ],
+        );
         git(&person, &["push", "-q", "origin", "tagpilot/web"]);
     });
     let run = sync(&sandbox, &url, &cache, &h, &branch, &creds).code(1);
     assert!(
-        run.stderr.contains("error: tagpilot/web: branch tagpilot/web on origin moved while tagpilot was working"),
+        run.stderr.contains(
+            "error: tagpilot/web: branch tagpilot/web on origin moved while tagpilot was working"
+        ),
         "{}",
         run.stderr
     );

@@ -49,6 +49,13 @@ pub(super) fn preflight(
     let (remote, branch) = target
         .upstream
         .context("--push-branch needs a remote to push to")?;
+    if template == branch || template == target.branch {
+        return Err(UsageError(format!(
+            "--push-branch {template}: that is the base branch; name a branch of tagpilot's own, \
+             such as tagpilot/images"
+        ))
+        .into());
+    }
     let tip = repo
         .fetch(&remote, &branch, &location.auth)
         .with_context(|| format!("fetching {branch} from {remote}"))?;

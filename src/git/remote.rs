@@ -310,19 +310,8 @@ impl Repo {
     ) -> Result<(), GitError> {
         let target = spec.target.as_str();
         let remote_branch = spec.remote_branch.as_str();
-        let refspec = format!("{}:{target}", spec.refname);
-        let mut command = Command::new("git");
-        command
-            .arg("-C")
-            .arg(&self.workdir)
-            .args(["push", "--porcelain"]);
-        if let Some(expected) = spec.lease {
-            // An empty value: the branch must not exist yet.
-            let expected = expected.map(|oid| oid.to_string()).unwrap_or_default();
-            command.arg(format!("--force-with-lease={target}:{expected}"));
-        }
-        let output = command
-            .args([info.name.as_str(), refspec.as_str()])
+        let output = self
+            .push_command(info, spec)
             .env_remove("GIT_DIR")
             .env_remove("GIT_WORK_TREE")
             .env_remove("GIT_INDEX_FILE")
@@ -383,6 +372,23 @@ impl Repo {
                 })
             }
         }
+    }
+
+    /// `git push --porcelain` of one ref, with the lease if there is one.
+    fn push_command(&self, info: &RemoteInfo, spec: &PushSpec) -> Command {
+        let target = &spec.target;
+        let mut command = Command::new("git");
+        command
+            .arg("-C")
+            .arg(&self.workdir)
+            .args(["push", "--porcelain"]);
+        if let Some(expected) = spec.lease {
+            // An empty value: the branch must not exist yet.
+            let expected = expected.map(|oid| oid.to_string()).unwrap_or_default();
+            command.arg(format!("--force-with-lease={target}:{expected}"));
+        }
+        command.args([info.name.clone(), format!("{}:{target}", spec.refname)]);
+        command
     }
 
     /// Fetch `branch` from `remote` into `refs/remotes/<remote>/<branch>` and return the
