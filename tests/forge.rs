@@ -492,3 +492,56 @@ async fn a_policy_change_goes_to_its_branch_and_pull_request() {
     assert!(prs[0].title.starts_with("Hold web"), "{}", prs[0].title);
     s.untouched();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_merge_request_per_workload_and_stale_ones_closed() {
+    let s = Setup::new(Dialect::GitLab, &["web", "api"]).await;
+    let per_workload = ["--push-branch", "bump/{workload}", "--group", "workload"];
+    let report = ok(s.sync(&[&per_workload[..], &["--reviewer", "bob"]].concat()));
+    let mut branches = s.branches();
+    branches.sort();
+    assert_eq!(
+        branches,
+        [
+            "bump/default-deployment-api",
+            "bump/default-deployment-web",
+            "main"
+        ],
+        "{report}"
+    );
+    let prs = s.forge.prs();
+    assert_eq!(prs.len(), 2);
+    assert!(prs.iter().all(|pr| pr.reviewers == ["bob"]));
+    // The web change reaches main another way; its merge request is stale, api's is not.
+    let web = s.file_on("bump/default-deployment-web", "apps/web.yaml");
+    s.sandbox.push_elsewhere(&s.repo, "apps/web.yaml", &web);
+    s.sandbox.git(&s.repo.work, &["pull", "-q", "--ff-only"]);
+    let run = s.sync(&[&per_workload[..], &["--close-stale"]].concat());
+    assert!(
+        run.stderr
+            .contains("Closed merge request #2: nothing left to change: "),
+        "{}",
+        run.stderr
+    );
+    let report = ok(run);
+    let listed: Vec<(&str, bool)> = report["pullRequests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|pr| {
+            (
+                pr["branch"].as_str().unwrap(),
+                pr["closed"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("bump/default-deployment-api", false),
+            ("bump/default-deployment-web", true)
+        ]
+    );
+    let prs = s.forge.prs();
+    assert!(prs[0].open && !prs[1].open);
+}
