@@ -15,8 +15,26 @@ fn expected(folder: &str) -> (BTreeSet<Row>, BTreeMap<String, Value>) {
     let tsv = fs::read_to_string(fixtures().join("corpus/EXPECTED.tsv")).unwrap();
     let mut rows = BTreeSet::new();
     let mut policies = BTreeMap::new();
+    // Setter markers on the parts of one reference make one container, named by the
+    // policy, of `kustomization:<dir>` (or `file:<path>`): name, tag and digest by file
+    // and policy.
+    let mut marked: BTreeMap<(String, String), BTreeMap<String, String>> = BTreeMap::new();
     for line in tsv.lines().skip(1) {
         let cols: Vec<&str> = line.split('\t').collect();
+        if cols[0] == folder && cols[3] == "setter-marker" {
+            let marker: Value = serde_json::from_str(cols[8]).unwrap();
+            let value = marker["$imagepolicy"].as_str().unwrap();
+            let mut parts = value.split(':');
+            let (_, policy, part) = (
+                parts.next(),
+                parts.next().unwrap(),
+                parts.next().unwrap_or("whole"),
+            );
+            marked
+                .entry((cols[1].to_owned(), policy.to_owned()))
+                .or_default()
+                .insert(part.to_owned(), cols[9].trim_matches('"').to_owned());
+        }
         if cols[0] != folder || !matches!(cols[3], "container" | "helmrelease-v1") {
             continue;
         }
@@ -55,6 +73,25 @@ fn expected(folder: &str) -> (BTreeSet<Row>, BTreeMap<String, Value>) {
                 "tags": tags,
             }),
         );
+    }
+    for ((file, policy), parts) in marked {
+        let base = file.rsplit('/').next().unwrap();
+        let id = if base.starts_with("kustomization") || base == "Kustomization" {
+            format!(
+                "kustomization:{}",
+                file.rsplit_once('/').map_or(".", |(dir, _)| dir)
+            )
+        } else {
+            format!("file:{file}")
+        };
+        let mut image = parts.get("name").cloned().unwrap_or_default();
+        if let Some(tag) = parts.get("tag") {
+            image.push_str(&format!(":{tag}"));
+        }
+        if let Some(digest) = parts.get("digest") {
+            image.push_str(&format!("@{digest}"));
+        }
+        rows.insert((id, file, policy, image, false));
     }
     (rows, policies)
 }

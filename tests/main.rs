@@ -12,6 +12,7 @@ mod help;
 mod hooks;
 mod list_images;
 mod list_workloads;
+mod markers;
 mod notify;
 mod policy;
 mod registry;

@@ -10,10 +10,11 @@ use futures::stream::FuturesUnordered;
 
 use crate::cli::{RegistryArgs, TimeSource};
 use crate::image::ImageRef;
+use crate::manifest::flux::{Marked, Resolved};
 use crate::manifest::{Container, Workload};
 use crate::output::overview::HostCount;
 use crate::output::{Progress, Ui};
-use crate::policy::{self, Pattern, TagFacts, glob_match};
+use crate::policy::{self, FluxPolicy, Pattern, PolicySpec, TagFacts, glob_match};
 use crate::registry::{Availability, Client, ClientOptions, RegistryError, RepoKey, RepoScan};
 
 /// One container image to look up.
@@ -28,6 +29,8 @@ pub struct Site<'a> {
     pub image: Result<ImageRef, String>,
     /// The container's tag pattern, or why it is invalid.
     pub pattern: Result<Pattern, String>,
+    /// Why a marked site is left alone (a suspended Flux object).
+    pub suspended: Option<String>,
 }
 
 impl Site<'_> {
@@ -70,22 +73,65 @@ pub fn sites<'a>(workloads: &[&'a Workload], args: &RegistryArgs) -> Vec<Site<'a
                     continue;
                 }
             }
-            let text = workload
-                .policies
-                .tags
-                .get(&container.name)
-                .map_or("glob:*", String::as_str);
-            let pattern = Pattern::parse(text).map_err(|e| e.to_string());
+            let (pattern, suspended) = match &container.marker {
+                Some(marked) => marker_pattern(&workload.file, marked),
+                None => {
+                    let text = workload
+                        .policies
+                        .tags
+                        .get(&container.name)
+                        .map_or("glob:*", String::as_str);
+                    (Pattern::parse(text).map_err(|e| e.to_string()), None)
+                }
+            };
             out.push(Site {
                 workload,
                 container,
                 written,
                 image,
                 pattern,
+                suspended,
             });
         }
     }
     out
+}
+
+/// The pattern a marker gives its site, or why it gives none (naming the file, the line
+/// and the marker); and why the site is left alone, for a suspended Flux object.
+fn marker_pattern(file: &str, marked: &Marked) -> (Result<Pattern, String>, Option<String>) {
+    let place = || {
+        format!(
+            "{file}:{}: marker {}",
+            marked.marker.line, marked.marker.text
+        )
+    };
+    let pattern = match &marked.resolved {
+        Resolved::Pattern(text) => Pattern::parse(text).map_err(|e| format!("{}: {e}", place())),
+        Resolved::Policy(rules) => {
+            let spec = PolicySpec {
+                semver: rules.semver.clone(),
+                alphabetical: rules.alphabetical.clone(),
+                numerical: rules.numerical.clone(),
+                pattern: rules.pattern.clone(),
+                extract: rules.extract.clone(),
+                exclusions: rules.exclusions.clone(),
+            };
+            FluxPolicy::new(&rules.policy, &spec)
+                .map(|policy| Pattern::Flux(Box::new(policy)))
+                .map_err(|e| {
+                    format!(
+                        "{}: ImagePolicy {} cannot select: {e}",
+                        place(),
+                        rules.policy
+                    )
+                })
+        }
+        Resolved::Broken(why) => Err(why.clone()),
+        Resolved::Suspended(why) => return (Ok(Pattern::default()), Some(why.clone())),
+        Resolved::Pending => Err(format!("{}: the marker was not resolved", place())),
+    };
+    (pattern, None)
 }
 
 /// A warning for each container of `workload` whose image reference does not parse,

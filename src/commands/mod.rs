@@ -376,8 +376,23 @@ fn scan(global: &GlobalArgs, root: &Path, ui: &mut Ui) -> Result<Scan> {
     Ok(scan)
 }
 
-/// A `-w` argument: `namespace:kind/name`, or `kind/name` in the `-n` (else default) namespace.
+/// A `-w` argument: `namespace:kind/name`, or `kind/name` in the `-n` (else default)
+/// namespace; or `kustomization:<dir>` or `file:<path>` for markers outside objects.
 fn parse_id(text: &str, global: &GlobalArgs) -> Result<WorkloadId> {
+    // What holds markers without being an object: `kustomization:<dir>`, `file:<path>`.
+    for what in ["kustomization", "file"] {
+        if let Some(name) = text
+            .strip_prefix(what)
+            .and_then(|rest| rest.strip_prefix(':'))
+            .filter(|name| !name.is_empty())
+        {
+            return Ok(WorkloadId {
+                namespace: what.to_owned(),
+                kind: String::new(),
+                name: name.to_owned(),
+            });
+        }
+    }
     let (namespace, rest) = match text.split_once(':') {
         Some((ns, rest)) => (ns.to_owned(), rest),
         None => (

@@ -184,11 +184,16 @@ pub fn workload_skip(workload: &Workload, rules: &Rules<'_>) -> Option<Reason> {
         Some(Reason::Ignored)
     } else if policies.locked && !rules.forced.contains(&id) {
         Some(Reason::Locked(policies.locked_msg.clone()))
-    } else if rules.automated_only && !policies.automated {
+    } else if rules.automated_only && !policies.automated && !has_markers(workload) {
         Some(Reason::NotAutomated)
     } else {
         None
     }
+}
+
+/// Whether some container's image is governed by a marker, which is its own opt-in.
+fn has_markers(workload: &Workload) -> bool {
+    workload.containers.iter().any(|c| c.marker.is_some())
 }
 
 /// Plan the workloads in `selected` with the facts gathered for `sites`.
@@ -260,7 +265,20 @@ fn container(
         return;
     };
     let container = site.container.name.clone();
-    match verdict(site, facts, rules, warnings) {
+    let stay = |reason| Err(Stay::Leave(reason));
+    let verdict = if let Some(why) = &site.suspended {
+        stay(Reason::Suspended(why.clone()))
+    } else if rules.automated_only
+        && !site.workload.policies.automated
+        && site.container.marker.is_none()
+    {
+        // A workload with markers is planned for them; its other containers follow
+        // `fluxcd.io/automated`.
+        stay(Reason::NotAutomated)
+    } else {
+        verdict(site, facts, rules, warnings)
+    };
+    match verdict {
         Ok((tag, to)) => entry.changes.push(Change {
             container,
             site: image_site.clone(),
@@ -288,6 +306,12 @@ fn verdict(
         Some(Err(err)) => return Err(error(err.to_string())),
         None => None,
     };
+    if let (Pattern::Flux(policy), Some(scan)) = (pattern, scan) {
+        // A numerical policy fails whole on a value that is not a number, as Flux's does.
+        policy
+            .check(scan.tags.iter().map(String::as_str))
+            .map_err(|e| error(format!("{}: {e}", marker_place(site))))?;
+    }
     let current = site.current_tag();
     let known = Known { image, scan };
     let to = match &rules.target {
@@ -314,6 +338,16 @@ fn verdict(
         .with_tag(&to, digest.as_deref())
         .map_err(|e| error(e.to_string()))?;
     Ok((to, new.to_string()))
+}
+
+/// `file:line` of a site's marker.
+fn marker_place(site: &Site<'_>) -> String {
+    let line = site
+        .container
+        .marker
+        .as_ref()
+        .map_or(site.workload.line, |m| m.marker.line);
+    format!("{}:{line}", site.workload.file)
 }
 
 /// What is known of a container's image: the reference and its repository's scan.

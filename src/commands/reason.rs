@@ -14,6 +14,8 @@ pub enum Reason {
     Locked(Option<String>),
     /// `sync`, and the workload is not automated.
     NotAutomated,
+    /// A marker's ImagePolicy, ImageRepository or ImageUpdateAutomation is suspended.
+    Suspended(String),
     /// `release -i`, and no container of the workload runs the image (canonical name).
     DoesNotUse(String),
     /// Already on the newest allowed tag, or on the one `-i` names.
@@ -86,6 +88,7 @@ impl fmt::Display for Reason {
             }
             Reason::Locked(_) => f.write_str("locked"),
             Reason::NotAutomated => f.write_str("not automated"),
+            Reason::Suspended(what) => f.write_str(what),
             Reason::DoesNotUse(image) => write!(f, "does not use {image}"),
             Reason::UpToDate => f.write_str("up to date"),
             Reason::PinnedByDigest => f.write_str("pinned by digest, with no tag to follow"),

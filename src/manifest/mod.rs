@@ -12,6 +12,9 @@
 //! edited without being reformatted.
 
 pub mod edit;
+pub mod flux;
+mod marked;
+pub mod marker;
 pub mod scalar;
 pub mod scan;
 pub mod yaml;
@@ -37,6 +40,8 @@ pub struct Scan {
     pub files: usize,
     /// How many bytes were read.
     pub bytes: u64,
+    /// Flux v2's image objects, which `$imagepolicy` markers name.
+    pub flux: flux::FluxObjects,
 }
 
 /// Which files a scan reads: those below `paths` (relative to the root, glob patterns
@@ -104,8 +109,10 @@ pub fn scan_with_threads(
             out.bytes += bytes;
             out.workloads.append(&mut found.workloads);
             out.warnings.append(&mut found.warnings);
+            out.flux.extend(found.flux);
         }
     }
+    out.flux.resolve(&mut out.workloads);
     Ok(out)
 }
 
@@ -280,7 +287,8 @@ impl Walk<'_> {
         for entry in entries {
             let name = entry.file_name();
             let name = name.to_string_lossy();
-            let yaml = name.ends_with(".yaml") || name.ends_with(".yml");
+            // Kustomize also reads a kustomization from a file named `Kustomization`.
+            let yaml = name.ends_with(".yaml") || name.ends_with(".yml") || name == "Kustomization";
             let Ok(kind) = entry.file_type() else {
                 continue;
             };

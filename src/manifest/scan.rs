@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
 
+use super::flux::{FluxObjects, Marked};
 use super::scalar::plain_is_string;
 use super::yaml::{Document, Node, ParseError, Style, Value, parse_each};
 
@@ -22,7 +23,12 @@ pub struct WorkloadId {
 }
 
 impl fmt::Display for WorkloadId {
+    /// `namespace:kind/name`; for what holds markers but is no object (a
+    /// `kustomization.yaml`, a plain values file), `kustomization:<dir>` or `file:<path>`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.kind.is_empty() {
+            return write!(f, "{}:{}", self.namespace, self.name);
+        }
         write!(f, "{}:{}/{}", self.namespace, self.kind, self.name)
     }
 }
@@ -60,6 +66,21 @@ pub enum ImageSite {
         /// A `tag` value, written after the repository.
         tag: Option<Site>,
     },
+    /// The parts of a reference that markers name in one mapping (kustomize `newName`,
+    /// `newTag`, `digest`; Helm `repository`, `tag`, `digest`).
+    Parts {
+        /// The repository the policy or marker names, for a reference without a name
+        /// part.
+        image: String,
+        /// Where the mapping holding the parts starts.
+        holder: usize,
+        /// The name part.
+        name: Option<Site>,
+        /// The tag part.
+        tag: Option<Site>,
+        /// The digest part.
+        digest: Option<Site>,
+    },
 }
 
 impl ImageSite {
@@ -84,6 +105,27 @@ impl ImageSite {
                 }
                 text
             }
+            ImageSite::Parts {
+                image,
+                name,
+                tag,
+                digest,
+                ..
+            } => {
+                let mut text = name
+                    .as_ref()
+                    .map_or(image.as_str(), |n| n.text.as_str())
+                    .to_owned();
+                if let Some(tag) = tag {
+                    text.push(':');
+                    text.push_str(&tag.text);
+                }
+                if let Some(digest) = digest {
+                    text.push('@');
+                    text.push_str(&digest.text);
+                }
+                text
+            }
         }
     }
 
@@ -94,6 +136,13 @@ impl ImageSite {
             ImageSite::Whole(site) => site,
             ImageSite::Split { tag: Some(tag), .. } => tag,
             ImageSite::Split { repository, .. } => repository,
+            ImageSite::Parts {
+                tag, name, digest, ..
+            } => tag
+                .as_ref()
+                .or(digest.as_ref())
+                .or(name.as_ref())
+                .expect("a marked part"),
         }
     }
 
@@ -107,6 +156,7 @@ impl ImageSite {
         match self {
             ImageSite::Whole(site) => site.line,
             ImageSite::Split { repository, .. } => repository.line,
+            ImageSite::Parts { .. } => self.edited().line,
         }
     }
 }
@@ -120,6 +170,8 @@ pub struct Container {
     pub image: Option<ImageSite>,
     /// Whether it is an init container.
     pub init: bool,
+    /// The marker that governs its image, when one does.
+    pub marker: Option<Marked>,
 }
 
 /// The Flux v1 policies of a workload, read from its annotations.
@@ -178,6 +230,8 @@ pub struct FileScan {
     pub workloads: Vec<Workload>,
     /// Things worth telling the user, each already naming the file and line.
     pub warnings: Vec<String>,
+    /// Flux v2's image objects.
+    pub flux: FluxObjects,
 }
 
 /// The kinds that are workloads even when a document has no pod template (a patch, a stub).
@@ -196,15 +250,20 @@ const HELM_RELEASE_V1: [&str; 2] = ["helm.fluxcd.io/v1", "flux.weave.works/v1bet
 /// Scan one file's text. `file` is its repository-relative path, used in results and warnings.
 pub fn scan_file(file: &str, src: &str, default_namespace: &str) -> FileScan {
     let mut out = FileScan::default();
+    let markers = super::marker::may_hold_markers(src);
     // Document by document: only what the scan finds is kept, not the file's tree.
     let parsed = parse_each(src, |doc| {
         let Some(root) = &doc.root else { return };
         let ctx = Context {
             file,
+            src,
             doc: &doc,
             default_namespace,
         };
         ctx.object(root, None, &mut out);
+        if markers {
+            ctx.markers(root, &mut out);
+        }
     });
     match parsed {
         Ok(()) => {
@@ -228,10 +287,11 @@ fn parse_warning(file: &str, err: &ParseError) -> String {
 }
 
 /// What every look-up in one document needs.
-struct Context<'a> {
-    file: &'a str,
-    doc: &'a Document,
-    default_namespace: &'a str,
+pub(super) struct Context<'a> {
+    pub(super) file: &'a str,
+    pub(super) src: &'a str,
+    pub(super) doc: &'a Document,
+    pub(super) default_namespace: &'a str,
 }
 
 impl Context<'_> {
@@ -254,6 +314,11 @@ impl Context<'_> {
             return;
         }
         let api_version = doc.get_str(node, "apiVersion").unwrap_or("");
+        if api_version.starts_with("image.toolkit.fluxcd.io/") {
+            let namespace = self.namespace(node);
+            out.flux.read(doc, node, kind, &namespace);
+            return;
+        }
         let containers = if kind == "HelmRelease" {
             if !HELM_RELEASE_V1.contains(&api_version) {
                 return;
@@ -281,11 +346,7 @@ impl Context<'_> {
             ));
             return;
         };
-        let namespace = doc
-            .path(node, &["metadata", "namespace"])
-            .and_then(Node::as_str)
-            .filter(|ns| !ns.is_empty())
-            .unwrap_or(self.default_namespace);
+        let namespace = self.namespace(node);
         let annotations = self.annotations(node);
         let policies = policies(&annotations);
         let mut containers = match containers {
@@ -298,7 +359,7 @@ impl Context<'_> {
         annotations.shrink_to_fit();
         out.workloads.push(Workload {
             id: WorkloadId {
-                namespace: namespace.to_owned(),
+                namespace,
                 kind: kind.to_lowercase(),
                 name: name.to_owned(),
             },
@@ -313,8 +374,18 @@ impl Context<'_> {
         });
     }
 
+    /// `metadata.namespace`, else the default namespace.
+    pub(super) fn namespace(&self, node: &Node) -> String {
+        self.doc
+            .path(node, &["metadata", "namespace"])
+            .and_then(Node::as_str)
+            .filter(|ns| !ns.is_empty())
+            .unwrap_or(self.default_namespace)
+            .to_owned()
+    }
+
     /// The workload's own `metadata.annotations` with string-like values.
-    fn annotations(&self, node: &Node) -> Vec<Annotation> {
+    pub(super) fn annotations(&self, node: &Node) -> Vec<Annotation> {
         let doc = self.doc;
         let Some(entries) = doc
             .path(node, &["metadata", "annotations"])
@@ -358,14 +429,19 @@ impl Context<'_> {
                         }
                         ImageSite::Whole(site)
                     });
-                out.push(Container { name, image, init });
+                out.push(Container {
+                    name,
+                    image,
+                    init,
+                    marker: None,
+                });
             }
         }
         out
     }
 
     /// A scalar node as an editable site. An alias yields the anchored scalar's site.
-    fn site(&self, node: &Node) -> Option<Site> {
+    pub(super) fn site(&self, node: &Node) -> Option<Site> {
         let via = matches!(node.value, Value::Alias(_)).then(|| node.span.clone());
         let node = self.doc.resolve(node);
         let text = node.as_str()?;
@@ -425,6 +501,7 @@ impl Context<'_> {
                 name: name.to_owned(),
                 image: Some(image),
                 init: false,
+                marker: None,
             });
         };
         if let Some(image) = self.values_image(values) {

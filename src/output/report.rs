@@ -6,6 +6,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::manifest::flux::{Marked, Resolved};
+use crate::manifest::marker::Rule;
 use crate::manifest::{ImageSite, Workload};
 use crate::report::{Report, Skip, Status, Update};
 
@@ -36,6 +38,53 @@ struct ContainerView {
     name: String,
     image: Option<String>,
     init: bool,
+    /// For a marked site: the marker, where it is, and what it names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    marker: Option<MarkerView>,
+}
+
+/// A marked site in `list-workloads -o json`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MarkerView {
+    /// `imagepolicy` or `tagpilot`.
+    kind: &'static str,
+    /// The line of the marker.
+    line: usize,
+    /// `whole`, `name`, `tag` or `digest`.
+    part: &'static str,
+    /// `namespace/name` of the ImagePolicy, for `$imagepolicy`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    policy: Option<String>,
+    /// The pattern, for `$tagpilot`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pattern: Option<String>,
+    /// Why it cannot be used, or is left alone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    problem: Option<String>,
+}
+
+impl MarkerView {
+    fn new(marked: &Marked) -> MarkerView {
+        let (kind, policy, pattern) = match &marked.marker.rule {
+            Rule::Policy { namespace, name } => {
+                ("imagepolicy", Some(format!("{namespace}/{name}")), None)
+            }
+            Rule::Pattern { pattern, .. } => ("tagpilot", None, Some(pattern.clone())),
+        };
+        let problem = match &marked.resolved {
+            Resolved::Broken(why) | Resolved::Suspended(why) => Some(why.clone()),
+            _ => None,
+        };
+        MarkerView {
+            kind,
+            line: marked.marker.line,
+            part: marked.marker.part.word(),
+            policy,
+            pattern,
+            problem,
+        }
+    }
 }
 
 impl<'a> WorkloadView<'a> {
@@ -61,6 +110,7 @@ impl<'a> WorkloadView<'a> {
                     name: c.name.clone(),
                     image: c.image.as_ref().map(ImageSite::reference),
                     init: c.init,
+                    marker: c.marker.as_ref().map(MarkerView::new),
                 })
                 .collect(),
         }
@@ -104,6 +154,11 @@ pub fn workloads_table(out: &mut dyn Write, workloads: &[&Workload]) -> io::Resu
             continue;
         }
         for c in &w.containers {
+            // A marker governs its container whatever the annotations say.
+            let policy = c
+                .marker
+                .as_ref()
+                .map_or_else(|| policy.clone(), Marked::describe);
             rows.push(vec![
                 label.clone(),
                 c.name.clone(),
@@ -111,7 +166,7 @@ pub fn workloads_table(out: &mut dyn Write, workloads: &[&Workload]) -> io::Resu
                     .as_ref()
                     .map(ImageSite::reference)
                     .unwrap_or_default(),
-                policy.clone(),
+                policy,
             ]);
         }
     }

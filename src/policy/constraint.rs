@@ -159,6 +159,17 @@ impl Constraint {
     pub fn matches(&self, version: &Version) -> bool {
         self.alternatives.iter().any(|alt| alt.matches(version))
     }
+
+    /// [`Constraint::matches`] as Masterminds v3.4 and later decide pre-releases (Flux v2's
+    /// image-reflector-controller 1.x): a pre-release version is admitted by an
+    /// alternative when any of its comparisons names a pre-release, and then each
+    /// comparison is plain precedence.
+    pub fn matches_grouped(&self, version: &Version) -> bool {
+        self.alternatives.iter().any(|alt| {
+            let open = alt.comparisons.iter().any(|c| c.version.is_prerelease());
+            (open || !version.is_prerelease()) && alt.comparisons.iter().all(|c| c.matches(version))
+        })
+    }
 }
 
 impl Alternative {

@@ -27,6 +27,7 @@
 //! order, the no-downgrade rule.
 
 mod constraint;
+mod flux;
 mod glob;
 mod select;
 mod version;
@@ -35,6 +36,7 @@ use std::fmt;
 use std::str::FromStr;
 
 pub use constraint::{Constraint, ConstraintError};
+pub use flux::{FluxPolicy, FluxRank, PolicySpec};
 pub use glob::{Glob, glob_match};
 pub use select::{
     CurrentTag, Decision, TagFacts, decide, is_candidate, newest_allowed, skipped_for_missing_time,
@@ -56,6 +58,8 @@ pub enum Pattern {
     Regex(RegexPattern),
     /// `semver:C`.
     Semver(SemverPattern),
+    /// A Flux v2 ImagePolicy, for the sites its `$imagepolicy` markers govern.
+    Flux(Box<FluxPolicy>),
 }
 
 /// A compiled `regex:`/`regexp:` pattern that remembers how it was written.
@@ -196,12 +200,17 @@ impl Pattern {
             Pattern::Glob(glob) => glob.is_match(tag),
             Pattern::Regex(regex) => regex.is_match(tag),
             Pattern::Semver(semver) => semver.is_match(tag),
+            Pattern::Flux(policy) => policy.rank(tag).is_some(),
         }
     }
 
     /// The tag is a candidate: it matches the pattern and is not `latest` (any case),
     /// unless the pattern is exactly `glob:latest`.
     pub fn allows(&self, tag: &str) -> bool {
+        // Flux v2 policies have no `latest` rule: their filter decides.
+        if let Pattern::Flux(policy) = self {
+            return policy.rank(tag).is_some();
+        }
         let is_glob_latest = matches!(self, Pattern::Glob(glob) if glob.as_str() == "latest");
         (is_glob_latest || !tag.eq_ignore_ascii_case("latest")) && self.matches(tag)
     }
@@ -209,7 +218,7 @@ impl Pattern {
     /// True for semver (ordered by version), false for glob/regex (ordered by creation
     /// time; a tag with no known time is not a candidate).
     pub fn orders_by_version(&self) -> bool {
-        matches!(self, Pattern::Semver(_))
+        matches!(self, Pattern::Semver(_) | Pattern::Flux(_))
     }
 }
 
@@ -243,6 +252,7 @@ impl fmt::Display for Pattern {
             Pattern::Glob(glob) => write!(f, "{GLOB_PREFIX}{}", glob.as_str()),
             Pattern::Regex(regex) => write!(f, "{}{}", regex.prefix, regex.as_str()),
             Pattern::Semver(semver) => write!(f, "{SEMVER_PREFIX}{}", semver.as_str()),
+            Pattern::Flux(policy) => write!(f, "{policy}"),
         }
     }
 }

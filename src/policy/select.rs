@@ -14,7 +14,7 @@ use std::cmp::Reverse;
 
 use chrono::{DateTime, Utc};
 
-use super::{Pattern, Version};
+use super::{FluxRank, Pattern, Version};
 
 /// What the registry knows of one tag (the caller fills it).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -77,6 +77,7 @@ pub enum Decision {
 enum Rank {
     Version(Reverse<Version>),
     Time(Reverse<DateTime<Utc>>),
+    Flux(FluxRank),
 }
 
 /// How ties in the order are broken: equal versions (`1.10` and `1.10.0`, `v1.2.0` and
@@ -89,6 +90,13 @@ enum Tie<'a> {
 
 /// The tie-break key of a tag under a pattern.
 fn tie<'a>(pattern: &Pattern, tag: &'a str) -> Tie<'a> {
+    if let Pattern::Flux(policy) = pattern {
+        return if policy.ties_to_greater() {
+            Tie::Descending(Reverse(tag))
+        } else {
+            Tie::Ascending(tag)
+        };
+    }
     if pattern.orders_by_version() {
         Tie::Descending(Reverse(tag))
     } else {
@@ -99,6 +107,9 @@ fn tie<'a>(pattern: &Pattern, tag: &'a str) -> Tie<'a> {
 /// Where `facts` goes in the pattern's order, allowed or not; `None` when the order cannot
 /// place it (not a version; no time).
 fn rank(pattern: &Pattern, facts: &TagFacts) -> Option<Rank> {
+    if let Pattern::Flux(policy) = pattern {
+        return policy.rank(&facts.tag).map(Rank::Flux);
+    }
     if pattern.orders_by_version() {
         Version::parse(&facts.tag)
             .ok()
@@ -210,9 +221,11 @@ pub fn decide(pattern: &Pattern, current: &CurrentTag<'_>, tags: &[TagFacts]) ->
         return Decision::UpToDate;
     }
     let newer = if pattern.orders_by_version() {
-        match (Version::parse(&newest.tag), Version::parse(current_tag)) {
-            (Ok(newest), Ok(current)) => newest > current,
-            // An allowed semver tag always parses; should it not, keep what runs.
+        let current = TagFacts::new(current_tag, None);
+        match (rank(pattern, newest), rank(pattern, &current)) {
+            // Smaller is newer.
+            (Some(newest), Some(current)) => newest < current,
+            // An allowed tag always has a place; should it not, keep what runs.
             _ => false,
         }
     } else {

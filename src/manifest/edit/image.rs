@@ -77,7 +77,53 @@ pub fn image_edits(src: &str, site: &ImageSite, reference: &str, tag: &str) -> R
                 &format!("{name}:{tag}"),
             )?])
         }
+        ImageSite::Parts {
+            tag: tag_site,
+            digest: digest_site,
+            ..
+        } => {
+            let mut edits = Vec::new();
+            if let Some(site) = tag_site {
+                edits.push(scalar_edit(src, site, tag)?);
+            }
+            if let (Some(site), Some((_, digest))) = (digest_site, reference.split_once('@')) {
+                edits.push(scalar_edit(src, site, digest)?);
+            }
+            Ok(edits)
+        }
     }
+}
+
+/// The reference a marked parts site spells once its tag and digest are those of
+/// `reference` (the name part as it is).
+fn parts_reference(site: &ImageSite, reference: &str, tag: &str) -> String {
+    let ImageSite::Parts {
+        image,
+        name,
+        tag: tag_site,
+        digest,
+        ..
+    } = site
+    else {
+        return reference.to_owned();
+    };
+    let mut text = name
+        .as_ref()
+        .map_or(image.as_str(), |n| n.text.as_str())
+        .to_owned();
+    if tag_site.is_some() {
+        text.push(':');
+        text.push_str(tag);
+    }
+    if let Some(digest) = digest {
+        text.push('@');
+        text.push_str(
+            reference
+                .split_once('@')
+                .map_or(digest.text.as_str(), |(_, d)| d),
+        );
+    }
+    text
 }
 
 /// Whether the last path component of a name carries a `:tag`.
@@ -199,6 +245,13 @@ fn check_reading(src: &str, text: &str, file: &str, updates: &[ImageUpdate<'_>])
     verify(src, text, file, |w| {
         let mut want = reading(w);
         for update in updates.iter().filter(|u| same_place(u.workload, w)) {
+            // The site as this reading of the file has it (a marked part's repository is
+            // only known once every file is read).
+            let read_site = w
+                .containers
+                .iter()
+                .find(|c| c.name == update.container)
+                .and_then(|c| c.image.as_ref());
             for container in want
                 .containers
                 .iter_mut()
@@ -207,6 +260,11 @@ fn check_reading(src: &str, text: &str, file: &str, updates: &[ImageUpdate<'_>])
                 container.image = Some(match update.site {
                     ImageSite::Whole(_) => update.reference.to_owned(),
                     ImageSite::Split { .. } => split_reference(update.site, update.tag),
+                    ImageSite::Parts { .. } => parts_reference(
+                        read_site.unwrap_or(update.site),
+                        update.reference,
+                        update.tag,
+                    ),
                 });
             }
         }

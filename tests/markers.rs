@@ -1,0 +1,201 @@
+//! Flux v2 setter markers and tagpilot's own markers end to end: a repository laid out like
+//! Flux v2's getting-started guide (a `clusters/` tree with the image objects, `apps/` with
+//! kustomize overlays and a HelmRelease with split values), a real registry, a real bare
+//! remote.
+
+use serde_json::{Value, json};
+
+use crate::support::Sandbox;
+use crate::support::registry::{ImageSpec, Kind, Pusher, Registry};
+
+/// The registry: podinfo releases, web builds stamped with a time, and worker builds.
+async fn registry() -> (Registry, String) {
+    let registry = Registry::start();
+    let pusher = Pusher::new(&registry);
+    let images: [(&str, &[(&str, u32)]); 4] = [
+        (
+            "stefanprodan/podinfo",
+            &[("5.0.0", 1), ("5.0.3", 2), ("5.1.0", 3), ("6.0.0", 4)],
+        ),
+        (
+            "acme/web",
+            &[
+                ("main-1a-1700000100", 1),
+                ("main-2b-1700000200", 2),
+                ("latest", 3),
+            ],
+        ),
+        ("acme/worker", &[("main-1", 1), ("main-2", 2), ("pr-7", 3)]),
+        ("acme/api", &[("1.0.0", 1), ("2.0.0", 2)]),
+    ];
+    for (repository, tags) in images {
+        for (tag, day) in tags {
+            let spec =
+                ImageSpec::new(tag, Kind::Docker).created(&format!("2024-05-{day:02}T10:00:00Z"));
+            pusher.push(repository, &spec).await;
+        }
+    }
+    let host = registry.url().trim_start_matches("http://").to_owned();
+    (registry, host)
+}
+
+/// The image objects of `clusters/my-cluster`: podinfo by semver, web by the timestamp
+/// in its tags, and api's policy in the `apps` namespace.
+fn image_objects(h: &str) -> String {
+    format!(
+        "apiVersion: image.toolkit.fluxcd.io/v1\nkind: ImageRepository\nmetadata:\n  name: podinfo\n  namespace: flux-system\nspec:\n  image: {h}/stefanprodan/podinfo\n  interval: 5m\n---\n\
+         apiVersion: image.toolkit.fluxcd.io/v1\nkind: ImagePolicy\nmetadata:\n  name: podinfo\n  namespace: flux-system\nspec:\n  imageRepositoryRef:\n    name: podinfo\n  policy:\n    semver:\n      range: 5.0.x\n---\n\
+         apiVersion: image.toolkit.fluxcd.io/v1\nkind: ImageRepository\nmetadata:\n  name: web\n  namespace: flux-system\nspec:\n  image: {h}/acme/web\n  interval: 5m\n---\n\
+         apiVersion: image.toolkit.fluxcd.io/v1\nkind: ImagePolicy\nmetadata:\n  name: web\n  namespace: flux-system\nspec:\n  imageRepositoryRef:\n    name: web\n  filterTags:\n    pattern: '^main-[a-f0-9]+-(?P<ts>[0-9]+)'\n    extract: '$ts'\n  policy:\n    numerical:\n      order: asc\n---\n\
+         apiVersion: image.toolkit.fluxcd.io/v1\nkind: ImageRepository\nmetadata:\n  name: api\n  namespace: apps\nspec:\n  image: {h}/acme/api\n---\n\
+         apiVersion: image.toolkit.fluxcd.io/v1\nkind: ImagePolicy\nmetadata:\n  name: api\n  namespace: apps\nspec:\n  imageRepositoryRef:\n    name: api\n  policy:\n    semver:\n      range: '>=1.0.0'\n"
+    )
+}
+
+/// The podinfo Deployment of `apps/base`, marked the Flux way, with a blank line and a
+/// block scalar Flux's rewrite would lose.
+fn podinfo(h: &str, tag: &str) -> String {
+    format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: podinfo\n  namespace: podinfo\n\nspec:\n  template:\n    metadata:\n      annotations:\n        note: |\n          keep\n          these lines\n    spec:\n      containers:\n      - name: podinfod\n        image: \"{h}/stefanprodan/podinfo:{tag}\"  # {{\"$imagepolicy\": \"flux-system:podinfo\"}}\n"
+    )
+}
+
+/// The production overlay: api marked with a policy in the wrong namespace.
+fn overlay(h: &str) -> String {
+    format!(
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- ../base/podinfo\nimages:\n- name: api\n  newName: {h}/acme/api # {{\"$imagepolicy\": \"flux-system:api:name\"}}\n  newTag: 1.0.0 # {{\"$imagepolicy\": \"flux-system:api:tag\"}}\n"
+    )
+}
+
+/// A Flux v2 HelmRelease with split values and the worker's build-time marker.
+fn release(h: &str, web: &str, worker: &str) -> String {
+    format!(
+        "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: web\n  namespace: apps\nspec:\n  values:\n    image:\n      repository: {h}/acme/web # {{\"$imagepolicy\": \"flux-system:web:name\"}}\n      tag: {web} # {{\"$imagepolicy\": \"flux-system:web:tag\"}}\n    workers: [{{image: '{h}/acme/worker:{worker}'}}] # {{\"$tagpilot\": \"glob:main-*\"}}\n"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_sync_moves_every_marked_site_and_names_the_broken_one() {
+    let (_registry, h) = registry().await;
+    let sandbox = Sandbox::new();
+    let files = [
+        (
+            "clusters/my-cluster/image-automation.yaml",
+            image_objects(&h),
+        ),
+        ("apps/base/podinfo/deployment.yaml", podinfo(&h, "5.0.0")),
+        ("apps/production/kustomization.yaml", overlay(&h)),
+        (
+            "apps/production/web.yaml",
+            release(&h, "main-1a-1700000100", "main-1"),
+        ),
+    ];
+    let borrowed: Vec<(&str, &[u8])> = files.iter().map(|(p, t)| (*p, t.as_bytes())).collect();
+    let repo = sandbox.repo(&borrowed);
+
+    let listed = sandbox.tagpilot(&repo.work, &["list-workloads", "-o", "json"]);
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    let listed = listed.json();
+    let containers: Vec<(String, Value)> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|w| {
+            let id = w["id"].as_str().unwrap().to_owned();
+            w["containers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(move |c| {
+                    (
+                        format!("{id} {}", c["name"].as_str().unwrap()),
+                        c["marker"].clone(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(
+        containers,
+        [
+            (
+                "podinfo:deployment/podinfo podinfod".to_owned(),
+                json!({"kind": "imagepolicy", "line": 17, "part": "whole", "policy": "flux-system/podinfo"})
+            ),
+            (
+                "kustomization:apps/production api".to_owned(),
+                json!({"kind": "imagepolicy", "line": 7, "part": "name", "policy": "flux-system/api",
+                "problem": "apps/production/kustomization.yaml:7: marker {\"$imagepolicy\": \"flux-system:api:name\"}: no ImagePolicy flux-system/api in the scanned files (Flux would ignore the marker); there is apps/api in another namespace: write apps:api"})
+            ),
+            (
+                "apps:helmrelease/web web".to_owned(),
+                json!({"kind": "imagepolicy", "line": 9, "part": "name", "policy": "flux-system/web"})
+            ),
+            (
+                "apps:helmrelease/web line-11".to_owned(),
+                json!({"kind": "tagpilot", "line": 11, "part": "whole", "pattern": "glob:main-*"})
+            ),
+        ]
+    );
+
+    let run = sandbox.tagpilot(&repo.work, &["sync", "-o", "json"]);
+    assert_eq!(run.code, 4, "{}", run.stderr);
+    let broken = "apps/production/kustomization.yaml:7: marker {\"$imagepolicy\": \"flux-system:api:name\"}: no ImagePolicy flux-system/api in the scanned files";
+    assert!(
+        run.stderr.lines().any(
+            |l| l.starts_with("error: kustomization:apps/production: api: ") && l.contains(broken)
+        ),
+        "{}",
+        run.stderr
+    );
+    let read = |path: &str| String::from_utf8(repo.read(path)).unwrap();
+    assert_eq!(
+        read("apps/base/podinfo/deployment.yaml"),
+        podinfo(&h, "5.0.3")
+    );
+    assert_eq!(
+        read("apps/production/web.yaml"),
+        release(&h, "main-2b-1700000200", "main-2")
+    );
+    assert_eq!(read("apps/production/kustomization.yaml"), overlay(&h));
+    let report = run.json();
+    let results: Vec<(String, String)> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap().to_owned(),
+                r["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        results,
+        [
+            ("apps:helmrelease/web".to_owned(), "success".to_owned()),
+            (
+                "kustomization:apps/production".to_owned(),
+                "failed".to_owned()
+            ),
+            (
+                "podinfo:deployment/podinfo".to_owned(),
+                "success".to_owned()
+            ),
+        ]
+    );
+    let log = sandbox.git(&repo.work, &["log", "-1", "--format=%B"]);
+    assert_eq!(
+        log,
+        format!(
+            "Auto-release multiple (3) images\n\n - {h}/acme/web:main-2b-1700000200\n - {h}/acme/worker:main-2\n - {h}/stefanprodan/podinfo:5.0.3\n\n"
+        )
+    );
+
+    // Nothing new: nothing changes, and the broken marker is still an error.
+    let again = sandbox.tagpilot(&repo.work, &["sync"]);
+    assert_eq!(again.code, 4, "{}", again.stderr);
+    assert!(again.stderr.contains(broken), "{}", again.stderr);
+    let count = sandbox.git(&repo.work, &["rev-list", "--count", "HEAD"]);
+    assert_eq!(count.trim(), "2");
+}
