@@ -199,3 +199,110 @@ async fn one_sync_moves_every_marked_site_and_names_the_broken_one() {
     let count = sandbox.git(&repo.work, &["rev-list", "--count", "HEAD"]);
     assert_eq!(count.trim(), "2");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_policy_that_reflects_digests_pins_the_reference() {
+    let (_registry, h) = registry().await;
+    let sandbox = Sandbox::new();
+    let objects = image_objects(&h).replace(
+        "    semver:\n      range: 5.0.x\n",
+        "    semver:\n      range: 5.0.x\n  digestReflectionPolicy: IfNotPresent\n",
+    );
+    let files = [
+        ("clusters/image-automation.yaml", objects),
+        ("apps/podinfo.yaml", podinfo(&h, "5.0.0")),
+    ];
+    let borrowed: Vec<(&str, &[u8])> = files.iter().map(|(p, t)| (*p, t.as_bytes())).collect();
+    let repo = sandbox.repo(&borrowed);
+    let run = sandbox.tagpilot(&repo.work, &["sync"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = String::from_utf8(repo.read("apps/podinfo.yaml")).unwrap();
+    let written = text
+        .lines()
+        .find(|l| l.contains("image:"))
+        .unwrap()
+        .trim()
+        .to_owned();
+    let prefix = format!("image: \"{h}/stefanprodan/podinfo:5.0.3@sha256:");
+    assert!(written.starts_with(&prefix), "{written}");
+    assert!(
+        written.ends_with("\"  # {\"$imagepolicy\": \"flux-system:podinfo\"}"),
+        "{written}"
+    );
+    // The digest now written is the tag's: nothing more to do.
+    let again = sandbox.tagpilot(&repo.work, &["sync"]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(again.stderr.contains("Nothing to do"), "{}", again.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn marked_sites_in_list_images_and_release() {
+    let (_registry, h) = registry().await;
+    let sandbox = Sandbox::new();
+    let files = [
+        (
+            "clusters/my-cluster/image-automation.yaml",
+            image_objects(&h),
+        ),
+        ("apps/base/podinfo/deployment.yaml", podinfo(&h, "5.0.0")),
+        (
+            "apps/production/web.yaml",
+            release(&h, "main-1a-1700000100", "main-1"),
+        ),
+    ];
+    let borrowed: Vec<(&str, &[u8])> = files.iter().map(|(p, t)| (*p, t.as_bytes())).collect();
+    let repo = sandbox.repo(&borrowed);
+    let listed = sandbox.tagpilot(&repo.work, &["list-images", "-w", "apps:helmrelease/web"]);
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    let table = "WORKLOAD              CONTAINER  IMAGE                        CREATED
+apps:helmrelease/web  web        H/acme/web
+                                 |   main-2b-1700000200       02 May 24 10:00 UTC
+                                 '-> main-1a-1700000100       01 May 24 10:00 UTC
+                                     latest
+                      line-11    H/acme/worker
+                                 |   main-2                   02 May 24 10:00 UTC
+                                 '-> main-1                   01 May 24 10:00 UTC
+                                     pr-7
+";
+    // The table's columns are as wide as the host's name makes them.
+    let shown: Vec<String> = listed
+        .stdout
+        .lines()
+        .map(|l| l.trim_end().replace(&h, "H"))
+        .collect();
+    let want: Vec<String> = table.lines().map(|l| l.trim_end().to_owned()).collect();
+    assert_eq!(squeeze(&shown), squeeze(&want), "{}", listed.stdout);
+    let released = sandbox.tagpilot(
+        &repo.work,
+        &[
+            "release",
+            "-w",
+            "apps:helmrelease/web",
+            "-i",
+            &format!("{h}/acme/worker:main-2"),
+        ],
+    );
+    assert_eq!(released.code, 0, "{}", released.stderr);
+    assert!(
+        released
+            .stdout
+            .contains(&format!("line-11: {h}/acme/worker:main-1 -> main-2")),
+        "{}",
+        released.stdout
+    );
+    let text = String::from_utf8(repo.read("apps/production/web.yaml")).unwrap();
+    assert_eq!(text, release(&h, "main-1a-1700000100", "main-2"));
+}
+
+/// Lines with runs of spaces made one.
+fn squeeze(lines: &[String]) -> Vec<String> {
+    lines
+        .iter()
+        .map(|l| {
+            l.split(' ')
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}

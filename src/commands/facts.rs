@@ -9,7 +9,7 @@ use futures::StreamExt as _;
 use futures::stream::FuturesUnordered;
 
 use crate::cli::{RegistryArgs, TimeSource};
-use crate::image::ImageRef;
+use crate::image::{ImageRef, ImageRefError};
 use crate::manifest::flux::{Marked, Resolved};
 use crate::manifest::{Container, Workload};
 use crate::output::overview::HostCount;
@@ -64,7 +64,9 @@ pub fn sites<'a>(workloads: &[&'a Workload], args: &RegistryArgs) -> Vec<Site<'a
                 continue;
             };
             let written = site.reference();
-            let image = ImageRef::parse(&written).map_err(|e| e.to_string());
+            let image = ImageRef::parse(&written)
+                .and_then(|image| policy_image(container, image))
+                .map_err(|e| e.to_string());
             if let Ok(image) = &image {
                 let name = image.canonical_name();
                 let included = args.include_image.is_empty()
@@ -95,6 +97,24 @@ pub fn sites<'a>(workloads: &[&'a Workload], args: &RegistryArgs) -> Vec<Site<'a
         }
     }
     out
+}
+
+/// The reference a site is read as: for a site an ImagePolicy governs, its tag (and
+/// digest) on the ImageRepository's `spec.image`, which Flux writes as it is spelled there.
+fn policy_image(container: &Container, written: ImageRef) -> Result<ImageRef, ImageRefError> {
+    let Some(Resolved::Policy(rules)) = container.marker.as_ref().map(|m| &m.resolved) else {
+        return Ok(written);
+    };
+    let mut text = rules.image.clone();
+    if let Some(tag) = written.tag() {
+        text.push(':');
+        text.push_str(tag);
+    }
+    if let Some(digest) = written.digest() {
+        text.push('@');
+        text.push_str(digest);
+    }
+    ImageRef::parse(&text)
 }
 
 /// The pattern a marker gives its site, or why it gives none (naming the file, the line

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use super::facts::{self, Facts, Site};
 use super::reason::{Left, Reason};
 use crate::image::ImageRef;
+use crate::manifest::flux::Resolved;
 use crate::manifest::{ImageSite, Workload};
 use crate::policy::{self, CurrentTag, Decision, Pattern, TagFacts};
 use crate::registry::{Availability, RegistryError, RepoScan, TagDetails};
@@ -337,7 +338,23 @@ fn verdict(
     let new = image
         .with_tag(&to, digest.as_deref())
         .map_err(|e| error(e.to_string()))?;
+    // An ImagePolicy that reflects digests pins a whole reference written without one.
+    if let (true, None, Some(digest)) = (reflects_digests(site), image.digest(), &digest) {
+        return Ok((to, format!("{new}@{digest}")));
+    }
     Ok((to, new.to_string()))
+}
+
+/// Whether the site's ImagePolicy has `digestReflectionPolicy` `IfNotPresent` or `Always`
+/// and the site holds the whole reference.
+fn reflects_digests(site: &Site<'_>) -> bool {
+    let whole = matches!(site.container.image, Some(ImageSite::Whole(_)));
+    let reflects = site
+        .container
+        .marker
+        .as_ref()
+        .is_some_and(|m| matches!(&m.resolved, Resolved::Policy(rules) if rules.digests));
+    whole && reflects
 }
 
 /// `file:line` of a site's marker.

@@ -408,7 +408,7 @@ fn plan_round<'a>(
         .copied()
         .filter(|w| plan::workload_skip(w, &rules).is_none())
         .collect();
-    let sites = ask(global, &wanted, &rules.target, options, facts, ui)?;
+    let sites = ask(global, &wanted, &rules, options, facts, ui)?;
     Ok(finish(root, plan::plan(&selected, &sites, facts, &rules)))
 }
 
@@ -417,13 +417,13 @@ fn plan_round<'a>(
 fn ask<'a>(
     global: &GlobalArgs,
     wanted: &[&'a Workload],
-    target: &Target,
+    rules: &Rules<'_>,
     options: &ClientOptions,
     facts: &mut Facts,
     ui: &mut Ui,
 ) -> Result<Vec<Site<'a>>> {
     let mut sites: Vec<Site<'a>> = facts::sites(wanted, &global.registry);
-    let ask = match target {
+    let ask = match &rules.target {
         Target::Image { name, verify, .. } => {
             sites.retain(|s| s.image.as_ref().is_ok_and(|i| i.canonical_name() == *name));
             // Without verification the tag is taken as given: nothing to ask.
@@ -431,9 +431,17 @@ fn ask<'a>(
         }
         Target::Newest => true,
     };
+    // Not the sites the plan leaves alone whatever the registry says: a suspended Flux
+    // object's, or (for sync) the unmarked containers of a workload that is not automated.
+    let planned = |s: &Site<'_>| {
+        s.suspended.is_none()
+            && (!rules.automated_only
+                || s.workload.policies.automated
+                || s.container.marker.is_some())
+    };
     let missing: Vec<&Site<'a>> = sites
         .iter()
-        .filter(|s| ask && s.repo().is_some_and(|r| !facts.contains_key(&r)))
+        .filter(|s| ask && planned(s) && s.repo().is_some_and(|r| !facts.contains_key(&r)))
         .collect();
     if !missing.is_empty() {
         let found = facts::gather(&missing, options.clone(), ui)?;

@@ -78,11 +78,19 @@ pub fn image_edits(src: &str, site: &ImageSite, reference: &str, tag: &str) -> R
             )?])
         }
         ImageSite::Parts {
+            name: name_site,
             tag: tag_site,
             digest: digest_site,
             ..
         } => {
             let mut edits = Vec::new();
+            // The name as the new reference spells it (an ImageRepository's `spec.image`).
+            if let Some(site) = name_site
+                .as_ref()
+                .filter(|s| s.text != strip_tag(reference))
+            {
+                edits.push(scalar_edit(src, site, strip_tag(reference))?);
+            }
             if let Some(site) = tag_site {
                 edits.push(scalar_edit(src, site, tag)?);
             }
@@ -107,10 +115,10 @@ fn parts_reference(site: &ImageSite, reference: &str, tag: &str) -> String {
     else {
         return reference.to_owned();
     };
-    let mut text = name
-        .as_ref()
-        .map_or(image.as_str(), |n| n.text.as_str())
-        .to_owned();
+    let mut text = match name {
+        Some(_) => strip_tag(reference).to_owned(),
+        None => image.clone(),
+    };
     if tag_site.is_some() {
         text.push(':');
         text.push_str(tag);
