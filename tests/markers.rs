@@ -306,3 +306,59 @@ fn squeeze(lines: &[String]) -> Vec<String> {
         })
         .collect()
 }
+
+/// image-automation-controller's setter cases (`fixtures/flux-v2`, see its SOURCE.txt):
+/// what Flux writes, tagpilot writes, byte for byte; the marker Flux ignores is an error.
+#[tokio::test(flavor = "multi_thread")]
+async fn image_automation_controllers_setter_cases() {
+    let registry = Registry::start();
+    let pusher = Pusher::new(&registry);
+    for (tag, day) in [("v1", 1), ("v1.0.0", 2), ("v1.0.1", 3)] {
+        let spec =
+            ImageSpec::new(tag, Kind::Docker).created(&format!("2024-05-{day:02}T10:00:00Z"));
+        pusher.push("updated", &spec).await;
+    }
+    let image = ImageSpec::new("v1.0.0", Kind::Docker).created("2024-05-01T10:00:00Z");
+    let digest = pusher.push("image", &image).await.digest;
+    let h = registry.url().trim_start_matches("http://").to_owned();
+    let fill = |text: String| text.replace("{H}", &h).replace("{DIGEST}", &digest);
+    let dir = crate::support::fixtures().join("flux-v2/setters");
+    let read = |side: &str| -> Vec<(String, String)> {
+        let mut files: Vec<(String, String)> = std::fs::read_dir(dir.join(side))
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                let name = e.file_name().to_string_lossy().into_owned();
+                (name, fill(std::fs::read_to_string(e.path()).unwrap()))
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let sandbox = Sandbox::new();
+    let original = read("original");
+    let borrowed: Vec<(&str, &[u8])> = original
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_bytes()))
+        .collect();
+    let repo = sandbox.repo(&borrowed);
+    let run = sandbox.tagpilot(&repo.work, &["sync"]);
+    assert_eq!(run.code, 4, "{}", run.stderr);
+    let errors: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error: "))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "error: bar:deployment/foo: c: otherns.yaml:11: marker {\"$imagepolicy\": \"other-namespace:policy\"}: no ImagePolicy other-namespace/policy in the scanned files (Flux would ignore the marker); there is automation-ns/policy in another namespace: write automation-ns:policy"
+        ],
+        "{}",
+        run.stderr
+    );
+    for (name, want) in read("expected") {
+        let got = String::from_utf8(repo.read(&name)).unwrap();
+        assert_eq!(got, want, "{name}");
+    }
+}

@@ -315,7 +315,24 @@ fn verdict(
     }
     let current = site.current_tag();
     let known = Known { image, scan };
+    // A marked digest alone follows its policy's newest tag, as Flux writes it.
+    let digest_only = matches!(
+        site.container.image,
+        Some(ImageSite::Parts {
+            tag: None,
+            digest: Some(_),
+            ..
+        })
+    );
     let to = match &rules.target {
+        Target::Newest if digest_only => {
+            let to = known.newest(pattern, None, warnings)?;
+            let newest = known.details(&to).map(|d| d.digest.as_str());
+            if newest.is_some() && newest == image.digest() {
+                return Err(Stay::Leave(Reason::UpToDate));
+            }
+            to
+        }
         Target::Newest if current.is_none() => return Err(Stay::Leave(Reason::PinnedByDigest)),
         Target::Image { tag, verify, .. } => {
             if current == Some(tag.as_str()) && !known.stale_digest(tag) {
