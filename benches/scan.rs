@@ -5,6 +5,11 @@
 //! to reading, measured in the same run (the best of several rounds, with a warm page cache
 //! for all). The YAML parser's own event stream is measured too: it bounds what a scan on
 //! one thread can reach.
+//!
+//! A second part scans a realistic mix: the real repositories of `fixtures/corpus`
+//! (workloads beside services, CRDs, kustomizations, Helm templates that do not parse),
+//! copied until the tree holds about 50 MB, each copy with Flux v2 setter markers and
+//! tagpilot markers added. `BENCH_PART=mix` runs that part alone.
 
 use std::fs;
 use std::path::Path;
@@ -128,7 +133,78 @@ fn memory(tree: &Path, tree_bytes: u64) {
     }
 }
 
+/// Markers each copy of the corpus gets: a kustomization and a values file.
+const MARKED: [(&str, &str); 2] = [
+    (
+        "marked/kustomization.yaml",
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- app.yaml\nimages:\n- name: podinfo\n  newName: ghcr.io/stefanprodan/podinfo # {\"$imagepolicy\": \"flux-system:podinfo:name\"}\n  newTag: 6.8.0 # {\"$imagepolicy\": \"flux-system:podinfo:tag\"}\n",
+    ),
+    (
+        "marked/values.yaml",
+        "replicaCount: 2\nimage:\n  repository: ghcr.io/acme/web\n  tag: main-4f2a9c1 # {\"$tagpilot\": \"glob:main-*\", \"image\": \"ghcr.io/acme/web\", \"part\": \"tag\"}\nservice:\n  port: 80\n",
+    ),
+];
+
+/// Copies of the corpus with markers, up to about 50 MB; the bytes written.
+fn corpus_mix(root: &Path) -> u64 {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/corpus");
+    let (files, _) = tagpilot::manifest::discover(&corpus, Default::default()).expect("corpus");
+    let texts: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .map(|f| (f.clone(), fs::read(corpus.join(f)).expect("read")))
+        .chain(
+            MARKED
+                .iter()
+                .map(|(f, t)| ((*f).to_owned(), t.as_bytes().to_vec())),
+        )
+        .collect();
+    let mut bytes = 0u64;
+    let mut copy = 0;
+    while bytes < 50_000_000 {
+        for (file, text) in &texts {
+            let path = root.join(format!("copy-{copy}")).join(file);
+            fs::create_dir_all(path.parent().expect("parent")).expect("dirs");
+            fs::write(&path, text).expect("write");
+            bytes += text.len() as u64;
+        }
+        copy += 1;
+    }
+    bytes
+}
+
+/// The realistic mix: reading against scanning on one thread.
+fn mix() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bytes = corpus_mix(dir.path());
+    let mb = bytes as f64 / 1e6;
+    let read = best(|| {
+        read_all(dir.path());
+    });
+    let one = best(|| {
+        let scan =
+            tagpilot::manifest::scan_with_threads(dir.path(), Default::default(), "default", 1)
+                .expect("scan");
+        assert!(!scan.workloads.is_empty());
+    });
+    println!("mix: the fixture corpus with markers, copied to {mb:.1} MB");
+    for (what, d) in [("read the files", read), ("scan, 1 thread", one)] {
+        println!(
+            "{what:<34} {:>8.1} ms  {:>7.1} MB/s",
+            d.as_secs_f64() * 1e3,
+            mb / d.as_secs_f64()
+        );
+    }
+    println!(
+        "scan takes {:.1}x the time of reading the files",
+        one.as_secs_f64() / read.as_secs_f64()
+    );
+}
+
 fn main() {
+    if std::env::var("BENCH_PART").as_deref() == Ok("mix") {
+        return mix();
+    }
+    mix();
     let dir = tempfile::tempdir().expect("tempdir");
     let bytes = generate(dir.path());
     let mb = bytes as f64 / 1e6;

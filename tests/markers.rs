@@ -208,27 +208,30 @@ async fn a_policy_that_reflects_digests_pins_the_reference() {
         "    semver:\n      range: 5.0.x\n",
         "    semver:\n      range: 5.0.x\n  digestReflectionPolicy: IfNotPresent\n",
     );
+    // One behind, and one on the newest tag already: both get pinned.
+    let current = podinfo(&h, "5.0.3").replace("  name: podinfo\n", "  name: current\n");
     let files = [
         ("clusters/image-automation.yaml", objects),
         ("apps/podinfo.yaml", podinfo(&h, "5.0.0")),
+        ("apps/current.yaml", current),
     ];
     let borrowed: Vec<(&str, &[u8])> = files.iter().map(|(p, t)| (*p, t.as_bytes())).collect();
     let repo = sandbox.repo(&borrowed);
     let run = sandbox.tagpilot(&repo.work, &["sync"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let text = String::from_utf8(repo.read("apps/podinfo.yaml")).unwrap();
-    let written = text
-        .lines()
-        .find(|l| l.contains("image:"))
-        .unwrap()
-        .trim()
-        .to_owned();
-    let prefix = format!("image: \"{h}/stefanprodan/podinfo:5.0.3@sha256:");
-    assert!(written.starts_with(&prefix), "{written}");
-    assert!(
-        written.ends_with("\"  # {\"$imagepolicy\": \"flux-system:podinfo\"}"),
-        "{written}"
-    );
+    for file in ["apps/podinfo.yaml", "apps/current.yaml"] {
+        let text = String::from_utf8(repo.read(file)).unwrap();
+        let written = text
+            .lines()
+            .find(|l| l.contains("image:"))
+            .unwrap()
+            .trim()
+            .to_owned();
+        let prefix = format!("image: \"{h}/stefanprodan/podinfo:5.0.3@sha256:");
+        assert!(written.starts_with(&prefix), "{file}: {written}");
+        let marker = "\"  # {\"$imagepolicy\": \"flux-system:podinfo\"}";
+        assert!(written.ends_with(marker), "{file}: {written}");
+    }
     // The digest now written is the tag's: nothing more to do.
     let again = sandbox.tagpilot(&repo.work, &["sync"]);
     assert_eq!(again.code, 0, "{}", again.stderr);

@@ -349,7 +349,15 @@ fn verdict(
             }
             tag.clone()
         }
-        Target::Newest => known.newest(pattern, current, warnings)?,
+        Target::Newest => match known.newest(pattern, current, warnings) {
+            // Up to date, but a policy that reflects digests pins it.
+            Err(Stay::Leave(Reason::UpToDate))
+                if reflects_digests(site) && image.digest().is_none() =>
+            {
+                current.unwrap_or("latest").to_owned()
+            }
+            other => other?,
+        },
     };
     let digest = known.details(&to).map(|d| d.digest.clone());
     let new = image

@@ -250,6 +250,9 @@ const HELM_RELEASE_V1: [&str; 2] = ["helm.fluxcd.io/v1", "flux.weave.works/v1bet
 /// Scan one file's text. `file` is its repository-relative path, used in results and warnings.
 pub fn scan_file(file: &str, src: &str, default_namespace: &str) -> FileScan {
     let mut out = FileScan::default();
+    if !may_hold_anything(src) {
+        return out;
+    }
     let markers = super::marker::may_hold_markers(src);
     // Document by document: only what the scan finds is kept, not the file's tree.
     let parsed = parse_each(src, |doc| {
@@ -276,6 +279,27 @@ pub fn scan_file(file: &str, src: &str, default_namespace: &str) -> FileScan {
             ..FileScan::default()
         },
     }
+}
+
+/// Words without which a file holds nothing a scan reports: a pod template, a workload
+/// kind, a HelmRelease, a marker, a Flux image object.
+const NEEDED: [&str; 10] = [
+    "containers",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "Job",
+    "Pod",
+    "HelmRelease",
+    "\"$imagepolicy\"",
+    "\"$tagpilot\"",
+    "image.toolkit.fluxcd.io/",
+];
+
+/// Whether a file's bytes may hold anything a scan reports; a file without any of the
+/// [`NEEDED`] words is not parsed (and so not reported when it does not parse).
+fn may_hold_anything(src: &str) -> bool {
+    NEEDED.iter().any(|word| src.contains(word))
 }
 
 /// The warning for a file that does not parse.
@@ -690,9 +714,16 @@ mod tests {
 
     #[test]
     fn unparseable_file_is_a_warning_with_its_line() {
-        let out = scan("a: 1\nb: {{ .Values.x }}\n  c: [\n");
+        let out = scan("containers: 1\nb: {{ .Values.x }}\n  c: [\n");
         assert!(out.workloads.is_empty());
         assert!(out.warnings[0].starts_with("f.yaml:"), "{:?}", out.warnings);
+    }
+
+    #[test]
+    fn a_file_without_any_word_a_workload_needs_is_not_parsed() {
+        // A chart's values or a Service cannot hold a workload: not even its syntax counts.
+        let out = scan("kind: Service\nmetadata: {name: s}\nb: {{ .Values.x }}\n  c: [\n");
+        assert!(out.workloads.is_empty() && out.warnings.is_empty());
     }
 
     #[test]
