@@ -95,6 +95,13 @@ async fn one_sync_moves_every_marked_site_and_names_the_broken_one() {
 
     let listed = sandbox.tagpilot(&repo.work, &["list-workloads", "-o", "json"]);
     assert_eq!(listed.code, 0, "{}", listed.stderr);
+    assert!(
+        listed.stderr.starts_with(
+            "warning: apps/production/kustomization.yaml:7: marker {\"$imagepolicy\": \"flux-system:api:name\"}: no ImagePolicy flux-system/api"
+        ),
+        "{}",
+        listed.stderr
+    );
     let listed = listed.json();
     let containers: Vec<(String, Value)> = listed
         .as_array()
@@ -364,4 +371,56 @@ async fn image_automation_controllers_setter_cases() {
         let got = String::from_utf8(repo.read(&name)).unwrap();
         assert_eq!(got, want, "{name}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sites_left_alone_say_why() {
+    let (_registry, h) = registry().await;
+    let sandbox = Sandbox::new();
+    let frozen = "---\napiVersion: image.toolkit.fluxcd.io/v1beta2\nkind: ImagePolicy\nmetadata:\n  name: frozen\n  namespace: flux-system\nspec:\n  suspend: true\n  imageRepositoryRef:\n    name: podinfo\n  policy:\n    alphabetical: {}\n";
+    let values = format!(
+        "proxies:\n# {{\"$tagpilot\": \"semver:~1\"}}\n- {h}/acme/api:1.0.0\nfrozen: {h}/stefanprodan/podinfo:5.0.0 # {{\"$imagepolicy\": \"flux-system:frozen\"}}\ncurrent: \"{h}/stefanprodan/podinfo:5.0.3\" # {{\"$imagepolicy\": \"flux-system:podinfo\"}}\nbumped: '{h}/acme/worker:main-1' # {{\"$tagpilot\": \"glob:main-*\"}}\n"
+    );
+    let locked = podinfo(&h, "5.0.0").replace(
+        "  namespace: podinfo\n",
+        "  namespace: podinfo\n  annotations:\n    fluxcd.io/locked: \"true\"\n",
+    );
+    let files = [
+        (
+            "clusters/images.yaml",
+            format!("{}{frozen}", image_objects(&h)),
+        ),
+        ("apps/values.yaml", values.clone()),
+        ("apps/locked.yaml", locked.clone()),
+    ];
+    let borrowed: Vec<(&str, &[u8])> = files.iter().map(|(p, t)| (*p, t.as_bytes())).collect();
+    let repo = sandbox.repo(&borrowed);
+    let run = sandbox.tagpilot(&repo.work, &["sync", "-o", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report = run.json();
+    let results = report["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2, "{report}");
+    assert_eq!(results[0]["id"], "file:apps/values.yaml");
+    assert_eq!(results[0]["status"], "success");
+    assert_eq!(
+        results[0]["updates"],
+        json!([{"container": "line-6", "from": format!("{h}/acme/worker:main-1"), "to": "main-2"}])
+    );
+    assert_eq!(
+        results[0]["skipped"],
+        json!([
+            {"container": "line-2", "reason": "up to date"},
+            {"container": "frozen", "reason": "ImagePolicy flux-system/frozen is suspended"},
+            {"container": "podinfo", "reason": "up to date"},
+        ])
+    );
+    assert_eq!(results[1]["id"], "podinfo:deployment/podinfo");
+    assert_eq!(results[1]["status"], "skipped");
+    assert_eq!(results[1]["reason"], "locked");
+    let read = |path: &str| String::from_utf8(repo.read(path)).unwrap();
+    assert_eq!(
+        read("apps/values.yaml"),
+        values.replace("worker:main-1'", "worker:main-2'")
+    );
+    assert_eq!(read("apps/locked.yaml"), locked);
 }

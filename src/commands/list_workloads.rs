@@ -4,6 +4,7 @@ use anyhow::Result;
 
 use super::{Outcome, locate, scan, select};
 use crate::cli::{Format, GlobalArgs, ListWorkloadsArgs};
+use crate::manifest::flux::Resolved;
 use crate::output::{self, Ui, markdown, report};
 
 /// Run `list-workloads`.
@@ -11,6 +12,12 @@ pub fn run(global: &GlobalArgs, args: &ListWorkloadsArgs, ui: &mut Ui) -> Result
     let location = locate(global, false, ui)?;
     let scan = scan(global, &location.root, ui)?;
     let workloads = select(&scan, &args.workloads, global)?;
+    // A marker that cannot be used is said, as sync would fail on it.
+    for container in workloads.iter().flat_map(|w| &w.containers) {
+        if let Some(Resolved::Broken(why)) = container.marker.as_ref().map(|m| &m.resolved) {
+            ui.warn(why);
+        }
+    }
     match global.output {
         Format::Table if workloads.is_empty() => ui.status(&nothing_found(global)),
         Format::Table => report::workloads_table(ui.out(), &workloads)?,

@@ -288,6 +288,9 @@ pub enum Resolved {
 impl Marked {
     /// `$imagepolicy NS:NAME[:part]` or `$tagpilot PATTERN`, for tables.
     pub fn describe(&self) -> String {
+        if self.marker.text.is_empty() {
+            return "malformed marker".to_owned();
+        }
         let part = match self.marker.part {
             Part::Whole => String::new(),
             other => format!(":{}", other.word()),
