@@ -1,14 +1,16 @@
 //! tagpilot keeps the container images in GitOps manifest repositories up to date.
 //!
 //! It reads the Kubernetes manifests in a git repository, finds the workloads marked for
-//! automation with Flux v1's annotations, asks the registries which tags exist, picks the
-//! newest allowed tag, rewrites only those bytes of YAML, commits and pushes.
+//! automation with Flux v1's annotations and the values marked with Flux v2's setters or
+//! its own markers, asks the registries which tags exist, picks the newest allowed tag,
+//! rewrites only those bytes of YAML, commits and pushes (or opens a pull request).
 //!
 //! Dependencies point down, in layers:
 //!
 //! - [`cli`] defines the command line (clap) and [`settings`] resolves it, with the
 //!   environment and the configuration file, into the values the layers below take;
 //! - [`commands`] runs one subcommand: the only module that combines the ones below;
+//! - [`forge`] speaks the forges' pull request APIs, for `commands` alone;
 //! - [`notify`] posts reports, and [`output`] renders tables, JSON, Markdown, HTML and
 //!   metrics; both know [`report`] (what a write command did, as a value), and `output`
 //!   the scanned workloads of [`manifest`], but no registry or git type;

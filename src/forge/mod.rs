@@ -5,7 +5,7 @@
 //! and body, or closes it with a comment.
 //!
 //! The token goes only to the API root; redirects are not followed (they could carry it
-//! elsewhere), answers are read up to [`BODY_LIMIT`], and no message ever holds the token.
+//! elsewhere), answers are read up to 4 MiB, and no message ever holds the token.
 
 mod gitea;
 mod github;
