@@ -424,3 +424,26 @@ async fn sites_left_alone_say_why() {
     );
     assert_eq!(read("apps/locked.yaml"), locked);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tagpilot_parts_and_sequence_items_are_written_in_place() {
+    let (_registry, h) = registry().await;
+    let sandbox = Sandbox::new();
+    let values = format!(
+        "image:\n  repository: {h}/acme/worker\n  tag: \"main-1\" # {{\"$tagpilot\": \"glob:main-*\", \"image\": \"{h}/acme/worker\", \"part\": \"tag\"}}\nextra:\n  - name: api\n  # {{\"$tagpilot\": \"semver:>=1\"}}\n  - {h}/acme/api:1.0.0\n  - [{h}/acme/worker:main-1] # {{\"$tagpilot\": \"regex:^main-[0-9]+$\"}}\n"
+    );
+    let repo = sandbox.repo(&[("chart/values.yaml", values.as_bytes())]);
+    let run = sandbox.tagpilot(&repo.work, &["sync"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let want = values
+        .replacen("tag: \"main-1\"", "tag: \"main-2\"", 1)
+        .replace("api:1.0.0", "api:2.0.0")
+        .replace(
+            &format!("[{h}/acme/worker:main-1]"),
+            &format!("[{h}/acme/worker:main-2]"),
+        );
+    assert_eq!(
+        String::from_utf8(repo.read("chart/values.yaml")).unwrap(),
+        want
+    );
+}
