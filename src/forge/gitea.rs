@@ -1,11 +1,12 @@
 //! Gitea's and Forgejo's REST API (v1): open pulls are listed page by page and matched by
 //! head and base branch; labels are given by ID, looked up by name.
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use super::{Forge, Proposal, PullRequest, number, text};
+use super::pulls::{self, pull_request};
+use super::{Forge, Proposal, PullRequest};
 
 /// Items per page (Gitea's default maximum).
 const PAGE: usize = 50;
@@ -14,15 +15,7 @@ const MAX_PAGES: usize = 40;
 
 /// The token is accepted and may push to the repository.
 pub(super) fn check(forge: &Forge) -> Result<()> {
-    let repo = forge.call(Method::GET, &format!("/repos/{}", forge.repo), None)?;
-    if repo.pointer("/permissions/push") == Some(&Value::Bool(false)) {
-        bail!(
-            "the token in {} may not push to {}; give its user write access to the repository",
-            forge.token_variable,
-            forge.repo
-        );
-    }
-    Ok(())
+    pulls::check_push(forge, "give its user write access to the repository")
 }
 
 /// Every item of a paged list.
@@ -45,10 +38,9 @@ fn all_pages(forge: &Forge, path: &str) -> Result<Vec<Value>> {
 /// The open pull request from `head` into `base`.
 pub(super) fn find(forge: &Forge, head: &str, base: &str) -> Result<Option<PullRequest>> {
     let path = format!("/repos/{}/pulls?state=open", forge.repo);
-    let open = all_pages(forge, &path)?.into_iter().find(|pr| {
-        pr.pointer("/head/ref").and_then(Value::as_str) == Some(head)
-            && pr.pointer("/base/ref").and_then(Value::as_str) == Some(base)
-    });
+    let open = all_pages(forge, &path)?
+        .into_iter()
+        .find(|pr| pulls::joins(pr, head, base));
     open.map(|pr| pull_request(&pr, &path)).transpose()
 }
 
@@ -90,48 +82,6 @@ pub(super) fn open(
     }
     let created = forge.call(Method::POST, &path, Some(&body))?;
     let pr = pull_request(&created, &path)?;
-    if !reviewers.is_empty() {
-        let path = format!(
-            "/repos/{}/pulls/{}/requested_reviewers",
-            forge.repo, pr.number
-        );
-        if let Err(err) = forge.call(
-            Method::POST,
-            &path,
-            Some(&json!({ "reviewers": reviewers })),
-        ) {
-            warnings.push(format!(
-                "asking for reviews of pull request #{}: {err:#}",
-                pr.number
-            ));
-        }
-    }
+    pulls::request_reviews(forge, &pr, reviewers, &mut warnings);
     Ok((pr, warnings))
-}
-
-/// Set the title and body.
-pub(super) fn update(forge: &Forge, pr: &PullRequest, proposal: &Proposal<'_>) -> Result<()> {
-    let path = format!("/repos/{}/pulls/{}", forge.repo, pr.number);
-    let body = json!({ "title": proposal.title, "body": proposal.body });
-    forge.call(Method::PATCH, &path, Some(&body)).map(drop)
-}
-
-/// Comment, then close.
-pub(super) fn close(forge: &Forge, pr: &PullRequest, comment: &str) -> Result<()> {
-    let path = format!("/repos/{}/issues/{}/comments", forge.repo, pr.number);
-    forge.call(Method::POST, &path, Some(&json!({ "body": comment })))?;
-    let path = format!("/repos/{}/pulls/{}", forge.repo, pr.number);
-    forge
-        .call(Method::PATCH, &path, Some(&json!({ "state": "closed" })))
-        .map(drop)
-}
-
-/// A pull request object.
-fn pull_request(value: &Value, place: &str) -> Result<PullRequest> {
-    Ok(PullRequest {
-        number: number(value, "number", place)?,
-        url: text(value, "html_url"),
-        title: text(value, "title"),
-        body: text(value, "body"),
-    })
 }

@@ -1,23 +1,19 @@
 //! GitHub's REST API (also GitHub Enterprise Server, below `/api/v3`): pulls are listed
 //! by `head=OWNER:BRANCH`, labels and comments go through the issue of the same number.
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::{Forge, Proposal, PullRequest, escape, number, text};
+use super::pulls::{self, pull_request};
+use super::{Forge, Proposal, PullRequest, escape};
 
 /// The token is accepted and may push to the repository.
 pub(super) fn check(forge: &Forge) -> Result<()> {
-    let repo = forge.call(Method::GET, &format!("/repos/{}", forge.repo), None)?;
-    if repo.pointer("/permissions/push") == Some(&Value::Bool(false)) {
-        bail!(
-            "the GitHub token in {} may not push to {}; give it write access to the repository's contents and pull requests",
-            forge.token_variable,
-            forge.repo
-        );
-    }
-    Ok(())
+    pulls::check_push(
+        forge,
+        "give it write access to the repository's contents and pull requests",
+    )
 }
 
 /// The open pull request from `head` into `base`.
@@ -30,10 +26,11 @@ pub(super) fn find(forge: &Forge, head: &str, base: &str) -> Result<Option<PullR
         escape(base)
     );
     let found = forge.call(Method::GET, &path, None)?;
-    let open = found.as_array().into_iter().flatten().find(|pr| {
-        pr.pointer("/head/ref").and_then(Value::as_str) == Some(head)
-            && pr.pointer("/base/ref").and_then(Value::as_str) == Some(base)
-    });
+    let open = found
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|pr| pulls::joins(pr, head, base));
     open.map(|pr| pull_request(pr, &path)).transpose()
 }
 
@@ -60,45 +57,6 @@ pub(super) fn open(
             warnings.push(format!("labelling pull request #{}: {err:#}", pr.number));
         }
     }
-    if !reviewers.is_empty() {
-        let path = format!(
-            "/repos/{}/pulls/{}/requested_reviewers",
-            forge.repo, pr.number
-        );
-        let body = json!({ "reviewers": reviewers });
-        if let Err(err) = forge.call(Method::POST, &path, Some(&body)) {
-            warnings.push(format!(
-                "asking for reviews of pull request #{}: {err:#}",
-                pr.number
-            ));
-        }
-    }
+    pulls::request_reviews(forge, &pr, reviewers, &mut warnings);
     Ok((pr, warnings))
-}
-
-/// Set the title and body.
-pub(super) fn update(forge: &Forge, pr: &PullRequest, proposal: &Proposal<'_>) -> Result<()> {
-    let path = format!("/repos/{}/pulls/{}", forge.repo, pr.number);
-    let body = json!({ "title": proposal.title, "body": proposal.body });
-    forge.call(Method::PATCH, &path, Some(&body)).map(drop)
-}
-
-/// Comment, then close.
-pub(super) fn close(forge: &Forge, pr: &PullRequest, comment: &str) -> Result<()> {
-    let path = format!("/repos/{}/issues/{}/comments", forge.repo, pr.number);
-    forge.call(Method::POST, &path, Some(&json!({ "body": comment })))?;
-    let path = format!("/repos/{}/pulls/{}", forge.repo, pr.number);
-    forge
-        .call(Method::PATCH, &path, Some(&json!({ "state": "closed" })))
-        .map(drop)
-}
-
-/// A pull request object.
-fn pull_request(value: &Value, place: &str) -> Result<PullRequest> {
-    Ok(PullRequest {
-        number: number(value, "number", place)?,
-        url: text(value, "html_url"),
-        title: text(value, "title"),
-        body: text(value, "body"),
-    })
 }

@@ -10,6 +10,7 @@
 mod gitea;
 mod github;
 mod gitlab;
+mod pulls;
 
 use std::fmt;
 use std::time::Duration;
@@ -228,18 +229,16 @@ impl Forge {
     /// Set an open pull request's title and body.
     pub fn update(&self, pr: &PullRequest, proposal: &Proposal<'_>) -> Result<()> {
         match self.kind {
-            Kind::GitHub => github::update(self, pr, proposal),
+            Kind::GitHub | Kind::Gitea => pulls::update(self, pr, proposal),
             Kind::GitLab => gitlab::update(self, pr, proposal),
-            Kind::Gitea => gitea::update(self, pr, proposal),
         }
     }
 
     /// Comment on a pull request, then close it.
     pub fn close(&self, pr: &PullRequest, comment: &str) -> Result<()> {
         match self.kind {
-            Kind::GitHub => github::close(self, pr, comment),
+            Kind::GitHub | Kind::Gitea => pulls::close(self, pr, comment),
             Kind::GitLab => gitlab::close(self, pr, comment),
-            Kind::Gitea => gitea::close(self, pr, comment),
         }
     }
 
