@@ -21,21 +21,40 @@ struct Found {
 
 impl Context<'_> {
     /// Find the marked scalars of the document at `root` and add them to its workload
-    /// (made when the document has none).
+    /// (made when the document has none); in a `List`, each item's to that item's.
     pub(super) fn markers(&self, root: &Node, out: &mut FileScan) {
+        let doc = self.doc;
+        let root = doc.resolve(root);
+        let is_list = doc
+            .get_str(root, "kind")
+            .is_some_and(|k| k.ends_with("List"));
+        match doc.get(root, "items").and_then(Node::as_seq) {
+            Some(items) if is_list => {
+                for (i, item) in items.iter().enumerate() {
+                    self.markers_of(doc.resolve(item), Some(i), out);
+                }
+            }
+            _ => self.markers_of(root, None, out),
+        }
+    }
+
+    /// The marked scalars of one object (a document, or a List's item `item`).
+    fn markers_of(&self, object: &Node, item: Option<usize>, out: &mut FileScan) {
         let mut found = Vec::new();
-        self.walk(root, usize::MAX, None, &mut found);
+        self.walk(object, usize::MAX, None, &mut found);
         if found.is_empty() {
             return;
         }
         let index = match out
             .workloads
             .iter()
-            .position(|w| w.file == self.file && w.doc == self.doc.index)
+            .position(|w| w.file == self.file && w.doc == self.doc.index && w.item == item)
         {
             Some(index) => index,
             None => {
-                out.workloads.push(self.holder(root));
+                let mut holder = self.holder(object);
+                holder.item = item;
+                out.workloads.push(holder);
                 out.workloads.len() - 1
             }
         };
@@ -418,5 +437,21 @@ mod tests {
             m.resolved,
             Resolved::Suspended("ImageRepository flux-system/podinfo is suspended".into())
         );
+    }
+
+    #[test]
+    fn markers_in_a_list_belong_to_their_item() {
+        let src = "kind: List\nitems:\n- kind: Deployment\n  metadata: {name: a}\n  spec: {template: {spec: {containers: [{name: a, image: a:1}]}}}\n- kind: ConfigMap\n  metadata: {name: b}\n  data:\n    image: b:1 # {\"$tagpilot\": \"glob:*\"}\n";
+        let out = scan("list.yaml", src);
+        assert_eq!(
+            marked(&out),
+            [row(
+                "default:configmap/b",
+                "line-9",
+                "b:1",
+                "$tagpilot glob:*"
+            )]
+        );
+        assert_eq!(out.workloads[1].item, Some(1));
     }
 }
