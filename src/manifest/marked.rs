@@ -171,6 +171,17 @@ fn add(workload: &mut Workload, found: Found, file: &str) {
             return;
         }
     };
+    // A value of a Flux v1 HelmRelease's image: the marker governs that container.
+    let split = workload.containers.iter_mut().find(|c| match &c.image {
+        Some(ImageSite::Split {
+            repository, tag, ..
+        }) => repository.span == site.span || tag.as_ref().is_some_and(|t| t.span == site.span),
+        _ => false,
+    });
+    if let Some(container) = split {
+        container.marker = Some(pending(marker));
+        return;
+    }
     let owned = workload.containers.iter_mut().find(|c| match &c.image {
         Some(ImageSite::Whole(image)) => image.span == site.span,
         _ => false,
@@ -453,5 +464,21 @@ mod tests {
             )]
         );
         assert_eq!(out.workloads[1].item, Some(1));
+    }
+
+    #[test]
+    fn a_marker_on_a_flux_v1_helm_release_value_governs_its_container() {
+        let src = "apiVersion: helm.fluxcd.io/v1\nkind: HelmRelease\nmetadata: {name: hr}\nspec:\n  values:\n    image:\n      repository: redis\n      tag: 5.0.7 # {\"$tagpilot\": \"semver:~5\", \"image\": \"redis\", \"part\": \"tag\"}\n";
+        let out = scan("hr.yaml", src);
+        assert_eq!(out.workloads[0].containers.len(), 1);
+        assert_eq!(
+            marked(&out),
+            [row(
+                "default:helmrelease/hr",
+                "chart-image",
+                "redis:5.0.7",
+                "$tagpilot semver:~5"
+            )]
+        );
     }
 }
