@@ -420,6 +420,25 @@ async fn push_branch_without_a_forge_and_in_a_dry_run() {
         usage.stderr,
         "error: --push-branch bump: with --group image each group needs a branch of its own; put {image} in the name\n"
     );
+    // Pull request options without a push branch would do nothing: refused, also from
+    // the configuration file, where clap does not see them.
+    let alone = sandbox.tagpilot(&repo.work, &["sync", "--group", "image"]);
+    assert_eq!(alone.code, 2, "{}", alone.stderr);
+    assert_eq!(
+        alone.stderr,
+        "error: --group needs --push-branch (pushBranch in the configuration file): without it tagpilot pushes to the checked-out branch and opens no pull request\n"
+    );
+    let config = sandbox.path().join("own.yaml");
+    std::fs::write(&config, "pullRequest: true\n").unwrap();
+    let from_file = sandbox.tagpilot(&repo.work, &["sync", "--config", config.to_str().unwrap()]);
+    assert_eq!(from_file.code, 2, "{}", from_file.stderr);
+    assert!(
+        from_file
+            .stderr
+            .starts_with("error: --pull-request needs --push-branch"),
+        "{}",
+        from_file.stderr
+    );
     let base = sandbox.tagpilot(&repo.work, &["sync", "--push-branch", "main"]);
     assert_eq!(base.code, 2, "{}", base.stderr);
     assert_eq!(

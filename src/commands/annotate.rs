@@ -267,6 +267,7 @@ fn change(
     args: &WriteArgs,
     ui: &mut Ui,
 ) -> Result<Outcome> {
+    propose::check_without_branch(args)?;
     let location = locate(global, true, ui)?;
     let repo = location
         .repo

@@ -132,6 +132,33 @@ fn check_options(template: &str, args: &WriteArgs) -> Result<()> {
     Ok(())
 }
 
+/// Refuse the options of branches and pull requests without `--push-branch` (set in the
+/// configuration file, say, where clap does not see them together): they would do nothing.
+pub(super) fn check_without_branch(args: &WriteArgs) -> Result<()> {
+    let p = &args.propose;
+    if p.push_branch.is_some() {
+        return Ok(());
+    }
+    let given = [
+        (p.pull_request, "--pull-request"),
+        (p.close_stale, "--close-stale"),
+        (!p.label.is_empty(), "--label"),
+        (!p.reviewer.is_empty(), "--reviewer"),
+        (p.group != Group::All, "--group"),
+        (p.forge.is_some(), "--forge"),
+        (p.forge_url.is_some(), "--forge-url"),
+        (p.forge_repo.is_some(), "--forge-repo"),
+    ];
+    match given.iter().find(|(set, _)| *set) {
+        Some((_, flag)) => Err(UsageError(format!(
+            "{flag} needs --push-branch (pushBranch in the configuration file): without it \
+             tagpilot pushes to the checked-out branch and opens no pull request"
+        ))
+        .into()),
+        None => Ok(()),
+    }
+}
+
 /// The branch a change goes to: the template with `{image}` (the repository path, `/` as
 /// `-`) or `{workload}` (`namespace-kind-name`) filled in.
 pub(super) fn branch_name(
@@ -143,8 +170,15 @@ pub(super) fn branch_name(
     let name = match group {
         Group::All => template.to_owned(),
         Group::Workload => {
+            // `ns-kind-name`; `kustomization-<dir>` or `file-<path>` for markers outside
+            // objects, with `/` as `-`.
             let id = &workload.id;
-            let key = format!("{}-{}-{}", id.namespace, id.kind, id.name);
+            let key = [id.namespace.as_str(), id.kind.as_str(), id.name.as_str()]
+                .iter()
+                .filter(|part| !part.is_empty())
+                .map(|part| part.replace('/', "-"))
+                .collect::<Vec<_>>()
+                .join("-");
             template.replace("{workload}", &key)
         }
         Group::Image => {

@@ -36,6 +36,7 @@ pub(super) fn run(
     job: &Job<'_>,
     ui: &mut Ui,
 ) -> Result<Outcome> {
+    propose::check_without_branch(write_args)?;
     let options = settings::client_options(&global.registry)?;
     let location = locate(global, true, ui)?;
     let repo = location

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 
 use super::escape_control;
 use super::overview::{ContainerRow, Overview, RowStatus, TagTime};
+use crate::manifest::flux::Marked;
 use crate::manifest::{ImageSite, Workload};
 use crate::report::Report;
 
@@ -148,7 +149,12 @@ pub fn workloads(out: &mut dyn Write, workloads: &[&Workload]) -> io::Result<()>
                 code(&w.id.to_string()),
                 cell(&c.name),
                 image.as_deref().map(code).unwrap_or_default(),
-                cell(&policy.join(", "))
+                // A marker governs its container whatever the annotations say.
+                cell(
+                    &c.marker
+                        .as_ref()
+                        .map_or_else(|| policy.join(", "), Marked::describe)
+                )
             )?;
         }
     }
